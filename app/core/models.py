@@ -1,0 +1,167 @@
+"""Contracts between the checker and everything that renders it (GUI, CLI, exports).
+
+Pydantic models so that the CLI's JSON, the project file and the GUI all see one shape.
+Spans are Python string offsets (code points) into the draft text, end exclusive.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Severity = Literal["error", "warning", "suggestion"]
+Status = Literal["met", "partly", "not_met"]
+
+#: Dimensions that make up the SMART score, in scorecard order.
+SCORED_DIMENSIONS: tuple[str, ...] = (
+    "specific",
+    "measurable",
+    "attainable",
+    "relevant",
+    "time_bound",
+    "jargon",
+    "tone",
+)
+#: Dimensions that produce findings and underlines but do not change the SMART score.
+UNSCORED_DIMENSIONS: tuple[str, ...] = ("readability", "grammar", "spelling", "action")
+DIMENSIONS: tuple[str, ...] = SCORED_DIMENSIONS + UNSCORED_DIMENSIONS
+
+DIMENSION_LABELS: dict[str, str] = {
+    "specific": "Specific",
+    "measurable": "Measurable",
+    "attainable": "Attainable",
+    "relevant": "Relevant",
+    "time_bound": "Time-bound",
+    "jargon": "Plain language",
+    "tone": "Advisory tone",
+    "readability": "Readability",
+    "grammar": "Grammar",
+    "spelling": "Spelling",
+    "action": "Action category",
+}
+
+#: Weight of each scored dimension in the 0-100 SMART score (sums to 100).
+SCORE_WEIGHTS: dict[str, int] = {
+    "specific": 20,
+    "measurable": 20,
+    "attainable": 10,
+    "relevant": 10,
+    "time_bound": 20,
+    "jargon": 10,
+    "tone": 10,
+}
+
+SEVERITY_RANK: dict[str, int] = {"suggestion": 0, "warning": 1, "error": 2}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Replacement(_Frozen):
+    """Replace text[start:end] with `text`; one click in the GUI."""
+
+    start: int
+    end: int
+    text: str
+
+
+class Finding(_Frozen):
+    rule_id: str
+    dimension: str
+    severity: Severity
+    start: int
+    end: int
+    message: str
+    explanation: str = ""
+    replacements: tuple[Replacement, ...] = ()
+    link: str | None = None
+    #: The draft text the finding covers; "Ignore here" keys on (rule_id, matched).
+    matched: str = ""
+
+
+class DimensionStatus(_Frozen):
+    dimension: str
+    status: Status
+    reason: str
+
+
+class ActionCategory(_Frozen):
+    category: int = Field(ge=1, le=5)
+    reason: str
+    #: What would move the draft up a category (empty at category 5).
+    upgrade: str = ""
+    verb: str = ""
+    rule_id: str = ""
+
+
+class Readability(_Frozen):
+    words: int = 0
+    sentences: int = 0
+    longest_clause_words: int = 0
+    longest_clause: tuple[int, int] = (0, 0)
+    flesch_reading_ease: float = 0.0
+    grade_level: float = 0.0
+    passives: int = 0
+    nominalisations: int = 0
+
+
+class ThemeSuggestion(_Frozen):
+    issue: str
+    score: float
+    reason: str
+
+
+class EvidenceRef(_Frozen):
+    """Evidence linked to a draft, as the checker needs it to judge relevance."""
+
+    kind: Literal["finding", "commitment", "precedent", "other"]
+    label: str
+
+
+class Precedent(_Frozen):
+    """A prior recommendation to the same State that closely matches the draft."""
+
+    text: str
+    recommending_state: str = ""
+    cycle: str = ""
+    session: str = ""
+    response: str = ""
+    similarity: float = 0.0
+    evidence_id: int | None = None
+
+
+class CheckContext(BaseModel):
+    """What the checker may know beyond the text: links, ignores, the State under Review."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state_under_review: str = ""
+    linked_evidence: list[EvidenceRef] = Field(default_factory=list)
+    precedents: list[Precedent] = Field(default_factory=list)
+    #: (rule_id, matched text) pairs the user chose to ignore in this draft.
+    ignored: set[tuple[str, str]] = Field(default_factory=set)
+    #: Extra theme votes, e.g. from similar precedents: issue -> (score, reason).
+    theme_votes: dict[str, tuple[float, str]] = Field(default_factory=dict)
+
+
+class CheckResult(_Frozen):
+    text_length: int
+    findings: tuple[Finding, ...]
+    dimensions: tuple[DimensionStatus, ...]
+    smart_score: int = Field(ge=0, le=100)
+    action_category: ActionCategory
+    readability: Readability
+    themes: tuple[ThemeSuggestion, ...]
+    precedents: tuple[Precedent, ...] = ()
+    elapsed_ms: float = 0.0
+
+    def dimension(self, name: str) -> DimensionStatus | None:
+        for status in self.dimensions:
+            if status.dimension == name:
+                return status
+        return None
+
+    def scores(self) -> dict[str, str]:
+        return {d.dimension: d.status for d in self.dimensions}
