@@ -165,3 +165,14 @@ class CheckResult(_Frozen):
 
     def scores(self) -> dict[str, str]:
         return {d.dimension: d.status for d in self.dimensions}
+
+
+class RuleOverride(BaseModel):
+    """A per-project or per-user change to one rule, applied after all packs load."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule_id: str
+    enabled: bool | None = None
+    severity: Severity | None = None
+    add_terms: list[str] = Field(default_factory=list)

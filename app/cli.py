@@ -1,0 +1,370 @@
+"""`smartrec`: the command line over the same core the GUI uses.
+
+With no sub-command (or a project file) it launches the desktop app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from app.core.models import SEVERITY_RANK, CheckContext, CheckResult
+
+SUBCOMMANDS = ("check", "rules", "evidence", "export", "gui")
+MAX_INPUT_BYTES = 200_000_000
+
+
+class InputError(Exception):
+    """Bad input file or argument: reported on stderr, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    source: str
+    line: int
+    text: str
+
+
+# -- input ----------------------------------------------------------------------------------
+def read_drafts(arguments: Sequence[str], column: str = "Text") -> Iterator[Draft]:
+    for argument in arguments:
+        path = Path(argument)
+        if argument == "-":
+            yield from _lines("<stdin>", sys.stdin.read())
+        elif path.is_file():
+            if path.stat().st_size > MAX_INPUT_BYTES:
+                raise InputError(f"{path}: file is larger than {MAX_INPUT_BYTES // 1_000_000} MB")
+            suffix = path.suffix.lower()
+            if suffix == ".csv":
+                yield from _csv(path, column)
+            elif suffix == ".jsonl":
+                yield from _jsonl(path)
+            else:
+                yield from _lines(str(path), _read_text(path))
+        else:
+            yield Draft("<argument>", 1, argument)
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}: cannot decode the file as UTF-8 or Windows-1252 text")
+
+
+def _lines(source: str, text: str) -> Iterator[Draft]:
+    """One draft per non-empty line (a paragraph, as Word saves plain text)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield Draft(source, number, line)
+
+
+def _csv(path: Path, column: str) -> Iterator[Draft]:
+    text = _read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise InputError(f"{path}:1: cannot read the CSV header: {exc}") from None
+    if column not in header:
+        raise InputError(
+            f"{path}: no column named {column!r} (columns: {', '.join(header)}); use --column"
+        )
+    index = header.index(column)
+    line = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(f"{path}:{line}: broken CSV: {exc}") from None
+        if index < len(row) and row[index].strip():
+            yield Draft(str(path), line, row[index])
+        line = reader.line_num + 1
+
+
+def _jsonl(path: Path) -> Iterator[Draft]:
+    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
+        text = value.get("text", value.get("Text")) if isinstance(value, dict) else value
+        if not isinstance(text, str):
+            raise InputError(f"{path}:{number}: expected a string or an object with a 'text' key")
+        yield Draft(str(path), number, text)
+
+
+# -- output ---------------------------------------------------------------------------------
+def result_record(index: int, draft: Draft, result: CheckResult) -> dict[str, Any]:
+    action = result.action_category
+    return {
+        "index": index,
+        "source": draft.source,
+        "line": draft.line,
+        "smart_score": result.smart_score,
+        "scores": result.scores(),
+        "reasons": {d.dimension: d.reason for d in result.dimensions},
+        "action_category": {
+            "category": action.category,
+            "reason": action.reason,
+            "upgrade": action.upgrade,
+        },
+        "themes": [t.issue for t in result.themes],
+        "theme_reasons": {t.issue: t.reason for t in result.themes},
+        "readability": result.readability.model_dump(),
+        "findings": [
+            {
+                "rule_id": f.rule_id,
+                "dimension": f.dimension,
+                "severity": f.severity,
+                "start": f.start,
+                "end": f.end,
+                "message": f.message,
+                "replacements": [r.text for r in f.replacements],
+            }
+            for f in result.findings
+        ],
+    }
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """(line offset within the draft, 1-based column) of a character offset."""
+    before = text[:offset]
+    return before.count("\n"), offset - (before.rfind("\n") + 1) + 1
+
+
+class Progress:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled and stream.isatty()
+        self.count = 0
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.enabled and self.count % 500 == 0:
+            self.stream.write(f"\rchecked {self.count:,} drafts…")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.count >= 500:
+            self.stream.write(f"\rchecked {self.count:,} drafts.   \n")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from app.core.engine import load_checker
+
+    checker = load_checker(extra_dirs=[Path(d) for d in args.rules], user_rules=not args.no_user_rules)
+    for error in checker.load_errors:
+        print(f"smartrec: rule error: {error}", file=sys.stderr)
+    _add_language_providers(checker, args)
+    suggest = _evidence_suggester(args)
+    fail_rank = SEVERITY_RANK.get(args.fail_on, 99)
+    out = sys.stdout
+    progress = Progress(sys.stderr, enabled=True)
+    worst = -1
+    records: list[dict[str, Any]] = []
+    csv_writer = None
+    if args.format == "csv":
+        csv_writer = csv.writer(out)
+        csv_writer.writerow(
+            ["index", "source", "line", "smart_score", "action_category", "themes",
+             "specific", "measurable", "attainable", "relevant", "time_bound", "jargon", "tone",
+             "findings"]
+        )
+    for index, draft in enumerate(read_drafts(args.inputs, args.column)):
+        context = CheckContext(state_under_review=args.state or "")
+        extra: dict[str, Any] = {}
+        if suggest is not None:
+            extra = suggest(draft.text, args.state or "")
+            context = extra.pop("_context", context)
+        result = checker.check(draft.text, context)
+        progress.tick()
+        for finding in result.findings:
+            worst = max(worst, SEVERITY_RANK[finding.severity])
+        if args.format == "text":
+            for f in result.findings:
+                line_offset, col = _position(draft.text, f.start)
+                print(f"{draft.source}:{draft.line + line_offset}:{col}: {f.severity} "
+                      f"{f.rule_id} {f.message}", file=out)
+        elif args.format == "csv":
+            assert csv_writer is not None
+            scores = result.scores()
+            csv_writer.writerow(
+                [index, draft.source, draft.line, result.smart_score,
+                 result.action_category.category, "; ".join(t.issue for t in result.themes),
+                 *(scores.get(d, "") for d in ("specific", "measurable", "attainable",
+                                               "relevant", "time_bound", "jargon", "tone")),
+                 len(result.findings)]
+            )
+        else:
+            record = result_record(index, draft, result)
+            record.update(extra)
+            if args.format == "jsonl":
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                records.append(record)
+    progress.done()
+    if args.format == "json":
+        json.dump(records, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    return 1 if worst >= fail_rank else 0
+
+
+def _add_language_providers(checker: Any, args: argparse.Namespace) -> None:
+    if args.no_spelling and args.no_grammar:
+        return
+    try:
+        from app.language.cli_support import providers_from_settings
+    except ImportError:
+        return
+    providers, grammar, status = providers_from_settings(no_grammar=args.no_grammar)
+    if not args.no_spelling:
+        checker.providers.extend(providers)
+    if grammar is not None:
+        checker.providers.append(grammar)
+    if status and not args.no_grammar:
+        print(f"smartrec: {status}", file=sys.stderr)
+
+
+def _evidence_suggester(args: argparse.Namespace) -> Any:
+    if not args.library:
+        return None
+    library = Path(args.library)
+    if not library.is_file():
+        raise InputError(f"{library}: no such evidence library")
+    from app.evidence.context import suggest_for_text
+
+    def suggest(text: str, state: str) -> dict[str, Any]:
+        return dict(suggest_for_text(library, text, state))
+
+    return suggest
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from app.core.engine import Checker, load_checker
+    from app.core.loader import load_layers
+
+    if args.rules_command == "lint":
+        status = 0
+        for name in args.files:
+            path = Path(name)
+            if not path.is_file():
+                print(f"{path}: no such file", file=sys.stderr)
+                status = 1
+                continue
+            loaded = load_layers([[path]])
+            for error in loaded.errors:
+                print(error)
+                status = 1
+            if status == 0:
+                print(f"{path}: {len(loaded.rules)} rules OK")
+        return status
+    checker: Checker = load_checker(extra_dirs=[Path(d) for d in args.rules],
+                                    user_rules=not args.no_user_rules)
+    for error in checker.load_errors:
+        print(f"error: {error}")
+    failures = checker.run_examples()
+    for failure in failures:
+        print(f"FAIL {failure}")
+    examples = sum(len(r.examples.flag) + len(r.examples.pass_) for r in checker.rules)
+    print(f"{len(checker.rules)} rules in {len(checker.packs)} packs, {examples} examples: "
+          f"{len(failures)} failures, {len(checker.load_errors)} load errors")
+    return 1 if failures or checker.load_errors else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from app import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="smartrec",
+        description="Check UPR recommendations for S.M.A.R.T. drafting. "
+        "Run without a command to open the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"SMARTrec {__version__}")
+    parser.add_argument("--selftest", action="store_true",
+                        help="load rules, open a temporary project, check a draft, exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check drafts from text, .txt, .csv or .jsonl")
+    check.add_argument("inputs", nargs="+", metavar="TEXT_OR_FILE")
+    check.add_argument("--column", default="Text", help="CSV column holding drafts (default Text)")
+    check.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text")
+    check.add_argument("--rules", action="append", default=[], metavar="DIR",
+                       help="extra rule folder or file (repeatable; later ones override)")
+    check.add_argument("--no-user-rules", action="store_true", help="ignore the user rules folder")
+    check.add_argument("--fail-on", choices=("error", "warning", "suggestion", "never"),
+                       default="error", help="exit 1 when a finding at this level or above exists")
+    check.add_argument("--state", help="State under Review (for evidence and spelling)")
+    check.add_argument("--library", help="evidence library file: add suggestions and precedents")
+    check.add_argument("--no-grammar", action="store_true", help="do not use LanguageTool")
+    check.add_argument("--no-spelling", action="store_true", help="do not check spelling")
+    check.set_defaults(func=cmd_check)
+
+    rules = sub.add_parser("rules", help="test or lint rule files")
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    test = rules_sub.add_parser("test", help="run every rule's flag/pass examples")
+    test.add_argument("--rules", action="append", default=[], metavar="DIR")
+    test.add_argument("--no-user-rules", action="store_true")
+    lint = rules_sub.add_parser("lint", help="validate rule files")
+    lint.add_argument("files", nargs="+", metavar="FILE")
+    rules.set_defaults(func=cmd_rules)
+
+    gui = sub.add_parser("gui", help="open the desktop app (the default)")
+    gui.add_argument("project", nargs="?")
+    gui.set_defaults(func=cmd_gui)
+
+    for module in ("app.evidence.cli", "app.export.cli"):
+        try:
+            register = __import__(module, fromlist=["register"]).register
+        except ImportError:
+            continue
+        register(sub)
+    return parser
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from app.gui.main import run
+
+    return int(run([args.project] if getattr(args, "project", None) else []))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
+        argv = ["gui", *argv]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.selftest:
+        from app.selftest import run_selftest
+
+        return run_selftest()
+    if args.command is None:
+        return cmd_gui(args)
+    try:
+        return int(args.func(args))
+    except InputError as exc:
+        print(f"smartrec: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("smartrec: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,76 @@
+"""A draft, tokenised once and shared by every rule (the engine's speed depends on it)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import NamedTuple
+
+import regex
+
+_TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
+_SENTENCE_END = regex.compile(r"(?<!\b(?:No|no|art|Art|para|paras|e\.g|i\.e|etc|Mr|Ms|Dr|St|vol|p|pp))[.!?]+(?=\s+[\"“(\p{Lu}\d]|\s*$)")
+_CLAUSE_BREAK = regex.compile(r"[,;:.!?()\n]|\s[-–—]\s")
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+    lower: str
+
+
+class Document:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return [
+            Token(m.start(), m.end(), m.group(), m.group().lower())
+            for m in _TOKEN.finditer(self.text)
+        ]
+
+    @cached_property
+    def lowers(self) -> list[str]:
+        return [t.lower for t in self.tokens]
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """Sentence spans, trimmed of surrounding whitespace."""
+        spans: list[tuple[int, int]] = []
+        start = 0
+        for match in _SENTENCE_END.finditer(self.text):
+            spans.append((start, match.end()))
+            start = match.end()
+        if self.text[start:].strip():
+            spans.append((start, len(self.text)))
+        return [_trim(self.text, s, e) for s, e in spans if self.text[s:e].strip()]
+
+    @cached_property
+    def clauses(self) -> list[tuple[int, int]]:
+        """Stretches between punctuation: the unit a reader must hold in mind at once."""
+        spans: list[tuple[int, int]] = []
+        start = 0
+        for match in _CLAUSE_BREAK.finditer(self.text):
+            if self.text[start : match.start()].strip():
+                spans.append(_trim(self.text, start, match.start()))
+            start = match.end()
+        if self.text[start:].strip():
+            spans.append(_trim(self.text, start, len(self.text)))
+        return spans
+
+    def word_count(self, start: int, end: int) -> int:
+        return sum(1 for t in self.tokens if t.start >= start and t.end <= end)
+
+    @cached_property
+    def body_span(self) -> tuple[int, int]:
+        """The whole draft without surrounding whitespace (where draft-level findings go)."""
+        return _trim(self.text, 0, len(self.text))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,224 @@
+"""What every rule kind shares: identity, presentation, examples, and literal/regex matching."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+from app.core import patterns as pat
+from app.core.document import Document
+from app.core.models import ActionCategory, CheckContext, Finding, Readability, Replacement, Severity
+from app.core.termindex import TermHit, TermIndex
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+RuleDimension = Literal[
+    "specific",
+    "measurable",
+    "attainable",
+    "relevant",
+    "time_bound",
+    "jargon",
+    "tone",
+    "readability",
+    "grammar",
+    "spelling",
+    "action",
+]
+
+_ID = r"^[a-z0-9_]+(?:[.-][a-z0-9_]+)+$"
+
+
+class PrepareError(ValueError):
+    """A rule that decoded but cannot be built (bad regex, unknown macro); `loc` points at it."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+
+class Examples(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    flag: list[str] = Field(default_factory=list)
+    pass_: list[str] = Field(default_factory=list, alias="pass")
+
+
+@dataclass
+class Run:
+    """Everything one check shares between rules; expensive parts are computed lazily."""
+
+    doc: Document
+    hits: dict[object, list[TermHit]]
+    context: CheckContext
+    action: ActionCategory
+    _readability: Callable[[], Readability] = field(repr=False, default=lambda: Readability())
+
+    @cached_property
+    def readability(self) -> Readability:
+        return self._readability()
+
+
+class Rule(BaseModel):
+    """Base of every rule kind. Subclasses add their parameters and implement `check`."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+    kind_name: ClassVar[str] = ""
+    #: Whether examples are judged by findings (default) or by the kind's own test.
+    id: str = Field(pattern=_ID)
+    kind: str
+    dimension: RuleDimension
+    severity: Severity = "warning"
+    message: str
+    explanation: str = ""
+    link: str | None = None
+    enabled: bool = True
+    examples: Examples
+
+    _source: Path | None = PrivateAttr(default=None)
+    _line: int | None = PrivateAttr(default=None)
+    _macros: Mapping[str, str] = PrivateAttr(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        if self._source is None:
+            return "<rules>"
+        return f"{self._source}:{self._line}" if self._line else str(self._source)
+
+    def compile(self, macros: Mapping[str, str]) -> None:
+        """Build regexes etc.; raise PrepareError with the offending key's location."""
+        self._macros = dict(macros)
+
+    def register(self, index: TermIndex) -> None:
+        """Add this rule's literal terms to the shared index."""
+
+    def check(self, run: Run) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(
+        self,
+        doc: Document,
+        start: int,
+        end: int,
+        *,
+        message: str | None = None,
+        replacements: Iterable[str] = (),
+        explanation: str | None = None,
+    ) -> Finding:
+        matched = doc.text[start:end]
+        text = (message or self.message).replace("{match}", matched)
+        return Finding.model_construct(
+            rule_id=self.id,
+            dimension=self.dimension,
+            severity=self.severity,
+            start=start,
+            end=end,
+            message=text,
+            explanation=self.explanation if explanation is None else explanation,
+            replacements=tuple(
+                Replacement.model_construct(start=start, end=end, text=follow_case(matched, r))
+                for r in replacements
+            ),
+            link=self.link,
+            matched=matched,
+        )
+
+
+class TextMatch(Rule):
+    """A rule that looks for literal `terms` and/or regex `patterns`."""
+
+    terms: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+
+    _compiled: list[regex.Pattern[str]] = PrivateAttr(default_factory=list)
+    _literal: list[str] = PrivateAttr(default_factory=list)
+
+    @field_validator("terms", "patterns")
+    @classmethod
+    def _no_blank(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not item.strip():
+                raise ValueError("empty term or pattern")
+        return value
+
+    def compile(self, macros: Mapping[str, str]) -> None:
+        super().compile(macros)
+        self._compiled = []
+        self._literal = []
+        for i, term in enumerate(self.terms):
+            if "*" in term:  # `strengthen*` is shorthand for a word-prefix pattern
+                self._compiled.append(self._compile_one(wildcard_to_regex(term), ("terms", i)))
+            else:
+                self._literal.append(term)
+        for i, source in enumerate(self.patterns):
+            self._compiled.append(self._compile_one(source, ("patterns", i)))
+
+    def _compile_one(self, source: str, loc: tuple[str | int, ...]) -> regex.Pattern[str]:
+        try:
+            return pat.compile_pattern(_bounded(source), self._macros)
+        except pat.PatternError as exc:
+            raise PrepareError(loc, str(exc)) from None
+
+    def register(self, index: TermIndex) -> None:
+        for term in self._literal:
+            index.add(term, self.id)
+
+    def matches(self, run: Run) -> list[tuple[int, int]]:
+        """Non-overlapping match spans from terms and patterns, in text order."""
+        spans = [(h.start, h.end) for h in run.hits.get(self.id, ())]
+        for compiled in self._compiled:
+            try:
+                spans.extend(m.span() for m in pat.finditer(compiled, run.doc.text) if m.end() > m.start())
+            except TimeoutError:
+                continue  # a runaway pattern is abandoned for this draft, never allowed to hang
+        return merge_spans(spans)
+
+    @property
+    def has_matchers(self) -> bool:
+        return bool(self.terms or self.patterns)
+
+
+def _bounded(source: str) -> str:
+    """Patterns match whole words unless the author anchors them otherwise."""
+    prefix = "" if source.startswith(("\\b", "^", "(?<")) else r"(?<![\p{L}\p{N}])"
+    suffix = "" if source.endswith(("\\b", "$")) else r"(?![\p{L}\p{N}])"
+    return f"{prefix}(?:{source}){suffix}"
+
+
+def wildcard_to_regex(term: str) -> str:
+    parts = [regex.escape(p) for p in term.split("*")]
+    return r"[\p{L}\p{N}]*".join(parts).replace(r"\ ", r"\s+")
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+            continue
+        merged.append((start, end))
+    return merged
+
+
+def follow_case(original: str, replacement: str) -> str:
+    """Capitalise a replacement when it replaces a capitalised word (sentence starts)."""
+    if original[:1].isupper() and replacement[:1].islower():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+def describe_fields(model: type[BaseModel]) -> list[str]:
+    return sorted(name if not f.alias else f.alias for name, f in model.model_fields.items())
+
+

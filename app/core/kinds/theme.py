@@ -1,0 +1,53 @@
+"""`theme`: keyword evidence that a draft belongs to a UPR Info issue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from pydantic import Field
+
+from app.core.kinds.base import Run, TextMatch
+from app.core.models import CheckContext, Finding, ThemeSuggestion
+
+MAX_THEMES = 5
+
+
+class ThemeRule(TextMatch):
+    kind: Literal["theme"]
+    dimension: Literal["relevant"] = "relevant"
+    message: str = ""
+    issue: str = Field(min_length=1)
+    weight: float = Field(default=1.0, gt=0)
+
+    def check(self, run: Run) -> Iterable[Finding]:
+        return ()  # themes are suggestions in the scorecard, not findings
+
+
+class ThemeScorer:
+    def __init__(self, rules: Sequence[ThemeRule]) -> None:
+        self.rules = [r for r in rules if r.enabled]
+
+    def rank(self, run: Run, context: CheckContext) -> tuple[ThemeSuggestion, ...]:
+        text = run.doc.text
+        scores: dict[str, float] = {}
+        evidence: dict[str, list[str]] = {}
+        for rule in self.rules:
+            spans = rule.matches(run)
+            if not spans:
+                continue
+            words = list(dict.fromkeys(text[s:e].lower() for s, e in spans))
+            scores[rule.issue] = scores.get(rule.issue, 0.0) + rule.weight * len(words)
+            evidence.setdefault(rule.issue, []).extend(words)
+        reasons = {
+            issue: "mentions " + ", ".join(f"'{w}'" for w in dict.fromkeys(words))
+            for issue, words in evidence.items()
+        }
+        for issue, (score, reason) in context.theme_votes.items():
+            scores[issue] = scores.get(issue, 0.0) + score
+            reasons[issue] = f"{reasons[issue]}; {reason}" if issue in reasons else reason
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:MAX_THEMES]
+        return tuple(
+            ThemeSuggestion.model_construct(issue=issue, score=round(score, 3), reason=reasons[issue])
+            for issue, score in ranked
+        )

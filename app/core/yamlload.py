@@ -1,0 +1,121 @@
+"""Strict, safe YAML loading that remembers the line of every key.
+
+Only plain YAML data is accepted: no object-construction tags, no anchors/aliases (which make
+"billion laughs" expansion possible), no duplicate keys, and a size cap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_RULE_FILE_BYTES = 2_000_000
+_ALLOWED_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp",
+}
+
+Loc = tuple[str | int, ...]
+
+
+class YamlError(Exception):
+    def __init__(self, message: str, line: int | None, key: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.key = key
+
+
+class LineMap:
+    """Maps a location path such as ('rules', 3, 'terms') to the 1-based line that holds it."""
+
+    def __init__(self) -> None:
+        self._lines: dict[Loc, int] = {}
+
+    def set(self, loc: Loc, line: int) -> None:
+        self._lines[loc] = line
+
+    def line_for(self, loc: Loc) -> int | None:
+        """The line of the deepest known prefix of `loc`."""
+        for cut in range(len(loc), -1, -1):
+            line = self._lines.get(tuple(loc[:cut]))
+            if line is not None:
+                return line
+        return None
+
+
+def load_yaml_text(text: str) -> tuple[Any, LineMap]:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_RULE_FILE_BYTES:
+        raise YamlError(f"file is larger than {MAX_RULE_FILE_BYTES // 1_000_000} MB", None)
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise YamlError(
+                    "anchors and aliases (&, *) are not allowed in rule files",
+                    event.start_mark.line + 1,
+                )
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            lines = LineMap()
+            data = _convert(loader, node, (), lines) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise YamlError(f"invalid YAML: {exc.problem or exc.context}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", None) from None
+    return data, lines
+
+
+def load_yaml_file(path: Path) -> tuple[Any, LineMap]:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise YamlError(f"cannot read file: {exc.strerror}", None) from None
+    if size > MAX_RULE_FILE_BYTES:
+        raise YamlError(f"file is larger than {MAX_RULE_FILE_BYTES // 1_000_000} MB", None)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise YamlError(f"not UTF-8 text (byte {exc.start})", None) from None
+    except OSError as exc:
+        raise YamlError(f"cannot read file: {exc.strerror}", None) from None
+    return load_yaml_text(text)
+
+
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, lines: LineMap) -> Any:
+    lines.set(loc, node.start_mark.line + 1)
+    if node.tag not in _ALLOWED_TAGS:
+        raise YamlError(f"tag {node.tag!r} is not allowed", node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError("mapping keys must be plain text", key_node.start_mark.line + 1)
+            key = loader.construct_object(key_node)
+            if not isinstance(key, str | int):
+                key = str(key)
+            if key in result:
+                raise YamlError("duplicate key", key_node.start_mark.line + 1, str(key))
+            result[key] = _convert(loader, value_node, (*loc, key), lines)
+            lines.set((*loc, key), key_node.start_mark.line + 1)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _convert(loader, child, (*loc, index), lines) for index, child in enumerate(node.value)
+        ]
+    value = loader.construct_object(node)
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return str(node.value)
+    return value

@@ -1,0 +1,125 @@
+"""HTML of the three documents, in the subset Qt's QTextDocument renders, for PDF and printing.
+
+Qt-free on purpose: the GUI (or the CLI, offscreen) feeds this string to QTextDocument. Footnotes
+become numbered notes at the end of the document, since QTextDocument has no page footnotes.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from app.core.models import DIMENSION_LABELS, SCORED_DIMENSIONS
+from app.export.docx_writer import ACTION_CATEGORY_NAMES, FACTSHEET_MAX_CHARS, FACTSHEET_MAX_SOURCES
+from app.export.model import (
+    EVIDENCE_KIND_LABELS,
+    EVIDENCE_KINDS,
+    STATUS_SYMBOLS,
+    ExportDraft,
+    ExportProject,
+    require_drafts,
+)
+
+_STYLE = """
+body { font-family: 'Calibri', 'Noto Sans', 'DejaVu Sans', sans-serif; font-size: 10.5pt; }
+h1.title { font-size: 20pt; color: #17365d; margin-bottom: 2px; }
+p.subtitle { color: #4f81bd; font-style: italic; margin-top: 0px; }
+h1 { font-size: 14pt; color: #365f91; margin-top: 14px; }
+h2 { font-size: 11.5pt; color: #4f81bd; }
+p.rec { margin-left: 24px; text-indent: -24px; margin-bottom: 6px; }
+p.quote { margin-left: 18px; margin-right: 18px; font-weight: bold; color: #1f3f6b; }
+p.note { font-size: 8.5pt; margin: 0px; }
+td, th { font-size: 8.5pt; padding: 3px; }
+th { background-color: #dbe5f1; }
+"""
+
+
+def to_html(project: ExportProject, document: str = "list", factsheet_count: int = 3) -> str:
+    require_drafts(project)
+    meta = project.meta
+    state = escape(meta.state_under_review or "the State under Review")
+    body: list[str] = []
+    notes: list[str] = []
+
+    def refs(d: ExportDraft) -> str:
+        marks = []
+        for f in d.footnotes:
+            notes.append(f.citation())
+            marks.append(str(len(notes)))
+        return f"<sup>{','.join(marks)}</sup>" if marks else ""
+
+    if document == "list":
+        body.append(f'<h1 class="title">Recommendations to {state}</h1>{_subtitle(project)}')
+        for theme, drafts in project.numbered():
+            body.append(f"<h1>{_t(theme)}</h1>")
+            body += [f'<p class="rec">{d.number}.&nbsp;&nbsp;{_t(d.text)}{refs(d)}</p>' for d in drafts]
+    elif document == "factsheet":
+        body.append(f'<h1 class="title">Fact sheet: {state}</h1>{_subtitle(project)}')
+        for i, d in enumerate(project.priorities(factsheet_count), start=1):
+            head = f"Recommendation {i}" + (f": {_t(d.theme)}" if d.theme else "")
+            body += [f"<h1>{head}</h1>", f'<p class="quote">{_t(d.text)}</p>', "<h2>Basis</h2>"]
+            body.append(_basis(d))
+    elif document == "annex":
+        body.append(f'<h1 class="title">Quality annex</h1>{_subtitle(project)}')
+        dims = list(SCORED_DIMENSIONS)
+        head = ["No.", "Recommendation", "Theme", "Score"]
+        head += [DIMENSION_LABELS[x] for x in dims] + ["Action category"]
+        rows = ["<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"]
+        for _, drafts in project.numbered():
+            for d in drafts:
+                cells = [str(d.number), _t(d.text), _t(d.theme) or "–"]
+                cells.append("–" if d.smart_score is None else str(d.smart_score))
+                cells += [STATUS_SYMBOLS.get(d.smart_status.get(x, ""), "–") for x in dims]
+                cat = d.action_category
+                cells.append("–" if cat is None else f"{cat} ({ACTION_CATEGORY_NAMES.get(cat, '')})")
+                rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        body.append(
+            '<table border="1" cellspacing="0" cellpadding="3" width="100%">'
+            + "".join(rows)
+            + "</table>"
+        )
+        body.append('<p class="note">✓ met &nbsp; ~ partly met &nbsp; ✗ not met &nbsp; – not checked</p>')
+    else:
+        raise ValueError(f"unknown document type {document!r}")
+    if notes:
+        body.append("<hr/><h2>Notes</h2>")
+        body += [f'<p class="note">{i}. {_t(n)}</p>' for i, n in enumerate(notes, start=1)]
+    title = escape(f"SMARTrec export: {meta.state_under_review}")
+    return (
+        f'<html><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{_STYLE}</style></head><body>{''.join(body)}</body></html>"
+    )
+
+
+def _basis(d: ExportDraft) -> str:
+    if not d.footnotes:
+        return "<p><i>No findings, commitments or previous recommendations linked yet.</i></p>"
+    items = []
+    for kind in EVIDENCE_KINDS:
+        for f in (f for f in d.footnotes if f.kind == kind):
+            if len(items) >= FACTSHEET_MAX_SOURCES:
+                break
+            text = f.text if len(f.text) <= FACTSHEET_MAX_CHARS else f.text[: FACTSHEET_MAX_CHARS - 1] + "…"
+            line = f"<b>{escape(EVIDENCE_KIND_LABELS[kind].rstrip('s'))}:</b> {_t(f.label)}"
+            if text:
+                line += f": “{_t(text)}”"
+            if f.response:
+                line += f" Response: {_t(f.response)}."
+            items.append(f"<li>{line}</li>")
+    more = len(d.footnotes) - len(items)
+    tail = f"<p><i>and {more} more source{'s' if more != 1 else ''} in the project.</i></p>" if more > 0 else ""
+    return f"<ul>{''.join(items)}</ul>{tail}"
+
+
+def _subtitle(project: ExportProject) -> str:
+    meta = project.meta
+    bits = [meta.title_suffix()]
+    if meta.recommending_state:
+        bits.append(f"Recommending State: {meta.recommending_state}")
+    if meta.generated:
+        bits.append(f"Prepared {meta.generated[:10]} with SMARTrec {meta.app_version}")
+    return f'<p class="subtitle">{_t(" · ".join(bits))}</p>'
+
+
+def _t(text: str) -> str:
+    """Escape user text; QTextDocument applies the Unicode bidi algorithm per paragraph."""
+    return escape(" ".join(text.split()))

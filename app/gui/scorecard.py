@@ -1,0 +1,318 @@
+"""The scorecard: SMART dimensions, action category, readability, themes and the findings list.
+
+Widgets are built once and only their text changes on each check, so updating at typing speed
+costs little and screen readers keep their place.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.models import DIMENSION_LABELS, SCORED_DIMENSIONS, CheckResult, Finding
+from app.gui import theme
+
+LETTERS = {
+    "specific": "S",
+    "measurable": "M",
+    "attainable": "A",
+    "relevant": "R",
+    "time_bound": "T",
+    "jargon": "J",
+    "tone": "Tn",
+}
+STATUS_TEXT = {"met": "✓ Met", "partly": "◐ Partly", "not_met": "✗ Not met"}
+CATEGORY_NAMES = {
+    1: "Minimal action",
+    2: "Continuing action",
+    3: "Considering action",
+    4: "General action",
+    5: "Specific action",
+}
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text.upper())
+    label.setObjectName("PanelTitle")
+    return label
+
+
+def dot_icon(colour: QColor, size: int = 12) -> QIcon:
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pix)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(colour)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pix)
+
+
+class _DimensionRow:
+    def __init__(self, grid: QGridLayout, row: int, dimension: str) -> None:
+        self.dimension = dimension
+        self.letter = QLabel(LETTERS[dimension])
+        self.letter.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.letter.setFixedWidth(30)
+        self.name = QLabel(DIMENSION_LABELS[dimension])
+        self.status = QLabel("–")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.reason = QLabel("")
+        self.reason.setObjectName("Muted")
+        self.reason.setWordWrap(True)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(self.letter, row * 2, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.name, row * 2, 1)
+        grid.addWidget(self.status, row * 2, 2)
+        grid.addWidget(self.reason, row * 2 + 1, 1, 1, 2)
+
+    def update(self, status: str, reason: str, dark: bool) -> None:
+        colour = theme.status_colour(status, dark)
+        dim_colour = theme.dimension_colour(self.dimension, dark).name()
+        self.letter.setStyleSheet(
+            f"QLabel {{ background: {dim_colour}; color: white; font-weight: 700;"
+            f" border-radius: 4px; padding: 2px 0; }}"
+        )
+        self.status.setText(f"<span style='color:{colour}; font-weight:600'>"
+                            f"{STATUS_TEXT.get(status, status)}</span>")
+        self.reason.setText(html.escape(reason))
+        label = DIMENSION_LABELS[self.dimension]
+        self.status.setAccessibleName(f"{label}: {STATUS_TEXT.get(status, status)}")
+        self.reason.setAccessibleName(f"{label} reason")
+
+
+class ScorecardPanel(QWidget):
+    """Right-hand scorecard; emits `finding_activated` when a finding is clicked."""
+
+    finding_activated = Signal(object)  # Finding
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Scorecard")
+        self._dark = False
+        self._findings: list[Finding] = []
+
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(12, 12, 12, 12)
+        lay.setSpacing(10)
+
+        # Score headline
+        head = QHBoxLayout()
+        self.score = QLabel("–")
+        self.score.setAccessibleName("SMART score")
+        font = self.score.font()
+        font.setPointSizeF(font.pointSizeF() * 2.4)
+        font.setBold(True)
+        self.score.setFont(font)
+        head.addWidget(self.score)
+        sub = QVBoxLayout()
+        sub.setSpacing(0)
+        self.score_caption = QLabel("SMART score / 100")
+        self.score_caption.setObjectName("Muted")
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        sub.addStretch(1)
+        sub.addWidget(self.score_caption)
+        sub.addWidget(self.summary)
+        sub.addStretch(1)
+        head.addLayout(sub, 1)
+        lay.addLayout(head)
+
+        # Dimensions
+        lay.addWidget(_title("S.M.A.R.T. check"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(1, 1)
+        self.rows = {d: _DimensionRow(grid, i, d) for i, d in enumerate(SCORED_DIMENSIONS)}
+        lay.addLayout(grid)
+
+        # Action category
+        lay.addWidget(_title("Action category"))
+        meter = QHBoxLayout()
+        meter.setSpacing(3)
+        self.segments: list[QLabel] = []
+        for i in range(1, 6):
+            seg = QLabel(str(i))
+            seg.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            seg.setMinimumHeight(22)
+            seg.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            seg.setToolTip(CATEGORY_NAMES[i])
+            self.segments.append(seg)
+            meter.addWidget(seg)
+        lay.addLayout(meter)
+        self.category_label = QLabel("")
+        self.category_label.setWordWrap(True)
+        self.category_label.setAccessibleName("Action category")
+        self.upgrade = QLabel("")
+        self.upgrade.setWordWrap(True)
+        self.upgrade.setObjectName("Muted")
+        self.upgrade.setAccessibleName("What would make it a 5")
+        lay.addWidget(self.category_label)
+        lay.addWidget(self.upgrade)
+
+        # Readability and themes
+        lay.addWidget(_title("Readability"))
+        self.readability = QLabel("")
+        self.readability.setWordWrap(True)
+        self.readability.setAccessibleName("Readability")
+        lay.addWidget(self.readability)
+        lay.addWidget(_title("Suggested themes"))
+        self.themes = QLabel("")
+        self.themes.setWordWrap(True)
+        self.themes.setAccessibleName("Suggested themes")
+        self.themes.setTextFormat(Qt.TextFormat.RichText)
+        lay.addWidget(self.themes)
+        lay.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        findings_box = QWidget()
+        flay = QVBoxLayout(findings_box)
+        flay.setContentsMargins(12, 6, 12, 12)
+        self.findings_title = _title("Findings")
+        flay.addWidget(self.findings_title)
+        self.findings = QListWidget()
+        self.findings.setAccessibleName("Findings")
+        self.findings.setWordWrap(True)
+        self.findings.setUniformItemSizes(False)
+        self.findings.setSpacing(1)
+        self.findings.itemActivated.connect(self._activated)
+        self.findings.itemClicked.connect(self._activated)
+        flay.addWidget(self.findings)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(scroll)
+        split.addWidget(findings_box)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.splitter = split
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(split)
+        self.clear()
+
+    def set_dark(self, dark: bool) -> None:
+        self._dark = dark
+
+    def clear(self) -> None:
+        self.score.setText("–")
+        self.score.setStyleSheet("")
+        self.summary.setText("Select or add a draft to see its score.")
+        for row in self.rows.values():
+            row.status.setText("")
+            row.reason.setText("")
+            row.update("", "", self._dark)
+            row.status.setText("")
+        self._paint_meter(0)
+        self.category_label.setText("")
+        self.upgrade.setText("")
+        self.readability.setText("")
+        self.themes.setText("")
+        self.findings.clear()
+        self._findings = []
+        self.findings_title.setText("FINDINGS")
+
+    def set_result(self, result: CheckResult, max_items: int = 500) -> None:
+        dark = self._dark
+        self.score.setText(str(result.smart_score))
+        self.score.setStyleSheet(f"color: {theme.score_colour(result.smart_score, dark)}")
+        met = sum(1 for d in result.dimensions if d.status == "met")
+        self.summary.setText(f"{met} of {len(SCORED_DIMENSIONS)} criteria met")
+        for name, row in self.rows.items():
+            status = result.dimension(name)
+            if status is None:
+                row.update("", "", dark)
+                row.status.setText("")
+            else:
+                row.update(status.status, status.reason, dark)
+
+        cat = result.action_category
+        self._paint_meter(cat.category)
+        verb = f" — “{html.escape(cat.verb)}”" if cat.verb else ""
+        self.category_label.setText(
+            f"<b>{cat.category} · {CATEGORY_NAMES.get(cat.category, '')}</b>{verb}<br>"
+            f"{html.escape(cat.reason)}"
+        )
+        self.upgrade.setText(
+            f"To reach 5: {html.escape(cat.upgrade)}" if cat.upgrade else "Highest category."
+        )
+
+        r = result.readability
+        self.readability.setText(
+            f"{r.words} words · {r.sentences} sentence{'s' if r.sentences != 1 else ''} · "
+            f"longest clause {r.longest_clause_words} words<br>"
+            f"Reading ease {r.flesch_reading_ease:.0f} · grade {r.grade_level:.1f} · "
+            f"{r.passives} passive · {r.nominalisations} nominalisations"
+        )
+        if result.themes:
+            self.themes.setText("<br>".join(
+                f"<b>{html.escape(t.issue)}</b> "
+                f"<span style='color:gray'>({html.escape(t.reason)})</span>"
+                for t in result.themes[:3]
+            ))
+        else:
+            self.themes.setText("<span style='color:gray'>No theme recognised yet.</span>")
+        self._set_findings(list(result.findings), max_items)
+
+    def _set_findings(self, findings: list[Finding], max_items: int) -> None:
+        from app.core.models import SEVERITY_RANK
+
+        ordered = sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.start))
+        self._findings = ordered[:max_items]
+        self.findings.setUpdatesEnabled(False)
+        self.findings.clear()
+        for f in self._findings:
+            item = QListWidgetItem(dot_icon(theme.dimension_colour(f.dimension, self._dark)),
+                                   f.message)
+            label = DIMENSION_LABELS.get(f.dimension, f.dimension)
+            tip = f"<b>{html.escape(label)} · {f.severity}</b><br>{html.escape(f.explanation)}"
+            item.setToolTip(tip)
+            item.setData(Qt.ItemDataRole.UserRole, f)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{label} {f.severity}: {f.message}")
+            self.findings.addItem(item)
+        self.findings.setUpdatesEnabled(True)
+        extra = f" (showing {max_items})" if len(findings) > max_items else ""
+        self.findings_title.setText(f"FINDINGS · {len(findings)}{extra}")
+
+    def _paint_meter(self, category: int) -> None:
+        dark = self._dark
+        on = theme.dimension_colour("action", dark).name()
+        off = "#30363d" if dark else "#e6e9ee"
+        off_text = "#8b949e" if dark else "#6e7781"
+        for i, seg in enumerate(self.segments, start=1):
+            if category and i <= category:
+                seg.setStyleSheet(f"background:{on}; color:white; border-radius:3px;"
+                                  " font-weight:600;")
+            else:
+                seg.setStyleSheet(f"background:{off}; color:{off_text}; border-radius:3px;")
+        self.segments[0].parentWidget()
+        for seg in self.segments:
+            seg.setAccessibleName(f"Action category {category} of 5" if category else "")
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        finding = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(finding, Finding):
+            self.finding_activated.emit(finding)

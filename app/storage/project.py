@@ -1,0 +1,973 @@
+"""A SMARTrec project: one SQLite file holding drafts, their history, ignores and rule overrides.
+
+Why SQLite: a single file the user can copy or e-mail, atomic commits (autosave commits every
+change at once, so a crash loses nothing that was committed), and a versioned schema via
+`PRAGMA user_version`. The file is identified by `PRAGMA application_id` so that other SQLite
+files are refused instead of being "upgraded". Files that are refused are only ever read through
+a read-only connection, so they are left byte-for-byte untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from app.core.models import RuleOverride
+from app.storage.errors import (
+    DraftNotFoundError,
+    ProjectError,
+    ProjectLockedError,
+    ProjectReadOnlyError,
+)
+from app.storage.lock import ProjectLock
+from app.storage.models import DeletedDraft, Draft, ProjectMeta, RelatedRow, Snapshot
+
+__all__ = [
+    "APPLICATION_ID",
+    "FILE_SUFFIX",
+    "SCHEMA_VERSION",
+    "DraftNotFoundError",
+    "Project",
+    "ProjectError",
+    "ProjectLockedError",
+    "ProjectReadOnlyError",
+]
+
+log = logging.getLogger(__name__)
+
+#: Suggested extension for project files.
+FILE_SUFFIX = ".smartrec"
+#: Written to the SQLite header (offset 68); "SMRC" in ASCII. Never change it.
+APPLICATION_ID = 0x534D5243
+#: Oldest snapshots beyond this many per draft are dropped, so autosave history stays bounded.
+MAX_SNAPSHOTS_PER_DRAFT = 500
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_OUR_TABLES = frozenset({"meta", "drafts", "snapshots", "ignored_findings", "rule_overrides"})
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _migration_1(conn: sqlite3.Connection) -> None:
+    """Initial schema."""
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    # AUTOINCREMENT so that ids are never reused: undo of a delete restores the same id safely.
+    conn.execute(
+        """CREATE TABLE drafts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            theme TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'final')),
+            notes TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            modified TEXT NOT NULL,
+            score INTEGER
+        )"""
+    )
+    conn.execute("CREATE INDEX drafts_position ON drafts(position)")
+    conn.execute(
+        """CREATE TABLE snapshots (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            score INTEGER,
+            created TEXT NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX snapshots_draft ON snapshots(draft_id, id)")
+    conn.execute(
+        """CREATE TABLE ignored_findings (
+            draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
+            rule_id TEXT NOT NULL,
+            matched TEXT NOT NULL,
+            PRIMARY KEY (draft_id, rule_id, matched)
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE rule_overrides (
+            rule_id TEXT PRIMARY KEY,
+            data TEXT NOT NULL
+        )"""
+    )
+
+
+#: MIGRATIONS[i] brings a file from schema version i to i + 1. Append only; never edit old ones.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _ts(value: datetime) -> str:
+    return value.isoformat(timespec="microseconds")
+
+
+def _file_uri(path: Path, **params: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return path.resolve().as_uri() + ("?" + query if query else "")
+
+
+def _is_writable(path: Path) -> bool:
+    """Writable for us *and* meant to be: a file without any write bit counts as read-only
+    even for root/administrators, and WAL needs to create side files in the folder."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    if not mode & 0o222:
+        return False
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _describe(path: Path) -> str:
+    return f"'{path.name}'"
+
+
+def _ensure_evidence_schema(conn: sqlite3.Connection) -> None:
+    """Let the evidence module create or upgrade its tables inside our migration transaction."""
+    try:
+        from app.evidence.schema import ensure_schema  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return
+    ensure_schema(conn, project=True)
+
+
+def _check_header(path: Path) -> None:
+    """Cheap first test on raw bytes, before any SQLite connection touches the file."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except FileNotFoundError:
+        raise ProjectError(f"{_describe(path)} does not exist (moved or deleted?).") from None
+    except IsADirectoryError:
+        raise ProjectError(f"{_describe(path)} is a folder, not a SMARTrec project.") from None
+    except PermissionError:
+        raise ProjectError(f"{_describe(path)} cannot be read: permission denied.") from None
+    except OSError as exc:
+        raise ProjectError(f"{_describe(path)} cannot be read: {exc.strerror or exc}.") from None
+    if not head:
+        raise ProjectError(f"{_describe(path)} is an empty file, not a SMARTrec project.")
+    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
+        raise ProjectError(
+            f"{_describe(path)} is not a SMARTrec project (not an SQLite database)."
+        )
+
+
+def _validate(path: Path) -> None:
+    """Refuse foreign, newer or damaged files using a read-only connection only."""
+    try:
+        conn = _connect_read_only(path)
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, exc) from None
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            row[0]
+            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        ours = app_id == APPLICATION_ID or (app_id == 0 and {"meta", "drafts"} <= tables)
+        if not ours:
+            if app_id:
+                raise ProjectError(
+                    f"{_describe(path)} is an SQLite database of another application "
+                    f"(application id {app_id:#010x}), not a SMARTrec project."
+                )
+            raise ProjectError(
+                f"{_describe(path)} is an SQLite database but not a SMARTrec project."
+            )
+        if version > SCHEMA_VERSION:
+            raise ProjectError(
+                f"{_describe(path)} was created by a newer SMARTrec (schema {version}); this "
+                f"version understands up to {SCHEMA_VERSION} — the file was left untouched. "
+                "Update SMARTrec to open it."
+            )
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+        if problems != ["ok"]:
+            raise ProjectError(
+                f"{_describe(path)} is damaged ({problems[0]}). The file was left untouched; "
+                "open a backup copy, or see 'Recovering a damaged project' in the README."
+            )
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, exc) from None
+    finally:
+        conn.close()
+
+
+def _damaged(path: Path, exc: BaseException) -> ProjectError:
+    text = str(exc)
+    if "not a database" in text or "file is encrypted" in text:
+        return ProjectError(
+            f"{_describe(path)} is not a SMARTrec project (not an SQLite database)."
+        )
+    return ProjectError(
+        f"{_describe(path)} is damaged and cannot be opened ({text}). The file was left "
+        "untouched; open a backup copy, or see 'Recovering a damaged project' in the README."
+    )
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Read-only connection that never writes to the main file.
+
+    A WAL file normally needs its `-shm` index; when the folder is read-only too and no `-wal`
+    exists, `immutable=1` is the documented way to read it anyway.
+    """
+    try:
+        conn = sqlite3.connect(
+            _file_uri(path, mode="ro"), uri=True, isolation_level=None, check_same_thread=False
+        )
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists():
+            raise
+    conn = sqlite3.connect(
+        _file_uri(path, mode="ro", immutable="1"),
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return conn
+
+
+def _remove_side_files(path: Path) -> None:
+    for suffix in _SIDE_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
+
+
+_DRAFT_COLUMNS = "id, title, text, theme, position, status, notes, created, modified, score"
+
+
+def _draft_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Draft:
+    return Draft(
+        id=row[0],
+        title=row[1],
+        text=row[2],
+        theme=row[3],
+        position=row[4],
+        status=row[5],
+        notes=row[6],
+        created=datetime.fromisoformat(row[7]),
+        modified=datetime.fromisoformat(row[8]),
+        score=row[9],
+    )
+
+
+def _snapshot_from_row(row: tuple[Any, ...]) -> Snapshot:
+    return Snapshot(
+        id=row[0],
+        draft_id=row[1],
+        text=row[2],
+        score=row[3],
+        created=datetime.fromisoformat(row[4]),
+    )
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Project:
+    """An open project file. Every mutating method commits before it returns."""
+
+    def __init__(
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        *,
+        read_only: bool,
+        lock: ProjectLock | None,
+    ) -> None:
+        self._path = path
+        self._conn = conn
+        self._read_only = read_only
+        self._lock_file = lock
+        self._mutex = threading.RLock()
+        self._tx_depth = 0
+        self._meta = self._load_meta()
+
+    # ----------------------------------------------------------------- open / create / close
+
+    @classmethod
+    def create(
+        cls, path: str | os.PathLike[str], meta: ProjectMeta, *, overwrite: bool = False
+    ) -> Project:
+        """Create a new project file and open it.
+
+        The file is built under a temporary name and renamed into place, so a crash never leaves
+        a half-made project. An existing file is refused unless `overwrite` (the GUI asks first).
+        """
+        target = Path(path)
+        if target.exists() and not overwrite:
+            raise ProjectError(f"{_describe(target)} already exists.")
+        if target.is_dir():
+            raise ProjectError(f"{_describe(target)} is a folder.")
+        if not target.parent.is_dir():
+            raise ProjectError(f"The folder '{target.parent}' does not exist.")
+        lock = ProjectLock.acquire(target)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.creating")
+        try:
+            _remove_side_files(tmp)
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            try:
+                conn = sqlite3.connect(tmp, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise ProjectError(f"Cannot create {_describe(target)}: {exc}.") from exc
+            try:
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("BEGIN IMMEDIATE")
+                for migration in MIGRATIONS:
+                    migration(conn)
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                now = _ts(_now())
+                conn.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [
+                        ("application", "SMARTrec"),
+                        ("created", now),
+                        ("created_by_schema", str(SCHEMA_VERSION)),
+                        *((f"meta.{k}", v) for k, v in meta.model_dump().items()),
+                    ],
+                )
+                _ensure_evidence_schema(conn)
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+            finally:
+                conn.close()
+            # A -wal left by an older file of the same name would be replayed into ours.
+            _remove_side_files(target)
+            os.replace(tmp, target)
+        except sqlite3.Error as exc:
+            lock.release()
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise ProjectError(f"Cannot create {_describe(target)}: {exc}.") from exc
+        except BaseException:
+            lock.release()
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        return cls._open_checked(target, lock)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> Project:
+        """Open an existing project; read-only when asked or when the file is not writable.
+
+        Raises ProjectError (user-facing message) for missing, foreign, newer or damaged files,
+        and ProjectLockedError when another window or process has it open for writing.
+        """
+        target = Path(path)
+        _check_header(target)
+        ro = read_only or not _is_writable(target)
+        if ro:
+            _validate(target)
+            try:
+                conn = _connect_read_only(target)
+            except sqlite3.Error as exc:
+                raise _damaged(target, exc) from None
+            conn.execute("PRAGMA query_only = ON")
+            return cls(target, conn, read_only=True, lock=None)
+        lock = ProjectLock.acquire(target)
+        try:
+            _validate(target)
+        except BaseException:
+            lock.release()
+            raise
+        return cls._open_checked(target, lock)
+
+    @classmethod
+    def _open_checked(cls, target: Path, lock: ProjectLock) -> Project:
+        """Open read-write a file that is known to be ours and is locked by us."""
+        try:
+            conn = sqlite3.connect(
+                target, isolation_level=None, check_same_thread=False, timeout=10.0
+            )
+        except sqlite3.Error as exc:
+            lock.release()
+            raise _damaged(target, exc) from None
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            # WAL: readers never block the writer and a commit is one append to the -wal file;
+            # NORMAL sync keeps every commit across a process crash (see docs/readme/storage.md).
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            conn.execute("PRAGMA synchronous = NORMAL")
+            cls._migrate(target, conn)
+            return cls(target, conn, read_only=False, lock=lock)
+        except sqlite3.Error as exc:
+            conn.close()
+            lock.release()
+            raise ProjectError(f"Cannot open {_describe(target)}: {exc}.") from exc
+        except BaseException:
+            conn.close()
+            lock.release()
+            raise
+
+    @staticmethod
+    def _migrate(target: Path, conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if 0 < version < SCHEMA_VERSION:
+            # Keep the pre-upgrade file: an older SMARTrec can still open the backup.
+            backup = target.with_name(f"{target.name}.schema{version}.bak")
+            dest = sqlite3.connect(backup)
+            try:
+                conn.backup(dest)
+            finally:
+                dest.close()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for index in range(version, SCHEMA_VERSION):
+                MIGRATIONS[index](conn)
+            if version != SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            _ensure_evidence_schema(conn)
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the file (SQLite checkpoints the WAL into it) and release the lock."""
+        with self._mutex:
+            if self._conn is None:
+                return
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None  # type: ignore[assignment]
+                if self._lock_file is not None:
+                    self._lock_file.release()
+                    self._lock_file = None
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else ("read-only" if self._read_only else "open")
+        return f"<Project {self._path} {state}>"
+
+    # ----------------------------------------------------------------------- properties
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    @property
+    def meta(self) -> ProjectMeta:
+        return self._meta
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The raw connection, for modules that own extra tables (evidence).
+
+        It is in autocommit mode: wrap multi-statement changes in `with project.transaction():`.
+        """
+        return self._live()
+
+    # ----------------------------------------------------------------------- internals
+
+    def _live(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise ProjectError(f"{_describe(self._path)} is closed.")
+        return self._conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, committed on exit and rolled back on error; nests flat."""
+        if self._read_only:
+            raise ProjectReadOnlyError(
+                f"{_describe(self._path)} is open read-only; changes cannot be saved."
+            )
+        with self._mutex:
+            conn = self._live()
+            if self._tx_depth:
+                self._tx_depth += 1
+                try:
+                    yield conn
+                finally:
+                    self._tx_depth -= 1
+                return
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise ProjectError(f"Cannot save to {_describe(self._path)}: {exc}.") from exc
+            self._tx_depth = 1
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    if conn.in_transaction:
+                        conn.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise ProjectError(
+                        f"Cannot save to {_describe(self._path)}: {exc}."
+                    ) from exc
+            finally:
+                self._tx_depth = 0
+
+    def _read(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._mutex:
+            return list(self._live().execute(sql, tuple(params)))
+
+    def _load_meta(self) -> ProjectMeta:
+        rows = dict(self._read("SELECT key, value FROM meta WHERE key LIKE 'meta.%'"))
+        fields = ProjectMeta.model_fields
+        return ProjectMeta(
+            **{k[5:]: v for k, v in rows.items() if k[5:] in fields and isinstance(v, str)}
+        )
+
+    def _require_draft(self, conn: sqlite3.Connection, draft_id: int) -> Draft:
+        row = conn.execute(
+            f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE id = ?", (draft_id,)
+        ).fetchone()
+        if row is None:
+            raise DraftNotFoundError(f"Draft {draft_id} does not exist in this project.")
+        return _draft_from_row(row)
+
+    # ----------------------------------------------------------------------- meta
+
+    def update_meta(self, meta: ProjectMeta) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [(f"meta.{k}", v) for k, v in meta.model_dump().items()],
+            )
+        self._meta = meta.model_copy()
+
+    # ----------------------------------------------------------------------- drafts
+
+    def drafts(self) -> list[Draft]:
+        """All drafts in list order."""
+        rows = self._read(f"SELECT {_DRAFT_COLUMNS} FROM drafts ORDER BY position, id")
+        return [_draft_from_row(r) for r in rows]
+
+    def get_draft(self, draft_id: int) -> Draft:
+        with self._mutex:
+            return self._require_draft(self._live(), draft_id)
+
+    def add_draft(
+        self, text: str = "", title: str = "", theme: str = "", after: int | None = None
+    ) -> Draft:
+        """Insert a draft right after draft `after`, or at the end when `after` is None."""
+        with self.transaction() as conn:
+            if after is None:
+                position = conn.execute(
+                    "SELECT coalesce(max(position) + 1, 0) FROM drafts"
+                ).fetchone()[0]
+            else:
+                position = self._require_draft(conn, after).position + 1
+                conn.execute(
+                    "UPDATE drafts SET position = position + 1 WHERE position >= ?", (position,)
+                )
+            now = _ts(_now())
+            cur = conn.execute(
+                "INSERT INTO drafts (title, text, theme, position, status, notes, created,"
+                " modified) VALUES (?, ?, ?, ?, 'draft', '', ?, ?)",
+                (title, text, theme, position, now, now),
+            )
+            assert cur.lastrowid is not None
+            return self._require_draft(conn, cur.lastrowid)
+
+    def update_draft(
+        self,
+        draft_id: int,
+        *,
+        text: str | None = None,
+        title: str | None = None,
+        theme: str | None = None,
+        status: str | None = None,
+        notes: str | None = None,
+        score: int | None = None,
+    ) -> Draft:
+        """Change the given fields (None = keep) and commit. `modified` moves only when
+        something the user wrote changed, not when only the score was refreshed."""
+        if status is not None and status not in ("draft", "final"):
+            raise ValueError(f"status must be 'draft' or 'final', not {status!r}")
+        with self.transaction() as conn:
+            old = self._require_draft(conn, draft_id)
+            changes: dict[str, Any] = {}
+            for name, value in (
+                ("text", text),
+                ("title", title),
+                ("theme", theme),
+                ("status", status),
+                ("notes", notes),
+            ):
+                if value is not None and value != getattr(old, name):
+                    changes[name] = value
+            if changes:
+                changes["modified"] = _ts(_now())
+            if score is not None and score != old.score:
+                changes["score"] = int(score)
+            if not changes:
+                return old
+            assignments = ", ".join(f"{name} = ?" for name in changes)
+            conn.execute(
+                f"UPDATE drafts SET {assignments} WHERE id = ?", (*changes.values(), draft_id)
+            )
+            return self._require_draft(conn, draft_id)
+
+    def duplicate_draft(self, draft_id: int) -> Draft:
+        """Copy text, title, theme, notes and ignores (not history) right after the original."""
+        with self.transaction() as conn:
+            src = self._require_draft(conn, draft_id)
+            title = f"{src.title} (copy)" if src.title else ""
+            new = self.add_draft(text=src.text, title=title, theme=src.theme, after=draft_id)
+            conn.execute("UPDATE drafts SET notes = ? WHERE id = ?", (src.notes, new.id))
+            conn.execute(
+                "INSERT INTO ignored_findings (draft_id, rule_id, matched) "
+                "SELECT ?, rule_id, matched FROM ignored_findings WHERE draft_id = ?",
+                (new.id, draft_id),
+            )
+            return self._require_draft(conn, new.id)
+
+    def reorder(self, ids: list[int]) -> None:
+        """Set the list order; `ids` must name every draft exactly once."""
+        with self.transaction() as conn:
+            existing = {row[0] for row in conn.execute("SELECT id FROM drafts")}
+            if len(ids) != len(set(ids)) or set(ids) != existing:
+                raise ValueError("reorder() needs every draft id exactly once")
+            conn.executemany(
+                "UPDATE drafts SET position = ? WHERE id = ?",
+                [(pos, draft_id) for pos, draft_id in enumerate(ids)],
+            )
+
+    def delete_draft(self, draft_id: int) -> DeletedDraft:
+        """Delete a draft with its history, ignores and rows of other tables pointing at it.
+
+        Returns everything `restore_draft` needs to undo the deletion exactly.
+        """
+        with self.transaction() as conn:
+            draft = self._require_draft(conn, draft_id)
+            snapshots = [
+                _snapshot_from_row(r)
+                for r in conn.execute(
+                    "SELECT id, draft_id, text, score, created FROM snapshots "
+                    "WHERE draft_id = ? ORDER BY id",
+                    (draft_id,),
+                )
+            ]
+            ignored = [
+                (r[0], r[1])
+                for r in conn.execute(
+                    "SELECT rule_id, matched FROM ignored_findings WHERE draft_id = ? "
+                    "ORDER BY rowid",
+                    (draft_id,),
+                )
+            ]
+            related = self._capture_related(conn, "drafts", "id", [draft_id])
+            # Children first, so foreign keys without ON DELETE CASCADE do not block us.
+            for row in reversed(related):
+                self._delete_row(conn, row)
+            conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+            conn.execute(
+                "UPDATE drafts SET position = position - 1 WHERE position > ?", (draft.position,)
+            )
+            return DeletedDraft(
+                **draft.model_dump(), snapshots=snapshots, ignored=ignored, related=related
+            )
+
+    def restore_draft(self, draft: Draft) -> Draft:
+        """Put a deleted draft back at its old position with the same id (undo of delete)."""
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM drafts WHERE id = ?", (draft.id,)).fetchone():
+                raise ProjectError(f"Draft {draft.id} already exists; nothing to restore.")
+            count = conn.execute("SELECT count(*) FROM drafts").fetchone()[0]
+            position = max(0, min(draft.position, count))
+            conn.execute(
+                "UPDATE drafts SET position = position + 1 WHERE position >= ?", (position,)
+            )
+            conn.execute(
+                f"INSERT INTO drafts ({_DRAFT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    draft.id,
+                    draft.title,
+                    draft.text,
+                    draft.theme,
+                    position,
+                    draft.status,
+                    draft.notes,
+                    _ts(draft.created),
+                    _ts(draft.modified),
+                    draft.score,
+                ),
+            )
+            if isinstance(draft, DeletedDraft):
+                conn.executemany(
+                    "INSERT INTO snapshots (id, draft_id, text, score, created) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(s.id, draft.id, s.text, s.score, _ts(s.created)) for s in draft.snapshots],
+                )
+                conn.executemany(
+                    "INSERT OR IGNORE INTO ignored_findings (draft_id, rule_id, matched) "
+                    "VALUES (?, ?, ?)",
+                    [(draft.id, rule_id, matched) for rule_id, matched in draft.ignored],
+                )
+                for row in draft.related:
+                    if row.table in _OUR_TABLES:
+                        continue
+                    cols = ", ".join(_quote(c) for c in row.values)
+                    marks = ", ".join("?" for _ in row.values)
+                    conn.execute(
+                        f"INSERT OR IGNORE INTO {_quote(row.table)} ({cols}) VALUES ({marks})",
+                        tuple(row.values.values()),
+                    )
+            return self._require_draft(conn, draft.id)
+
+    def _child_tables(
+        self, conn: sqlite3.Connection, parent: str
+    ) -> list[tuple[str, str, str]]:
+        """(child table, child column, parent column) for single-column foreign keys."""
+        result: list[tuple[str, str, str]] = []
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        for table in tables:
+            fks: dict[int, list[tuple[Any, ...]]] = {}
+            for fk in conn.execute(f"PRAGMA foreign_key_list({_quote(table)})"):
+                fks.setdefault(fk[0], []).append(fk)
+            for parts in fks.values():
+                if len(parts) != 1 or parts[0][2].lower() != parent.lower():
+                    continue
+                to_col = parts[0][4]
+                if to_col is None:  # references the parent's primary key
+                    pk = [r[1] for r in conn.execute(f"PRAGMA table_info({_quote(parent)})")
+                          if r[5]]
+                    if len(pk) != 1:
+                        continue
+                    to_col = pk[0]
+                result.append((table, parts[0][3], to_col))
+        return result
+
+    def _capture_related(
+        self,
+        conn: sqlite3.Connection,
+        parent: str,
+        parent_col: str,
+        values: list[Any],
+        depth: int = 0,
+    ) -> list[RelatedRow]:
+        """Rows (recursively, parents before children) that reference parent.parent_col."""
+        if depth > 4 or not values:
+            return []
+        captured: list[RelatedRow] = []
+        for table, col, to_col in self._child_tables(conn, parent):
+            if table == parent:
+                continue
+            cursor = conn.execute(
+                f"SELECT * FROM {_quote(table)} WHERE {_quote(col)} IN "
+                f"({', '.join('?' for _ in values)})",
+                tuple(values),
+            )
+            names = [d[0] for d in cursor.description]
+            rows = [RelatedRow(table=table, values=dict(zip(names, r, strict=True)))
+                    for r in cursor]
+            captured.extend(rows)
+            # Grandchildren: rows of other tables pointing at the rows just captured.
+            for child_table, _c, child_to in self._child_tables(conn, table):
+                if child_table == table:
+                    continue
+                keys = [r.values[child_to] for r in rows if child_to in r.values]
+                captured.extend(
+                    r for r in self._capture_related(conn, table, child_to, keys, depth + 1)
+                    if r.table == child_table
+                )
+        return captured
+
+    def _delete_row(self, conn: sqlite3.Connection, row: RelatedRow) -> None:
+        if not row.values:
+            return
+        where = " AND ".join(
+            f"{_quote(c)} IS ?" for c in row.values
+        )
+        conn.execute(
+            f"DELETE FROM {_quote(row.table)} WHERE rowid IN (SELECT rowid FROM "
+            f"{_quote(row.table)} WHERE {where} LIMIT 1)",
+            tuple(row.values.values()),
+        ) if self._has_rowid(conn, row.table) else conn.execute(
+            f"DELETE FROM {_quote(row.table)} WHERE {where}", tuple(row.values.values())
+        )
+
+    @staticmethod
+    def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
+        try:
+            conn.execute(f"SELECT rowid FROM {_quote(table)} LIMIT 0")
+        except sqlite3.OperationalError:
+            return False
+        return True
+
+    # ----------------------------------------------------------------------- history
+
+    def add_snapshot(self, draft_id: int, text: str, score: int | None = None) -> Snapshot | None:
+        """Record a version of the text; returns None when it equals the latest snapshot."""
+        with self.transaction() as conn:
+            self._require_draft(conn, draft_id)
+            last = conn.execute(
+                "SELECT text FROM snapshots WHERE draft_id = ? ORDER BY id DESC LIMIT 1",
+                (draft_id,),
+            ).fetchone()
+            if last is not None and last[0] == text:
+                return None
+            cur = conn.execute(
+                "INSERT INTO snapshots (draft_id, text, score, created) VALUES (?, ?, ?, ?)",
+                (draft_id, text, score, _ts(_now())),
+            )
+            conn.execute(
+                "DELETE FROM snapshots WHERE draft_id = ? AND id NOT IN (SELECT id FROM "
+                "snapshots WHERE draft_id = ? ORDER BY id DESC LIMIT ?)",
+                (draft_id, draft_id, MAX_SNAPSHOTS_PER_DRAFT),
+            )
+            row = conn.execute(
+                "SELECT id, draft_id, text, score, created FROM snapshots WHERE id = ?",
+                (cur.lastrowid,),
+            ).fetchone()
+            return _snapshot_from_row(row)
+
+    def history(self, draft_id: int) -> list[Snapshot]:
+        """Snapshots of a draft, oldest first."""
+        rows = self._read(
+            "SELECT id, draft_id, text, score, created FROM snapshots WHERE draft_id = ? "
+            "ORDER BY id",
+            (draft_id,),
+        )
+        return [_snapshot_from_row(r) for r in rows]
+
+    # ----------------------------------------------------------------------- ignores
+
+    def ignored(self, draft_id: int) -> set[tuple[str, str]]:
+        rows = self._read(
+            "SELECT rule_id, matched FROM ignored_findings WHERE draft_id = ?", (draft_id,)
+        )
+        return {(r[0], r[1]) for r in rows}
+
+    def ignore(self, draft_id: int, rule_id: str, matched: str) -> None:
+        with self.transaction() as conn:
+            self._require_draft(conn, draft_id)
+            conn.execute(
+                "INSERT OR IGNORE INTO ignored_findings (draft_id, rule_id, matched) "
+                "VALUES (?, ?, ?)",
+                (draft_id, rule_id, matched),
+            )
+
+    def unignore(self, draft_id: int, rule_id: str, matched: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM ignored_findings WHERE draft_id = ? AND rule_id = ? AND matched = ?",
+                (draft_id, rule_id, matched),
+            )
+
+    # ----------------------------------------------------------------------- rule overrides
+
+    def rule_overrides(self) -> list[RuleOverride]:
+        """Per-project rule changes; entries this version cannot read are skipped and logged."""
+        result: list[RuleOverride] = []
+        for rule_id, data in self._read("SELECT rule_id, data FROM rule_overrides ORDER BY rule_id"):
+            try:
+                result.append(RuleOverride.model_validate_json(data))
+            except ValueError as exc:
+                log.warning("Skipping unreadable rule override for %s: %s", rule_id, exc)
+        return result
+
+    def set_rule_override(self, override: RuleOverride) -> None:
+        """Insert or replace the override of one rule; an override that changes nothing is
+        removed, so resetting a rule in the GUI leaves no trace."""
+        with self.transaction() as conn:
+            if override.enabled is None and override.severity is None and not override.add_terms:
+                conn.execute("DELETE FROM rule_overrides WHERE rule_id = ?", (override.rule_id,))
+                return
+            conn.execute(
+                "INSERT OR REPLACE INTO rule_overrides (rule_id, data) VALUES (?, ?)",
+                (override.rule_id, override.model_dump_json()),
+            )
+
+    def remove_rule_override(self, rule_id: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM rule_overrides WHERE rule_id = ?", (rule_id,))
+
+    # ----------------------------------------------------------------------- copies
+
+    def save_copy(self, path: str | os.PathLike[str]) -> Path:
+        """Write a consistent copy of the open project (SQLite backup API) to `path`.
+
+        The copy is a standalone single file (rollback journal mode), written under a temporary
+        name and renamed, so an existing file at `path` is replaced only by a complete copy.
+        """
+        target = Path(path)
+        if target.resolve() == self._path.resolve():
+            raise ProjectError("Choose a different file name for the copy.")
+        if not target.parent.is_dir():
+            raise ProjectError(f"The folder '{target.parent}' does not exist.")
+        lock = None
+        if target.exists():
+            lock = ProjectLock.acquire(target)  # do not overwrite a project open elsewhere
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.copying")
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            dest = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                with self._mutex:
+                    self._live().backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE").fetchone()
+            finally:
+                dest.close()
+            _remove_side_files(target)
+            os.replace(tmp, target)
+        except sqlite3.Error as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise ProjectError(f"Cannot write {_describe(target)}: {exc}.") from exc
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise ProjectError(
+                f"Cannot write {_describe(target)}: {exc.strerror or exc}."
+            ) from exc
+        finally:
+            if lock is not None:
+                lock.release()
+        return target
+
+
+def copy_file_untouched(src: Path, dst: Path) -> None:
+    """Byte copy used by recovery instructions and tests (never opens the file with SQLite)."""
+    shutil.copyfile(src, dst)
