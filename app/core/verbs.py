@@ -1,4 +1,10 @@
-"""Just enough English verb morphology to find the action a recommendation leads with."""
+"""Just enough English verb morphology to find the action a recommendation leads with.
+
+UPR recommendations are imperatives ("Ratify...", "Continue to..."), but many open with a framing
+clause ("In line with..., adopt"), a reporting verb ("Recommended that..."), a nominalisation
+("The adoption of...") or a passive ("That the Code be amended"). The word lists here let the
+estimator step over that framing to the verb that carries the action.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,66 @@ from functools import lru_cache
 _IRREGULAR = {
     "took": "take", "taken": "take", "taking": "take", "made": "make", "making": "make",
     "gave": "give", "given": "give", "giving": "give", "sought": "seek", "undertook": "undertake",
-    "undertaken": "undertake", "brought": "bring", "kept": "keep", "set": "set", "put": "put",
-    "ran": "run", "run": "run", "held": "hold", "drew": "draw", "drawn": "draw", "met": "meet",
+    "undertaken": "undertake", "undertaking": "undertake", "brought": "bring", "kept": "keep",
+    "set": "set", "put": "put", "ran": "run", "run": "run", "held": "hold", "drew": "draw",
+    "drawn": "draw", "met": "meet", "became": "become", "become": "become", "built": "build",
+    "withdrew": "withdraw", "withdrawn": "withdraw", "began": "begin", "begun": "begin",
+    "found": "find", "laid": "lay", "done": "do", "did": "do", "does": "do", "forbidden": "forbid",
+    "spread": "spread", "freed": "free",
 }
 
 #: Words that may precede the leading verb without being the action ("To further ratify...").
 LEAD_FILLERS = frozenset(
-    """to that the it its state government should shall further also fully effectively
-    continue continues continued continuing urgently swiftly promptly expeditiously immediately
-    duly seriously positively actively progressively strongly please and duly still
-    strengthen-and of in a an""".split()
+    """to also further please therefore thus then hence and finally moreover furthermore
+    additionally lastly firstly secondly thirdly accordingly still kindly duly should shall would
+    could may can will must not do once""".split()
+)
+
+#: Words that open a framing clause ("In line with..., adopt"); the action follows the comma.
+PREAMBLE_OPENERS = frozenset(
+    """in with as while given bearing taking following within through based building consistent
+    pursuant recalling noting according under on for after before by during considering welcoming
+    acknowledging commending appreciating keeping mindful since once if when where regarding
+    concerning whilst recognizing recognising until upon being aware having inspired encouraged
+    drawing referring against because guided from beyond besides despite without towards toward
+    like although though conscious cognizant cognisant the government state authorities
+    republic kingdom its this these""".split()
+)
+
+#: Reporting words in front of the recommendation proper ("It is recommended that...").
+REPORTING = frozenset(
+    """recommended recommends recommend recommendation recommending suggested suggests suggest
+    it is was are be urged urges encourages invites""".split()
+)
+
+#: Nouns that stand for the action in "Recommended the adoption of..." or "The ratification of...".
+NOMINALISATIONS: dict[str, str] = {
+    "adoption": "adopt", "establishment": "establish", "ratification": "ratify",
+    "accession": "accede", "abolition": "abolish", "abolishment": "abolish",
+    "implementation": "implement", "release": "release", "consideration": "consider",
+    "continuation": "continue", "creation": "create", "introduction": "introduce",
+    "removal": "remove", "repeal": "repeal", "withdrawal": "withdraw", "signature": "sign",
+    "signing": "sign", "strengthening": "strengthen", "elaboration": "elaborate",
+    "development": "develop", "decriminalization": "decriminalize",
+    "decriminalisation": "decriminalize", "enactment": "enact", "revision": "revise",
+    "review": "review", "amendment": "amend", "investigation": "investigate",
+    "extension": "extend", "promotion": "promote", "protection": "protect",
+    "improvement": "improve", "lifting": "lift", "issuance": "issue", "issuing": "issue",
+    "acceptance": "accept", "abrogation": "abrogate", "elimination": "eliminate",
+    "prohibition": "prohibit", "criminalization": "criminalize", "criminalisation": "criminalize",
+    "intensification": "intensify", "reform": "reform", "provision": "provide",
+    "pursuit": "pursue", "study": "study", "reduction": "reduce", "cessation": "cease",
+    "exchange": "exchange", "sharing": "share", "drafting": "draft", "examination": "examine",
+    "evaluation": "evaluate", "assessment": "assess", "finalization": "finalize",
+    "finalisation": "finalize", "harmonization": "harmonize", "harmonisation": "harmonize",
+    "incorporation": "incorporate", "publication": "publish", "allocation": "allocate",
+    "commutation": "commute", "suspension": "suspend", "closure": "close",
+}
+
+#: Words that make the next word a noun, not a verb ("the review", "a study").
+DETERMINERS = frozenset(
+    """the a an its their his her this that these those of all any our such each every no some
+    whose which""".split()
 )
 
 
@@ -45,6 +101,8 @@ def candidates(word: str) -> list[str]:
         out.append(w[:-2])
     if w.endswith("s"):
         out.append(w[:-1])
+    if w.startswith("re-") and len(w) > 4:  # "re-introduce", "re-establish"
+        out += candidates(w[3:])
     return out
 
 
@@ -60,3 +118,9 @@ def lemma(word: str, vocabulary: Collection[str]) -> str | None:
     """The base form of `word` if it is one of `vocabulary`'s verbs."""
     vocab = vocabulary if isinstance(vocabulary, frozenset) else frozenset(vocabulary)
     return _lemma_cached(word, vocab)
+
+
+def is_participle(word: str) -> bool:
+    """Could `word` be the participle of a passive ("be amended", "be set up")?"""
+    w = word.lower()
+    return w.endswith(("ed", "en")) or (w in _IRREGULAR and w != _IRREGULAR[w])

@@ -63,7 +63,7 @@ def to_html(project: ExportProject, document: str = "list", factsheet_count: int
         dims = list(SCORED_DIMENSIONS)
         head = ["No.", "Recommendation", "Theme", "Score"]
         head += [DIMENSION_LABELS[x] for x in dims] + ["Action category"]
-        rows = ["<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"]
+        rows = ["<tr>" + "".join(_th(h) for h in head) + "</tr>"]
         for _, drafts in project.numbered():
             for d in drafts:
                 cells = [str(d.number), _t(d.text), _t(d.theme) or "–"]
@@ -123,3 +123,8 @@ def _subtitle(project: ExportProject) -> str:
 def _t(text: str) -> str:
     """Escape user text; QTextDocument applies the Unicode bidi algorithm per paragraph."""
     return escape(" ".join(text.split()))
+
+
+def _th(label: str) -> str:
+    width = ' width="34%"' if label == "Recommendation" else ""
+    return f"<th{width}>{escape(label)}</th>"

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 _app_ref: list[QGuiApplication] = []
@@ -49,8 +49,8 @@ def write_pdf(html: str, path: str | Path, *, landscape: bool = False) -> None:
     writer.setResolution(300)
     writer.setCreator("SMARTrec")
     doc = make_document(html)
-    rect = writer.pageLayout().paintRectPixels(writer.resolution())
-    doc.setPageSize(QSizeF(rect.width(), rect.height()))
+    # No page size on the document: print_() then lays it out on the writer's page and scales
+    # screen points to the writer's resolution (setting pixels here would shrink the text).
     doc.print_(writer)
     del writer  # flushes and closes the file
     if not Path(path).exists() or Path(path).stat().st_size == 0:

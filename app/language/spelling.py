@@ -33,6 +33,7 @@ from app.language.vocabulary import (
     normalise,
     read_terms,
     user_dictionary_path,
+    vocabulary_files,
     words_of,
 )
 
@@ -62,7 +63,10 @@ _BRITISH_TO_AMERICAN: tuple[tuple[Any, str], ...] = tuple(
         (r"ys(e|ed|es|ing|er|ers)$", r"yz\1"),
         (r"our(s|ed|ing|able|ably|ite|ites|ful|less|er|ers|ism|ist|ists|al|ally)?$", r"or\1"),
         (r"our(?=[a-z])", "or"),
-        (r"([^aeiou])tre(s|d)?$", r"\1ter\2"),
+        (r"([^aeiou][bt])re$", r"\1er"),
+        (r"([^aeiou][bt])res$", r"\1ers"),
+        (r"([^aeiou][bt])red$", r"\1ered"),
+        (r"([^aeiou][bt])ring$", r"\1ering"),
         (r"ence(s)?$", r"ense\1"),
         (r"ogue(s)?$", r"og\1"),
         (r"l(led|ling|ler|lers|lor|lors|lous|ly)$", r"l\1"),
@@ -90,6 +94,18 @@ def american_variants(word: str) -> set[str]:
         cumulative = pattern.sub(repl, cumulative)
     if cumulative != word:
         out.add(cumulative)
+    return out
+
+
+def _singulars(word: str) -> set[str]:
+    """Possible singulars of a plural the frequency list lacks ("specificities", "timelines")."""
+    if len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
+        return set()
+    out = {word[:-1]}
+    if word.endswith("ies"):
+        out.add(word[:-3] + "y")
+    if word.endswith("es"):
+        out.add(word[:-2])
     return out
 
 
@@ -122,6 +138,8 @@ class SpellingProvider:
         self._project_words: frozenset[str] = frozenset(words_of(words))
         self._user_words: set[str] = set()
         self._builtin: frozenset[str] = frozenset()
+        #: Combining forms accepted before a hyphen only ("socio-economic", "pre-trial").
+        self._prefixes: frozenset[str] = frozenset()
         self._dictionary: dict[str, int] = {}
         self._speller: Any = None
         #: normalised word -> None (known) or tuple of suggestions (unknown).
@@ -177,6 +195,12 @@ class SpellingProvider:
 
                 speller = SpellChecker(language=self.language, distance=1)
                 builtin = frozenset(builtin_words(self.language, self._vocab_folder))
+                self._prefixes = frozenset(
+                    word
+                    for path in vocabulary_files(self.language, self._vocab_folder)
+                    if path.name.startswith("prefixes")
+                    for word in words_of(read_terms(path))
+                )
                 # Vocabulary joins the frequency list so that it is offered as a suggestion.
                 dictionary: dict[str, int] = speller.word_frequency.dictionary
                 for word in builtin:
@@ -291,8 +315,10 @@ class SpellingProvider:
         if "-" in token and not self._known_whole(low, extra):
             spans = []
             offset = start
-            for piece in token.split("-"):
-                if piece and self._worth_checking(piece):
+            pieces = token.split("-")
+            for index, piece in enumerate(pieces):
+                is_prefix = index < len(pieces) - 1 and normalise(piece) in self._prefixes
+                if piece and not is_prefix and self._worth_checking(piece):
                     spans.append((offset, offset + len(piece)))
                 offset += len(piece) + 1
             return spans
@@ -332,8 +358,11 @@ class SpellingProvider:
                 p in self._dictionary or len(p) < 2 or self._known_uncached(p) for p in parts
             )
         if self.language == "en":
-            return any(v in self._dictionary for v in american_variants(key))
-        return False
+            forms = {key, *_singulars(key)}
+            for form in list(forms):
+                forms |= american_variants(form)
+            return any(f in self._dictionary for f in forms)
+        return any(f in self._dictionary for f in _singulars(key))
 
     def _verdict(self, key: str, extra: frozenset[str]) -> tuple[str, ...] | None:
         if key in extra or key in self._user_words or key in self._project_words:

@@ -75,7 +75,8 @@ def read_terms(path: Path) -> list[str]:
 def builtin_words(language: str, folder: Path | None = None) -> set[str]:
     words: set[str] = set()
     for path in vocabulary_files(language, folder):
-        words |= words_of(read_terms(path))
+        if not path.name.startswith("prefixes"):  # combining forms only count before a hyphen
+            words |= words_of(read_terms(path))
     return words
 
 

@@ -15,7 +15,7 @@ import os
 import socket
 import sys
 import weakref
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -189,7 +189,7 @@ def _write_info(fd: int) -> None:
         "app": "SMARTrec",
         "pid": os.getpid(),
         "host": socket.gethostname(),
-        "since": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "since": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     data = (json.dumps(info) + "\n").encode("utf-8")
     with contextlib.suppress(OSError):

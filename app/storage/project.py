@@ -12,11 +12,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +105,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _ts(value: datetime) -> str:
@@ -159,9 +158,7 @@ def _check_header(path: Path) -> None:
     if not head:
         raise ProjectError(f"{_describe(path)} is an empty file, not a SMARTrec project.")
     if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
-        raise ProjectError(
-            f"{_describe(path)} is not a SMARTrec project (not an SQLite database)."
-        )
+        raise ProjectError(f"{_describe(path)} is not a SMARTrec project (not an SQLite database).")
 
 
 def _validate(path: Path) -> None:
@@ -174,8 +171,7 @@ def _validate(path: Path) -> None:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {
-            row[0]
-            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
         ours = app_id == APPLICATION_ID or (app_id == 0 and {"meta", "drafts"} <= tables)
         if not ours:
@@ -293,7 +289,7 @@ class Project:
         lock: ProjectLock | None,
     ) -> None:
         self._path = path
-        self._conn = conn
+        self._conn: sqlite3.Connection | None = conn
         self._read_only = read_only
         self._lock_file = lock
         self._mutex = threading.RLock()
@@ -453,7 +449,7 @@ class Project:
             try:
                 self._conn.close()
             finally:
-                self._conn = None  # type: ignore[assignment]
+                self._conn = None
                 if self._lock_file is not None:
                     self._lock_file.release()
                     self._lock_file = None
@@ -535,9 +531,7 @@ class Project:
                 except sqlite3.Error as exc:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
-                    raise ProjectError(
-                        f"Cannot save to {_describe(self._path)}: {exc}."
-                    ) from exc
+                    raise ProjectError(f"Cannot save to {_describe(self._path)}: {exc}.") from exc
             finally:
                 self._tx_depth = 0
 
@@ -691,7 +685,8 @@ class Project:
                     (draft_id,),
                 )
             ]
-            related = self._capture_related(conn, "drafts", "id", [draft_id])
+            draft_row = {"id": draft_id}
+            related = self._capture_related(conn, "drafts", [draft_row])
             # Children first, so foreign keys without ON DELETE CASCADE do not block us.
             for row in reversed(related):
                 self._delete_row(conn, row)
@@ -750,9 +745,8 @@ class Project:
                     )
             return self._require_draft(conn, draft.id)
 
-    def _child_tables(
-        self, conn: sqlite3.Connection, parent: str
-    ) -> list[tuple[str, str, str]]:
+    @staticmethod
+    def _child_tables(conn: sqlite3.Connection, parent: str) -> list[tuple[str, str, str]]:
         """(child table, child column, parent column) for single-column foreign keys."""
         result: list[tuple[str, str, str]] = []
         tables = [
@@ -770,8 +764,9 @@ class Project:
                     continue
                 to_col = parts[0][4]
                 if to_col is None:  # references the parent's primary key
-                    pk = [r[1] for r in conn.execute(f"PRAGMA table_info({_quote(parent)})")
-                          if r[5]]
+                    pk = [
+                        r[1] for r in conn.execute(f"PRAGMA table_info({_quote(parent)})") if r[5]
+                    ]
                     if len(pk) != 1:
                         continue
                     to_col = pk[0]
@@ -782,58 +777,37 @@ class Project:
         self,
         conn: sqlite3.Connection,
         parent: str,
-        parent_col: str,
-        values: list[Any],
+        parent_rows: list[dict[str, Any]],
         depth: int = 0,
     ) -> list[RelatedRow]:
-        """Rows (recursively, parents before children) that reference parent.parent_col."""
-        if depth > 4 or not values:
+        """Rows of other modules' tables that point at `parent_rows`, recursively, each
+        table's rows before the rows that point at them (the order restore needs)."""
+        if depth > 4 or not parent_rows:
             return []
         captured: list[RelatedRow] = []
         for table, col, to_col in self._child_tables(conn, parent):
-            if table == parent:
+            if table == parent or table in _OUR_TABLES:
+                continue
+            keys = [r[to_col] for r in parent_rows if r.get(to_col) is not None]
+            if not keys:
                 continue
             cursor = conn.execute(
                 f"SELECT * FROM {_quote(table)} WHERE {_quote(col)} IN "
-                f"({', '.join('?' for _ in values)})",
-                tuple(values),
+                f"({', '.join('?' for _ in keys)})",
+                tuple(keys),
             )
             names = [d[0] for d in cursor.description]
-            rows = [RelatedRow(table=table, values=dict(zip(names, r, strict=True)))
-                    for r in cursor]
-            captured.extend(rows)
-            # Grandchildren: rows of other tables pointing at the rows just captured.
-            for child_table, _c, child_to in self._child_tables(conn, table):
-                if child_table == table:
-                    continue
-                keys = [r.values[child_to] for r in rows if child_to in r.values]
-                captured.extend(
-                    r for r in self._capture_related(conn, table, child_to, keys, depth + 1)
-                    if r.table == child_table
-                )
+            rows = [dict(zip(names, r, strict=True)) for r in cursor]
+            captured.extend(RelatedRow(table=table, values=r) for r in rows)
+            captured.extend(self._capture_related(conn, table, rows, depth + 1))
         return captured
 
-    def _delete_row(self, conn: sqlite3.Connection, row: RelatedRow) -> None:
+    @staticmethod
+    def _delete_row(conn: sqlite3.Connection, row: RelatedRow) -> None:
         if not row.values:
             return
-        where = " AND ".join(
-            f"{_quote(c)} IS ?" for c in row.values
-        )
-        conn.execute(
-            f"DELETE FROM {_quote(row.table)} WHERE rowid IN (SELECT rowid FROM "
-            f"{_quote(row.table)} WHERE {where} LIMIT 1)",
-            tuple(row.values.values()),
-        ) if self._has_rowid(conn, row.table) else conn.execute(
-            f"DELETE FROM {_quote(row.table)} WHERE {where}", tuple(row.values.values())
-        )
-
-    @staticmethod
-    def _has_rowid(conn: sqlite3.Connection, table: str) -> bool:
-        try:
-            conn.execute(f"SELECT rowid FROM {_quote(table)} LIMIT 0")
-        except sqlite3.OperationalError:
-            return False
-        return True
+        where = " AND ".join(f"{_quote(c)} IS ?" for c in row.values)
+        conn.execute(f"DELETE FROM {_quote(row.table)} WHERE {where}", tuple(row.values.values()))
 
     # ----------------------------------------------------------------------- history
 
@@ -900,7 +874,9 @@ class Project:
     def rule_overrides(self) -> list[RuleOverride]:
         """Per-project rule changes; entries this version cannot read are skipped and logged."""
         result: list[RuleOverride] = []
-        for rule_id, data in self._read("SELECT rule_id, data FROM rule_overrides ORDER BY rule_id"):
+        for rule_id, data in self._read(
+            "SELECT rule_id, data FROM rule_overrides ORDER BY rule_id"
+        ):
             try:
                 result.append(RuleOverride.model_validate_json(data))
             except ValueError as exc:
@@ -959,15 +935,8 @@ class Project:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            raise ProjectError(
-                f"Cannot write {_describe(target)}: {exc.strerror or exc}."
-            ) from exc
+            raise ProjectError(f"Cannot write {_describe(target)}: {exc.strerror or exc}.") from exc
         finally:
             if lock is not None:
                 lock.release()
         return target
-
-
-def copy_file_untouched(src: Path, dst: Path) -> None:
-    """Byte copy used by recovery instructions and tests (never opens the file with SQLite)."""
-    shutil.copyfile(src, dst)

@@ -1,30 +1,61 @@
 """`action_category`: estimate the UPR Info action category (McMahon's 1–5 scale).
 
-A recommendation's category follows from the action it leads with: its first main verb (after
-"To", "continue to" and adverbs) and, where the verb alone is ambiguous, the object that follows
-("adopt a law" is specific, "adopt measures" is general). Each rule names verbs, optionally
-objects; rules with a matching object win over verb-only rules, and the estimate always comes
-with the rule's reason and what would move the draft up a category.
+A recommendation's category follows from the action it leads with: its first main verb and, where
+the verb alone is ambiguous, the object that follows ("adopt a law" is specific, "adopt measures"
+is general). Finding that verb means stepping over framing: adverbs ("Fully implement"), opening
+clauses ("In line with..., adopt"), reporting words ("Recommended that..."), nominalisations
+("The adoption of...") and passives ("That the Code be amended"). Frames that change the meaning
+are verbs in their own right: "continue to adopt" is continuing action (2), "consider ratifying"
+is considering action (3), "take measures to adopt" is general action (4).
+
+Rules name verbs (a verb may carry particles: "set up", "put an end") and optionally objects.
+Rules whose object is found after the verb win over verb-only rules; among them the object found
+earliest wins (so "adopt legislative measures" reads as legislation, not as "measures"), then the
+longer object, then the later rule. Among verb-only rules the later rule wins.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import regex
 from pydantic import Field, PrivateAttr, model_validator
 
 from app.core import patterns as pat
-from app.core.document import Document
+from app.core.document import Document, Token
 from app.core.kinds.base import PrepareError, Rule, Run, wildcard_to_regex
 from app.core.models import ActionCategory, Finding
-from app.core.verbs import LEAD_FILLERS, lemma
+from app.core.verbs import (
+    DETERMINERS,
+    LEAD_FILLERS,
+    NOMINALISATIONS,
+    PREAMBLE_OPENERS,
+    REPORTING,
+    is_participle,
+    lemma,
+)
 
-#: How many tokens from the start the leading verb may be found in.
-LEAD_WINDOW = 10
-#: How many tokens after the verb its object may appear in.
-OBJECT_WINDOW = 14
+#: How many tokens from the start the leading verb may be searched for.
+LEAD_WINDOW = 60
+#: How many tokens after the verb its object may span.
+OBJECT_WINDOW = 12
+
+_BREAK = regex.compile(r"[,;:.!?()\[\]\"“”]|\s[-–—]\s")
+#: Words that end the verb's object: purpose, manner and relative clauses.
+_OBJECT_STOPS = frozenset(
+    """to in so with which that aimed by through including notably particularly especially as
+    whereby while who where designed intended aiming for""".split()
+)
+#: Stops that may still sit inside a short object ("a plan in line with", "training for judges").
+_SOFT_STOPS = frozenset({"in", "for", "with", "as"})
+_BE = frozenset({"be", "is", "are", "was", "were", "been", "being"})
+_FRAME = regex.compile(
+    r"\b(?:encouraged|invited|urged|called\s+(?:up)?on|requested|recommended|recommends|asked|"
+    r"invites|encourages|urges|calls\s+(?:up)?on)\s+(?:[\p{L}'’-]+\s+){0,3}?to\s+",
+    regex.IGNORECASE,
+)
 
 
 class ActionCategoryRule(Rule):
@@ -41,8 +72,8 @@ class ActionCategoryRule(Rule):
     #: The fallback when no known verb leads the draft.
     default: bool = False
 
-    _objects: list[regex.Pattern[str]] = PrivateAttr(default_factory=list)
-    _not_objects: list[regex.Pattern[str]] = PrivateAttr(default_factory=list)
+    _object_re: regex.Pattern[str] | None = PrivateAttr(default=None)
+    _not_object_re: regex.Pattern[str] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _needs_verbs(self) -> ActionCategoryRule:
@@ -52,43 +83,70 @@ class ActionCategoryRule(Rule):
 
     def compile(self, macros: Mapping[str, str]) -> None:
         super().compile(macros)
-        self._objects = [
-            self._pattern(wildcard_to_regex(t), ("objects", i)) for i, t in enumerate(self.objects)
-        ]
-        self._objects += [
-            self._pattern(p, ("object_patterns", i)) for i, p in enumerate(self.object_patterns)
-        ]
-        self._not_objects = [
-            self._pattern(wildcard_to_regex(t), ("not_objects", i))
-            for i, t in enumerate(self.not_objects)
-        ]
+        sources: list[str] = []
+        for i, term in enumerate(self.objects):
+            self._check(wildcard_to_regex(term), ("objects", i))
+            sources.append(wildcard_to_regex(term))
+        # Longest literal first, so that at one position "action plan" beats "action".
+        sources.sort(key=len, reverse=True)
+        for i, source in enumerate(self.object_patterns):
+            self._check(source, ("object_patterns", i))
+            sources.append(source)
+        self._object_re = self._combined(sources) if sources else None
+        nots = []
+        for i, term in enumerate(self.not_objects):
+            self._check(wildcard_to_regex(term), ("not_objects", i))
+            nots.append(wildcard_to_regex(term))
+        self._not_object_re = self._combined(nots) if nots else None
 
-    def _pattern(self, source: str, loc: tuple[str | int, ...]) -> regex.Pattern[str]:
+    def _check(self, source: str, loc: tuple[str | int, ...]) -> None:
         try:
-            return pat.compile_pattern(
-                r"(?<![\p{L}\p{N}])(?:" + source + r")(?![\p{L}\p{N}])", self._macros
-            )
+            pat.compile_pattern(source, self._macros)
         except pat.PatternError as exc:
             raise PrepareError(loc, str(exc)) from None
 
+    def _combined(self, sources: list[str]) -> regex.Pattern[str]:
+        body = "|".join(f"(?:{s})" for s in sources)
+        return pat.compile_pattern(r"(?<![\p{L}\p{N}])(?:" + body + r")(?![\p{L}\p{N}])", self._macros)
+
     @property
     def has_objects(self) -> bool:
-        return bool(self._objects)
+        return self._object_re is not None
+
+    def object_position(self, window: str) -> tuple[int, int] | None:
+        """(start, -length) of the earliest object in `window`, or None (also when excluded)."""
+        if self._not_object_re is not None and _search(self._not_object_re, window):
+            return None
+        if self._object_re is None:
+            return None
+        match = _search(self._object_re, window)
+        if match is None:
+            return None
+        return match.start(), match.start() - match.end()
 
     def object_fits(self, window: str) -> bool:
-        if any(_search(p, window) for p in self._not_objects):
+        if self._not_object_re is not None and _search(self._not_object_re, window):
             return False
-        return not self._objects or any(_search(p, window) for p in self._objects)
+        return self._object_re is None or _search(self._object_re, window) is not None
 
     def check(self, run: Run) -> Iterable[Finding]:
         return ()  # the estimator, not each rule, produces the action finding
 
 
-def _search(pattern: regex.Pattern[str], text: str) -> bool:
+def _search(pattern: regex.Pattern[str], text: str) -> regex.Match[str] | None:
     try:
-        return pattern.search(text, timeout=pat.SEARCH_TIMEOUT_S) is not None
+        return pattern.search(text, timeout=pat.SEARCH_TIMEOUT_S)
     except TimeoutError:
-        return False
+        return None
+
+
+@dataclass(frozen=True)
+class _Head:
+    """The leading verb: token index of the verb, index after its particles, its entries."""
+
+    index: int
+    after: int
+    entries: tuple[ActionCategoryRule, ...]
 
 
 class ActionEstimator:
@@ -96,28 +154,33 @@ class ActionEstimator:
 
     def __init__(self, rules: Sequence[ActionCategoryRule]) -> None:
         self.rules = [r for r in rules if r.enabled]
-        self.by_verb: dict[str, list[ActionCategoryRule]] = {}
-        for rule in self.rules:
+        #: first word (lemma) -> [(particle words, rule, order)]
+        self.by_verb: dict[str, list[tuple[tuple[str, ...], ActionCategoryRule, int]]] = {}
+        for order, rule in enumerate(self.rules):
             for verb in rule.verbs:
-                self.by_verb.setdefault(verb.lower(), []).append(rule)
+                words = tuple(w.lower() for w in regex.findall(r"[\p{L}\p{N}'’-]+", verb))
+                if words:
+                    self.by_verb.setdefault(words[0], []).append((words[1:], rule, order))
         self.vocabulary = frozenset(self.by_verb)
+        self.order = {id(rule): i for i, rule in enumerate(self.rules)}
         defaults = [r for r in self.rules if r.default]
         self.default = defaults[-1] if defaults else None
 
+    # -- public ------------------------------------------------------------------------------
     def estimate(self, doc: Document) -> tuple[ActionCategory, tuple[int, int] | None]:
         tokens = doc.tokens
-        for i, token in enumerate(tokens[:LEAD_WINDOW]):
-            verb = lemma(token.lower, self.vocabulary)
-            if verb is None:
-                if token.lower in LEAD_FILLERS or token.text[:1].isdigit():
-                    continue
-                continue
-            end_index = min(len(tokens), i + 1 + OBJECT_WINDOW)
-            window = doc.text[token.end : tokens[end_index - 1].end] if end_index > i + 1 else ""
-            rule = self._choose(self.by_verb[verb], window)
-            if rule is None:
-                continue
-            return self._result(rule, token.text), (token.start, token.end)
+        breaks = _breaks_before(doc)
+        head = self._find_head(tokens, breaks)
+        if head is None:
+            head = self._fallback(doc, tokens)
+        if head is not None:
+            window = self._object_window(doc, tokens, breaks, head.after)
+            rule = self._choose(head.entries, window)
+            if rule is not None:
+                verb_token = tokens[head.index]
+                end = tokens[head.after - 1].end if head.after > head.index else verb_token.end
+                verb_text = doc.text[verb_token.start : end]
+                return self._result(rule, verb_text), (verb_token.start, end)
         if self.default is not None:
             return self._result(self.default, ""), None
         return (
@@ -131,20 +194,201 @@ class ActionEstimator:
             None,
         )
 
-    @staticmethod
-    def _choose(rules: list[ActionCategoryRule], window: str) -> ActionCategoryRule | None:
-        with_objects = [r for r in rules if r.has_objects and r.object_fits(window)]
-        if with_objects:
-            return with_objects[-1]
-        plain = [r for r in rules if not r.has_objects and r.object_fits(window)]
-        return plain[-1] if plain else None
+    # -- finding the leading verb ------------------------------------------------------------
+    def _verb_at(self, tokens: list[Token], i: int) -> _Head | None:
+        """The longest verb entry (with particles) starting at token i."""
+        word = tokens[i].lower
+        base = lemma(word, self.vocabulary)
+        if base is None and "-" in word:  # "ratify-accede", "sign-ratify"
+            base = lemma(word.split("-", 1)[0], self.vocabulary)
+        if base is None:
+            return None
+        best_len = -1
+        chosen: list[ActionCategoryRule] = []
+        for particles, rule, _order in self.by_verb[base]:
+            n = len(particles)
+            if n < best_len or i + n >= len(tokens) + (1 if n == 0 else 0):
+                if n != 0:
+                    continue
+            if n and tuple(t.lower for t in tokens[i + 1 : i + 1 + n]) != particles:
+                continue
+            if n > best_len:
+                best_len, chosen = n, [rule]
+            elif n == best_len:
+                chosen.append(rule)
+        if best_len < 0:
+            return None
+        return _Head(i, i + 1 + best_len, tuple(chosen))
+
+    def _find_head(self, tokens: list[Token], breaks: list[bool]) -> _Head | None:
+        n = len(tokens)
+        i = 0
+        limit = min(n, LEAD_WINDOW)
+        while i < limit:
+            word = tokens[i].lower
+            prev = tokens[i - 1].lower if i else ""
+            if word.isdigit() or (len(word) == 1 and word not in {"a"}):
+                i += 1  # list markers: "1.", "(a)"
+                continue
+            if word in LEAD_FILLERS or (word.endswith("ly") and lemma(word, self.vocabulary) is None):
+                i += 1
+                continue
+            if word in REPORTING and lemma(word, self.vocabulary) is None:
+                i += 1
+                continue
+            head = self._verb_at(tokens, i)
+            if head is not None and prev not in DETERMINERS:
+                return head
+            if word in {"the", "a", "an"} and i + 1 < n and tokens[i + 1].lower in NOMINALISATIONS:
+                i += 1
+                continue
+            noun = NOMINALISATIONS.get(word)
+            if noun is not None and noun in self.by_verb:
+                entries = tuple(r for parts, r, _o in self.by_verb[noun] if not parts)
+                if entries:
+                    return _Head(i, i + 1, entries)
+            if word == "that":
+                head = self._clause_verb(tokens, i + 1)
+                if head is not None:
+                    return head
+                i += 1
+                continue
+            if word in PREAMBLE_OPENERS or tokens[i].text[:1].isupper() and i == 0 and head is None:
+                j = i + 1
+                while j < n and not breaks[j]:
+                    j += 1
+                if j >= n:
+                    return self._clause_verb(tokens, i + 1)
+                i = j
+                continue
+            return None
+        return None
+
+    def _clause_verb(self, tokens: list[Token], start: int) -> _Head | None:
+        """The verb of a subject clause: "that the Government take...", "that X be amended"."""
+        for j in range(start, min(len(tokens), start + 30)):
+            word = tokens[j].lower
+            if word in _BE:
+                k = j + 1
+                while k < len(tokens) and (tokens[k].lower.endswith("ly") or tokens[k].lower in
+                                           {"further", "also", "not", "duly"}):
+                    k += 1
+                if k < len(tokens) and is_participle(tokens[k].lower):
+                    head = self._verb_at(tokens, k)
+                    if head is not None:
+                        return head
+                continue
+            head = self._verb_at(tokens, j)
+            if head is not None and tokens[j - 1].lower not in DETERMINERS and not word.endswith("ing"):
+                return head
+        return None
+
+    def _fallback(self, doc: Document, tokens: list[Token]) -> _Head | None:
+        """No verb leads: try 'X is encouraged to VERB', then a passive 'be VERBed'."""
+        match = _FRAME.search(doc.text)
+        if match:
+            for i, token in enumerate(tokens):
+                if token.start >= match.end():
+                    while i < len(tokens) and tokens[i].lower.endswith("ly"):
+                        i += 1
+                    if i < len(tokens):
+                        head = self._verb_at(tokens, i)
+                        if head is not None:
+                            return head
+                    break
+        for j, token in enumerate(tokens[:-1]):
+            if token.lower in _BE and is_participle(tokens[j + 1].lower):
+                head = self._verb_at(tokens, j + 1)
+                if head is not None:
+                    return head
+        return None
+
+    # -- the object ---------------------------------------------------------------------------
+    def _object_window(
+        self, doc: Document, tokens: list[Token], breaks: list[bool], j: int
+    ) -> str:
+        """Text of the verb's object: after coordinated verbs, up to a clause or purpose word."""
+        n = len(tokens)
+        while j < n:  # "adopt and implement", "sign, ratify and implement", "adopt, as a priority,"
+            k = j
+            if tokens[k].lower in {"and", "or", "and/or"} or breaks[k]:
+                if tokens[k].lower in {"and", "or", "and/or"}:
+                    k += 1
+                while k < n and tokens[k].lower.endswith("ly") and lemma(tokens[k].lower, self.vocabulary) is None:
+                    k += 1
+                if k < n and k > j and lemma(tokens[k].lower, self.vocabulary) is not None and (
+                    k + 1 >= n or tokens[k + 1].lower != "of"
+                ):
+                    j = k + 1
+                    continue
+            if k < n and (
+                (tokens[k].lower.endswith("ly") and lemma(tokens[k].lower, self.vocabulary) is None)
+                or tokens[k].lower in {"further", "also", "swiftly", "urgently"}
+            ):
+                j = k + 1
+                continue
+            break
+        if j >= n:
+            return ""
+        start = tokens[j].start
+        end = start
+        count = 0
+        k = j
+        while k < n and count < OBJECT_WINDOW:
+            word = tokens[k].lower
+            if count and breaks[k]:
+                break
+            if count and word in _OBJECT_STOPS and not (word in _SOFT_STOPS and count < 2):
+                break
+            if (
+                count
+                and word == "and"
+                and k + 1 < n
+                and lemma(tokens[k + 1].lower, self.vocabulary) is not None
+                and not tokens[k + 1].lower.endswith("s")
+            ):
+                break
+            end = tokens[k].end
+            count += 1
+            k += 1
+        return doc.text[start:end]
+
+    def _choose(
+        self, rules: Sequence[ActionCategoryRule], window: str
+    ) -> ActionCategoryRule | None:
+        best: tuple[tuple[int, int, int], ActionCategoryRule] | None = None
+        plain: ActionCategoryRule | None = None
+        for rule in rules:
+            order = self.order[id(rule)]
+            if rule.has_objects:
+                pos = rule.object_position(window)
+                if pos is not None:
+                    key = (pos[0], pos[1], -order)
+                    if best is None or key < best[0]:
+                        best = (key, rule)
+            elif rule.object_fits(window) and (plain is None or order > self.order[id(plain)]):
+                plain = rule
+        return best[1] if best is not None else plain
 
     @staticmethod
     def _result(rule: ActionCategoryRule, verb: str) -> ActionCategory:
+        verb = verb.lower()
         return ActionCategory.model_construct(
             category=rule.category,
-            reason=(rule.reason or rule.message).replace("{verb}", verb.lower()),
-            upgrade=rule.upgrade.replace("{verb}", verb.lower()),
+            reason=(rule.reason or rule.message).replace("{verb}", verb).replace("{match}", verb),
+            upgrade=rule.upgrade.replace("{verb}", verb),
             verb=verb,
             rule_id=rule.id,
         )
+
+
+def _breaks_before(doc: Document) -> list[bool]:
+    """For each token: is there clause punctuation between it and the previous token?"""
+    text = doc.text
+    out = []
+    previous_end = 0
+    for token in doc.tokens:
+        gap = text[previous_end : token.start]
+        out.append(bool(gap) and _BREAK.search(gap) is not None)
+        previous_end = token.end
+    return out

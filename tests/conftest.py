@@ -1,0 +1,15 @@
+"""Shared test set-up: headless Qt, and per-session user folders so no test reads real settings."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_HOME = Path(tempfile.mkdtemp(prefix="smartrec-tests-"))
+for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
+                   ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
+    os.environ[_var] = str(_HOME / _sub)
+
+FIXTURES = Path(__file__).parent / "fixtures"
