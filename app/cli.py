@@ -171,7 +171,9 @@ class Progress:
 def cmd_check(args: argparse.Namespace) -> int:
     from app.core.engine import load_checker
 
-    checker = load_checker(extra_dirs=[Path(d) for d in args.rules], user_rules=not args.no_user_rules)
+    checker = load_checker(
+        extra_dirs=[Path(d) for d in args.rules], user_rules=not args.no_user_rules
+    )
     for error in checker.load_errors:
         print(f"smartrec: rule error: {error}", file=sys.stderr)
     _add_language_providers(checker, args)
@@ -185,9 +187,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "csv":
         csv_writer = csv.writer(out)
         csv_writer.writerow(
-            ["index", "source", "line", "smart_score", "action_category", "themes",
-             "specific", "measurable", "attainable", "relevant", "time_bound", "jargon", "tone",
-             "findings"]
+            [
+                "index",
+                "source",
+                "line",
+                "smart_score",
+                "action_category",
+                "themes",
+                "specific",
+                "measurable",
+                "attainable",
+                "relevant",
+                "time_bound",
+                "jargon",
+                "tone",
+                "findings",
+            ]
         )
     for index, draft in enumerate(read_drafts(args.inputs, args.column)):
         context = CheckContext(state_under_review=args.state or "")
@@ -202,17 +217,36 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.format == "text":
             for f in result.findings:
                 line_offset, col = _position(draft.text, f.start)
-                print(f"{draft.source}:{draft.line + line_offset}:{col}: {f.severity} "
-                      f"{f.rule_id} {f.message}", file=out)
+                print(
+                    f"{draft.source}:{draft.line + line_offset}:{col}: {f.severity} "
+                    f"{f.rule_id} {f.message}",
+                    file=out,
+                )
         elif args.format == "csv":
             assert csv_writer is not None
             scores = result.scores()
             csv_writer.writerow(
-                [index, draft.source, draft.line, result.smart_score,
-                 result.action_category.category, "; ".join(t.issue for t in result.themes),
-                 *(scores.get(d, "") for d in ("specific", "measurable", "attainable",
-                                               "relevant", "time_bound", "jargon", "tone")),
-                 len(result.findings)]
+                [
+                    index,
+                    draft.source,
+                    draft.line,
+                    result.smart_score,
+                    result.action_category.category,
+                    "; ".join(t.issue for t in result.themes),
+                    *(
+                        scores.get(d, "")
+                        for d in (
+                            "specific",
+                            "measurable",
+                            "attainable",
+                            "relevant",
+                            "time_bound",
+                            "jargon",
+                            "tone",
+                        )
+                    ),
+                    len(result.findings),
+                ]
             )
         else:
             record = result_record(index, draft, result)
@@ -277,16 +311,19 @@ def cmd_rules(args: argparse.Namespace) -> int:
             if status == 0:
                 print(f"{path}: {len(loaded.rules)} rules OK")
         return status
-    checker: Checker = load_checker(extra_dirs=[Path(d) for d in args.rules],
-                                    user_rules=not args.no_user_rules)
+    checker: Checker = load_checker(
+        extra_dirs=[Path(d) for d in args.rules], user_rules=not args.no_user_rules
+    )
     for error in checker.load_errors:
         print(f"error: {error}")
     failures = checker.run_examples()
     for failure in failures:
         print(f"FAIL {failure}")
     examples = sum(len(r.examples.flag) + len(r.examples.pass_) for r in checker.rules)
-    print(f"{len(checker.rules)} rules in {len(checker.packs)} packs, {examples} examples: "
-          f"{len(failures)} failures, {len(checker.load_errors)} load errors")
+    print(
+        f"{len(checker.rules)} rules in {len(checker.packs)} packs, {examples} examples: "
+        f"{len(failures)} failures, {len(checker.load_errors)} load errors"
+    )
     return 1 if failures or checker.load_errors else 0
 
 
@@ -299,19 +336,31 @@ def build_parser() -> argparse.ArgumentParser:
         "Run without a command to open the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"SMARTrec {__version__}")
-    parser.add_argument("--selftest", action="store_true",
-                        help="load rules, open a temporary project, check a draft, exit")
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="load rules, open a temporary project, check a draft, exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check drafts from text, .txt, .csv or .jsonl")
     check.add_argument("inputs", nargs="+", metavar="TEXT_OR_FILE")
     check.add_argument("--column", default="Text", help="CSV column holding drafts (default Text)")
     check.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text")
-    check.add_argument("--rules", action="append", default=[], metavar="DIR",
-                       help="extra rule folder or file (repeatable; later ones override)")
+    check.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra rule folder or file (repeatable; later ones override)",
+    )
     check.add_argument("--no-user-rules", action="store_true", help="ignore the user rules folder")
-    check.add_argument("--fail-on", choices=("error", "warning", "suggestion", "never"),
-                       default="error", help="exit 1 when a finding at this level or above exists")
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "suggestion", "never"),
+        default="error",
+        help="exit 1 when a finding at this level or above exists",
+    )
     check.add_argument("--state", help="State under Review (for evidence and spelling)")
     check.add_argument("--library", help="evidence library file: add suggestions and precedents")
     check.add_argument("--no-grammar", action="store_true", help="do not use LanguageTool")

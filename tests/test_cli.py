@@ -32,12 +32,21 @@ def test_text_output_locates_findings(capsys: pytest.CaptureFixture[str], tmp_pa
 
 
 def test_jsonl_has_the_documented_keys(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "Ensure free elections.", "Adopt the bill by 2027.",
-                       "--format", "jsonl", "--fail-on", "never")
+    code, out, _ = run(
+        capsys,
+        "Ensure free elections.",
+        "Adopt the bill by 2027.",
+        "--format",
+        "jsonl",
+        "--fail-on",
+        "never",
+    )
     records = [json.loads(line) for line in out.splitlines()]
     assert [r["index"] for r in records] == [0, 1]
     for record in records:
-        assert {"index", "action_category", "themes", "scores", "smart_score", "findings"} <= set(record)
+        assert {"index", "action_category", "themes", "scores", "smart_score", "findings"} <= set(
+            record
+        )
         assert isinstance(record["action_category"]["category"], int)
         assert isinstance(record["action_category"]["reason"], str)
     assert code == 0
@@ -45,16 +54,30 @@ def test_jsonl_has_the_documented_keys(capsys: pytest.CaptureFixture[str], tmp_p
 
 def test_csv_input_with_column(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     data = tmp_path / "recs.csv"
-    data.write_text('id,Draft\n1,"Ensure free, fair elections."\n2,"Adopt the bill\nby 2027."\n',
-                    encoding="utf-8")
-    code, out, _ = run(capsys, str(data), "--column", "Draft", "--rules", MINI,
-                       "--format", "jsonl", "--fail-on", "never")
+    data.write_text(
+        'id,Draft\n1,"Ensure free, fair elections."\n2,"Adopt the bill\nby 2027."\n',
+        encoding="utf-8",
+    )
+    _code, out, _ = run(
+        capsys,
+        str(data),
+        "--column",
+        "Draft",
+        "--rules",
+        MINI,
+        "--format",
+        "jsonl",
+        "--fail-on",
+        "never",
+    )
     records = [json.loads(line) for line in out.splitlines()]
     assert [(r["index"], r["line"]) for r in records] == [(0, 2), (1, 3)]
     assert records[0]["themes"][0] == "Elections"
 
 
-def test_missing_column_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_missing_column_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     data = tmp_path / "recs.csv"
     data.write_text("a,b\n1,2\n", encoding="utf-8")
     code, _, err = run(capsys, str(data))
@@ -70,8 +93,7 @@ def test_broken_jsonl_names_the_line(capsys: pytest.CaptureFixture[str], tmp_pat
 
 
 def test_clean_draft_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--rules", MINI, "--fail-on", "error",
-                       "Adopt the bill by 2027.")
+    code, out, _ = run(capsys, "--rules", MINI, "--fail-on", "error", "Adopt the bill by 2027.")
     assert code == 0, out
 
 
@@ -88,6 +110,11 @@ def test_rules_test_runs_examples(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_python_dash_m_app_works() -> None:
-    done = subprocess.run([sys.executable, "-m", "app", "--version"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0 and done.stdout.startswith("SMARTrec ")

@@ -9,6 +9,7 @@ import pytest
 from app.core.engine import Checker
 from app.core.loader import load_file
 from app.core.models import CheckContext, EvidenceRef, Precedent
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -42,8 +43,13 @@ def test_vague_draft_exact_findings(checker: Checker) -> None:
     assert result.action_category.reason == "'ensure' leaves the means open"
     assert result.action_category.upgrade == "Name the law or body"
     assert result.scores() == {
-        "specific": "partly", "measurable": "met", "attainable": "met", "relevant": "not_met",
-        "time_bound": "not_met", "jargon": "partly", "tone": "met",
+        "specific": "partly",
+        "measurable": "met",
+        "attainable": "met",
+        "relevant": "not_met",
+        "time_bound": "not_met",
+        "jargon": "partly",
+        "tone": "met",
     }
     # specific 10 + measurable 20 + attainable 10 + jargon 5 + tone 10
     assert result.smart_score == 55
@@ -54,15 +60,19 @@ def test_replacements_are_spans_that_fix_the_text(checker: Checker) -> None:
     text = "Agree the modalities with the electoral management body."
     findings = [f for f in checker.check(text).findings if f.rule_id == "mini.plain"]
     assert [[r.text for r in f.replacements] for f in findings] == [
-        ["arrangements", "rules"], ["election commission"]]
+        ["arrangements", "rules"],
+        ["election commission"],
+    ]
     fix = findings[1].replacements[0]
     assert text[: fix.start] + fix.text + text[fix.end :] == (
-        "Agree the modalities with the election commission.")
+        "Agree the modalities with the election commission."
+    )
 
 
 def test_capitalised_match_gets_capitalised_replacement(checker: Checker) -> None:
-    finding = next(f for f in checker.check("Modalities need work.").findings
-                   if f.rule_id == "mini.plain")
+    finding = next(
+        f for f in checker.check("Modalities need work.").findings if f.rule_id == "mini.plain"
+    )
     assert finding.replacements[0].text == "Arrangements"
 
 
@@ -88,9 +98,15 @@ def test_relevance_follows_linked_evidence(checker: Checker) -> None:
     text = "Adopt the bill by 2027."
     bare = checker.check(text)
     assert bare.dimension("relevant").status == "not_met"
-    linked = checker.check(text, CheckContext(linked_evidence=[
-        EvidenceRef(kind="finding", label="EU EOM 2022, rec. 5"),
-        EvidenceRef(kind="commitment", label="ICCPR art. 25")]))
+    linked = checker.check(
+        text,
+        CheckContext(
+            linked_evidence=[
+                EvidenceRef(kind="finding", label="EU EOM 2022, rec. 5"),
+                EvidenceRef(kind="commitment", label="ICCPR art. 25"),
+            ]
+        ),
+    )
     relevant = linked.dimension("relevant")
     assert relevant.status == "met"
     assert relevant.reason == "Grounded in EU EOM 2022, rec. 5; ICCPR art. 25."
@@ -111,28 +127,43 @@ def test_merge_adds_late_findings_and_rescores(checker: Checker) -> None:
 
     text = "Adopt the bill by 2027."
     result = checker.check(text)
-    late = Finding(rule_id="grammar.x", dimension="tone", severity="error", start=0, end=5,
-                   message="late", matched="Adopt")
+    late = Finding(
+        rule_id="grammar.x",
+        dimension="tone",
+        severity="error",
+        start=0,
+        end=5,
+        message="late",
+        matched="Adopt",
+    )
     merged = checker.merge(result, [late], text)
     assert merged.findings[0].rule_id == "grammar.x"
     assert merged.dimension("tone").status == "not_met"
     assert merged.smart_score == result.smart_score - 10
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "Ensure élections libres et équitables d'ici 2027.",
-    "ضمان انتخابات حرة ونزيهة", "确保选举自由公正。", "Обеспечить свободные выборы.",
-    "😀" * 50, "a" * 10_000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "Ensure élections libres et équitables d'ici 2027.",
+        "ضمان انتخابات حرة ونزيهة",
+        "确保选举自由公正。",
+        "Обеспечить свободные выборы.",
+        "😀" * 50,
+        "a" * 10_000,
+    ],
+)
 def test_odd_input_never_crashes(checker: Checker, text: str) -> None:
     result = checker.check(text)
     for finding in result.findings:
         assert 0 <= finding.start <= finding.end <= len(text)
-        assert text[finding.start:finding.end] == finding.matched
+        assert text[finding.start : finding.end] == finding.matched
 
 
 def test_megabyte_paste(checker: Checker) -> None:
-    text = ("Ensure that the electoral management body publishes results by 2027. " * 15_000)
+    text = "Ensure that the electoral management body publishes results by 2027. " * 15_000
     assert len(text) > 1_000_000
     result = checker.check(text)
     assert sum(f.rule_id == "mini.vague-verb" for f in result.findings) == 15_000

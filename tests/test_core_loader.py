@@ -98,8 +98,9 @@ def test_duplicate_ids_in_a_layer_error_but_later_layers_override(tmp_path: Path
     first = tmp_path / "a.yaml"
     first.write_text("pack: t\nrules:\n" + GOOD_RULE, encoding="utf-8")
     second = tmp_path / "b.yaml"
-    second.write_text("pack: u\nrules:\n" + GOOD_RULE.replace("[ensure]", "[guarantee]"),
-                      encoding="utf-8")
+    second.write_text(
+        "pack: u\nrules:\n" + GOOD_RULE.replace("[ensure]", "[guarantee]"), encoding="utf-8"
+    )
     same_layer = load_layers([[first, second]])
     assert "duplicate rule id 't.vague'" in str(same_layer.errors[0])
     layered = load_layers([[first], [second]])
@@ -112,8 +113,14 @@ def test_overrides_disable_change_severity_and_add_terms() -> None:
     errors: list = []
     rules = apply_overrides(
         loaded.rules,
-        [(RuleOverride(rule_id="t.vague", severity="error", add_terms=["guarantee"]), None, None),
-         (RuleOverride(rule_id="t.nope", enabled=False), Path("p.yaml"), 4)],
+        [
+            (
+                RuleOverride(rule_id="t.vague", severity="error", add_terms=["guarantee"]),
+                None,
+                None,
+            ),
+            (RuleOverride(rule_id="t.nope", enabled=False), Path("p.yaml"), 4),
+        ],
         errors,
     )
     assert [str(e) for e in errors] == ["p.yaml:4: rule_id: no rule with id 't.nope'"]

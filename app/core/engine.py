@@ -25,6 +25,7 @@ from app.core.models import (
     DimensionStatus,
     Finding,
     RuleOverride,
+    ThemeSuggestion,
 )
 from app.core.readability import measure
 from app.core.termindex import TermIndex
@@ -59,7 +60,8 @@ class ExampleFailure:
     detail: str
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.rule_id}: {self.expectation} example {self.detail}: {self.text!r}"
+        where = f"{self.source}: {self.rule_id}: {self.expectation} example"
+        return f"{where} {self.detail}: {self.text!r}"
 
 
 class Checker:
@@ -77,9 +79,7 @@ class Checker:
         active = [r for r in self.rules if r.enabled]
         for rule in active:
             rule.register(self._index)
-        self._finders = [
-            r for r in active if not isinstance(r, ActionCategoryRule | ThemeRule)
-        ]
+        self._finders = [r for r in active if not isinstance(r, ActionCategoryRule | ThemeRule)]
         self._estimator = ActionEstimator([r for r in active if isinstance(r, ActionCategoryRule)])
         self._themes = ThemeScorer([r for r in active if isinstance(r, ThemeRule)])
 
@@ -143,7 +143,7 @@ class Checker:
         findings: list[Finding],
         run: Run,
         context: CheckContext,
-        themes: tuple,  # type: ignore[type-arg]
+        themes: tuple[ThemeSuggestion, ...],
         started: float,
     ) -> CheckResult:
         if context.ignored:
@@ -151,9 +151,7 @@ class Checker:
         findings = _dedupe(findings)
         findings.sort(key=lambda f: (f.start, -SEVERITY_RANK[f.severity], f.rule_id))
         dimensions = self._dimensions(findings, context)
-        score = round(
-            sum(SCORE_WEIGHTS[d.dimension] * _STATUS_VALUE[d.status] for d in dimensions)
-        )
+        score = round(sum(SCORE_WEIGHTS[d.dimension] * _STATUS_VALUE[d.status] for d in dimensions))
         if not text.strip():
             score = 0
         return CheckResult.model_construct(
@@ -181,11 +179,19 @@ class Checker:
                 continue
             top = worst.get(dimension)
             if top is None:
-                out.append(DimensionStatus.model_construct(
-                    dimension=dimension, status="met", reason=_MET_REASONS[dimension]))
+                out.append(
+                    DimensionStatus.model_construct(
+                        dimension=dimension, status="met", reason=_MET_REASONS[dimension]
+                    )
+                )
             else:
-                out.append(DimensionStatus.model_construct(
-                    dimension=dimension, status=_STATUS_BY_SEVERITY[top.severity], reason=top.message))
+                out.append(
+                    DimensionStatus.model_construct(
+                        dimension=dimension,
+                        status=_STATUS_BY_SEVERITY[top.severity],
+                        reason=top.message,
+                    )
+                )
         return out
 
     # -- rule examples (the proselint meta-test) ---------------------------------------------
@@ -196,9 +202,15 @@ class Checker:
                 continue
             examples = rule.examples
             if not examples.flag or not examples.pass_:
-                failures.append(ExampleFailure(
-                    rule.id, rule.source, "flag" if not examples.flag else "pass", "",
-                    "missing: every rule needs at least one `flag` and one `pass` example"))
+                failures.append(
+                    ExampleFailure(
+                        rule.id,
+                        rule.source,
+                        "flag" if not examples.flag else "pass",
+                        "",
+                        "missing: every rule needs at least one `flag` and one `pass` example",
+                    )
+                )
             for text in examples.flag:
                 ok, detail = self._example_hits(rule, text)
                 if not ok:
@@ -238,17 +250,24 @@ def _relevance(context: CheckContext, top: Finding | None) -> DimensionStatus:
         names = "; ".join(e.label for e in grounded[:3])
         more = f" and {len(grounded) - 3} more" if len(grounded) > 3 else ""
         return DimensionStatus.model_construct(
-            dimension="relevant", status="met", reason=f"Grounded in {names}{more}.")
+            dimension="relevant", status="met", reason=f"Grounded in {names}{more}."
+        )
     if context.linked_evidence or context.precedents:
         return DimensionStatus.model_construct(
-            dimension="relevant", status="partly",
-            reason="Linked only to earlier recommendations; add an observation finding or commitment.")
+            dimension="relevant",
+            status="partly",
+            reason="Linked only to earlier recommendations; "
+            "add an observation finding or commitment.",
+        )
     if top is not None:
         return DimensionStatus.model_construct(
-            dimension="relevant", status=_STATUS_BY_SEVERITY[top.severity], reason=top.message)
+            dimension="relevant", status=_STATUS_BY_SEVERITY[top.severity], reason=top.message
+        )
     return DimensionStatus.model_construct(
-        dimension="relevant", status="not_met",
-        reason="No evidence linked: link an observation finding or a commitment.")
+        dimension="relevant",
+        status="not_met",
+        reason="No evidence linked: link an observation finding or a commitment.",
+    )
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

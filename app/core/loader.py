@@ -55,8 +55,11 @@ def load_layers(layers: Sequence[Sequence[Path]]) -> LoadedRules:
                 if rule.id in seen_here:
                     out.errors.append(
                         RuleLoadError(
-                            path, rule._line, "id",
-                            f"duplicate rule id {rule.id!r} (first defined at {seen_here[rule.id]})",
+                            path,
+                            rule._line,
+                            "id",
+                            f"duplicate rule id {rule.id!r} "
+                            f"(first defined at {seen_here[rule.id]})",
                         )
                     )
                     continue
@@ -107,9 +110,7 @@ def decode_pack(data: Any, lines: LineMap, path: Path | None) -> LoadedRules:
         out.packs.append(pack)
     macros = dict(BUILTIN_MACROS)
     raw_macros = data.get("macros") or {}
-    if not isinstance(raw_macros, dict) or not all(
-        isinstance(v, str) for v in raw_macros.values()
-    ):
+    if not isinstance(raw_macros, dict) or not all(isinstance(v, str) for v in raw_macros.values()):
         error(("macros",), "macros", "`macros` must map names to regex strings")
     else:
         macros.update({str(k): v for k, v in raw_macros.items()})
@@ -187,7 +188,9 @@ def apply_overrides(
     for override, path, line in overrides:
         index = by_id.get(override.rule_id)
         if index is None:
-            errors.append(RuleLoadError(path, line, "rule_id", f"no rule with id {override.rule_id!r}"))
+            errors.append(
+                RuleLoadError(path, line, "rule_id", f"no rule with id {override.rule_id!r}")
+            )
             continue
         rule = result[index]
         update: dict[str, Any] = {}
@@ -198,7 +201,9 @@ def apply_overrides(
         if override.add_terms:
             if not isinstance(rule, TextMatch):
                 errors.append(
-                    RuleLoadError(path, line, "add_terms", f"rule {rule.id!r} has no terms to add to")
+                    RuleLoadError(
+                        path, line, "add_terms", f"rule {rule.id!r} has no terms to add to"
+                    )
                 )
             else:
                 update["terms"] = [*rule.terms, *override.add_terms]

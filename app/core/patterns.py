@@ -74,16 +74,15 @@ def compile_pattern(
         compiled = regex.compile(source, FLAGS if ignore_case else regex.UNICODE)
     except regex.error as exc:
         raise PatternError(f"invalid regular expression: {exc}") from None
-    if compiled.search("") is not None and compiled.search("").end() == 0:
-        if all(m.end() == m.start() for m in compiled.finditer("xyz")):
-            raise PatternError("pattern matches the empty string, so it would flag every draft")
+    empty = compiled.search("")
+    if empty is not None and all(m.end() == m.start() for m in compiled.finditer("xyz")):
+        raise PatternError("pattern matches the empty string, so it would flag every draft")
     for probe in _PROBES:
         try:
             compiled.search(probe, timeout=_PROBE_TIMEOUT_S)
         except TimeoutError:
             raise PatternError(
-                "pattern backtracks catastrophically (nested repetition such as (a+)+); "
-                "simplify it"
+                "pattern backtracks catastrophically (nested repetition such as (a+)+); simplify it"
             ) from None
     return compiled
 

@@ -72,7 +72,9 @@ def measure(doc: Document) -> Readability:
         sentences=sentences,
         longest_clause_words=longest_words,
         longest_clause=longest,
-        flesch_reading_ease=round(206.835 - 1.015 * words_per_sentence - 84.6 * syllables_per_word, 1),
+        flesch_reading_ease=round(
+            206.835 - 1.015 * words_per_sentence - 84.6 * syllables_per_word, 1
+        ),
         grade_level=round(0.39 * words_per_sentence + 11.8 * syllables_per_word - 15.59, 1),
         passives=len(passive_spans(doc)),
         nominalisations=len(nominalisation_spans(doc)),

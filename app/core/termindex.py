@@ -25,8 +25,8 @@ def split_term(term: str) -> tuple[str, ...]:
 
 class TermIndex:
     def __init__(self) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str, object, object]]] = (
-            defaultdict(list)
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, object, object]]] = defaultdict(
+            list
         )
 
     def add(self, term: str, owner: object, payload: object = None) -> bool:

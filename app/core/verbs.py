@@ -24,26 +24,17 @@ _IRREGULAR = {
 
 #: Words that may precede the leading verb without being the action ("To further ratify...").
 LEAD_FILLERS = frozenset(
-    """to also further please therefore thus then hence and finally moreover furthermore
-    additionally lastly firstly secondly thirdly accordingly still kindly duly should shall would
-    could may can will must not do once""".split()
+    ["to", "also", "further", "please", "therefore", "thus", "then", "hence", "and", "finally", "moreover", "furthermore", "additionally", "lastly", "firstly", "secondly", "thirdly", "accordingly", "still", "kindly", "duly", "should", "shall", "would", "could", "may", "can", "will", "must", "not", "do", "once"]
 )
 
 #: Words that open a framing clause ("In line with..., adopt"); the action follows the comma.
 PREAMBLE_OPENERS = frozenset(
-    """in with as while given bearing taking following within through based building consistent
-    pursuant recalling noting according under on for after before by during considering welcoming
-    acknowledging commending appreciating keeping mindful since once if when where regarding
-    concerning whilst recognizing recognising until upon being aware having inspired encouraged
-    drawing referring against because guided from beyond besides despite without towards toward
-    like although though conscious cognizant cognisant the government state authorities
-    republic kingdom its this these""".split()
+    ["in", "with", "as", "while", "given", "bearing", "taking", "following", "within", "through", "based", "building", "consistent", "pursuant", "recalling", "noting", "according", "under", "on", "for", "after", "before", "by", "during", "considering", "welcoming", "acknowledging", "commending", "appreciating", "keeping", "mindful", "since", "once", "if", "when", "where", "regarding", "concerning", "whilst", "recognizing", "recognising", "until", "upon", "being", "aware", "having", "inspired", "encouraged", "drawing", "referring", "against", "because", "guided", "from", "beyond", "besides", "despite", "without", "towards", "toward", "like", "although", "though", "conscious", "cognizant", "cognisant", "the", "government", "state", "authorities", "republic", "kingdom", "its", "this", "these"]
 )
 
 #: Reporting words in front of the recommendation proper ("It is recommended that...").
 REPORTING = frozenset(
-    """recommended recommends recommend recommendation recommending suggested suggests suggest
-    it is was are be urged urges encourages invites""".split()
+    ["recommended", "recommends", "recommend", "recommendation", "recommending", "suggested", "suggests", "suggest", "it", "is", "was", "are", "be", "urged", "urges", "encourages", "invites"]
 )
 
 #: Nouns that stand for the action in "Recommended the adoption of..." or "The ratification of...".
@@ -72,8 +63,7 @@ NOMINALISATIONS: dict[str, str] = {
 
 #: Words that make the next word a noun, not a verb ("the review", "a study").
 DETERMINERS = frozenset(
-    """the a an its their his her this that these those of all any our such each every no some
-    whose which""".split()
+    ["the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those", "of", "all", "any", "our", "such", "each", "every", "no", "some", "whose", "which"]
 )
 
 

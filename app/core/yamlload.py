@@ -58,9 +58,10 @@ def load_yaml_text(text: str) -> tuple[Any, LineMap]:
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
                 raise YamlError(
                     "anchors and aliases (&, *) are not allowed in rule files",
-                    event.start_mark.line + 1,
+                    mark.line + 1 if mark is not None else None,
                 )
         loader = yaml.SafeLoader(text)
         try:
@@ -71,7 +72,7 @@ def load_yaml_text(text: str) -> tuple[Any, LineMap]:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        line = mark.line + 1 if mark is not None else None
         raise YamlError(f"invalid YAML: {exc.problem or exc.context}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", None) from None

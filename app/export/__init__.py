@@ -88,7 +88,8 @@ def export_document(
         try:
             from app.gui.export_pdf import write_pdf
         except ImportError as exc:  # a Qt-less install
-            raise ExportError("PDF export needs the Qt libraries, which are not installed.") from exc
+            message = "PDF export needs the Qt libraries, which are not installed."
+            raise ExportError(message) from exc
         landscape = document == "annex"
         return write_atomic(dest, lambda tmp: write_pdf(html, tmp, landscape=landscape))
     from app.export.text_formats import to_csv, to_json, to_markdown

@@ -1,4 +1,4 @@
-"""`smartrec export PROJECT --format docx|pdf|csv|json|md --document list|factsheet|annex --out FILE`.
+"""`smartrec export PROJECT --format FMT --document list|factsheet|annex --out FILE`.
 
 The lead's `app/cli.py` calls `register(subparsers)`. The project is opened read-only, so exporting
 works while the project is open in the desktop app. Exit codes: 0 written, 1 export failed (empty

@@ -43,6 +43,7 @@ DOCUMENTS = ("list", "factsheet", "annex")
 #: Fact sheets must fit on one or two pages: cap the basis per recommendation.
 FACTSHEET_MAX_SOURCES = 4
 FACTSHEET_MAX_CHARS = 300
+NO_BASIS = "No findings, commitments or previous recommendations linked yet."
 ACTION_CATEGORY_NAMES = {
     1: "minimal action",
     2: "continuing action",
@@ -52,7 +53,9 @@ ACTION_CATEGORY_NAMES = {
 }
 
 
-def write_docx(project: ExportProject, document: str, path: str | Path, factsheet_count: int = 3) -> None:
+def write_docx(
+    project: ExportProject, document: str, path: str | Path, factsheet_count: int = 3
+) -> None:
     """Write `document` ('list' | 'factsheet' | 'annex') for `project` to `path`."""
     require_drafts(project)
     builder = _Builder(project)
@@ -189,7 +192,7 @@ class _Builder:
     def _basis(self, footnotes: list[Footnote]) -> None:
         if not footnotes:
             para = self.doc.add_paragraph()
-            para.add_run("No findings, commitments or previous recommendations linked yet.").italic = True
+            para.add_run(NO_BASIS).italic = True
             return
         shown = 0
         for kind in EVIDENCE_KINDS:
@@ -209,7 +212,7 @@ class _Builder:
         if len(footnotes) > shown:
             more = len(footnotes) - shown
             para = self.doc.add_paragraph()
-            para.add_run(f"and {more} more source{'s' if more != 1 else ''} in the project.").italic = True
+            para.add_run(more_sources(more)).italic = True
 
     def _text_runs(self, para: Paragraph, text: str) -> None:
         run = para.add_run(_clean(text))
@@ -399,6 +402,10 @@ def _category(draft: ExportDraft) -> str:
     if draft.action_category is None:
         return "–"
     return f"{draft.action_category} ({ACTION_CATEGORY_NAMES.get(draft.action_category, '')})"
+
+
+def more_sources(more: int) -> str:
+    return f"and {more} more source{'s' if more != 1 else ''} in the project."
 
 
 def _clip(text: str, limit: int) -> str:

@@ -9,7 +9,14 @@ from __future__ import annotations
 from html import escape
 
 from app.core.models import DIMENSION_LABELS, SCORED_DIMENSIONS
-from app.export.docx_writer import ACTION_CATEGORY_NAMES, FACTSHEET_MAX_CHARS, FACTSHEET_MAX_SOURCES
+from app.export.docx_writer import (
+    ACTION_CATEGORY_NAMES,
+    FACTSHEET_MAX_CHARS,
+    FACTSHEET_MAX_SOURCES,
+    NO_BASIS,
+    _clip,
+    more_sources,
+)
 from app.export.model import (
     EVIDENCE_KIND_LABELS,
     EVIDENCE_KINDS,
@@ -51,7 +58,8 @@ def to_html(project: ExportProject, document: str = "list", factsheet_count: int
         body.append(f'<h1 class="title">Recommendations to {state}</h1>{_subtitle(project)}')
         for theme, drafts in project.numbered():
             body.append(f"<h1>{_t(theme)}</h1>")
-            body += [f'<p class="rec">{d.number}.&nbsp;&nbsp;{_t(d.text)}{refs(d)}</p>' for d in drafts]
+            for d in drafts:
+                body.append(f'<p class="rec">{d.number}.&nbsp;&nbsp;{_t(d.text)}{refs(d)}</p>')
     elif document == "factsheet":
         body.append(f'<h1 class="title">Fact sheet: {state}</h1>{_subtitle(project)}')
         for i, d in enumerate(project.priorities(factsheet_count), start=1):
@@ -61,23 +69,25 @@ def to_html(project: ExportProject, document: str = "list", factsheet_count: int
     elif document == "annex":
         body.append(f'<h1 class="title">Quality annex</h1>{_subtitle(project)}')
         dims = list(SCORED_DIMENSIONS)
-        head = ["No.", "Recommendation", "Theme", "Score"]
-        head += [DIMENSION_LABELS[x] for x in dims] + ["Action category"]
-        rows = ["<tr>" + "".join(_th(h) for h in head) + "</tr>"]
+        labels = ["No.", "Recommendation", "Theme", "Score"]
+        labels += [DIMENSION_LABELS[x] for x in dims] + ["Action category"]
+        rows = ["<tr>" + "".join(_th(h) for h in labels) + "</tr>"]
         for _, drafts in project.numbered():
             for d in drafts:
                 cells = [str(d.number), _t(d.text), _t(d.theme) or "–"]
                 cells.append("–" if d.smart_score is None else str(d.smart_score))
                 cells += [STATUS_SYMBOLS.get(d.smart_status.get(x, ""), "–") for x in dims]
                 cat = d.action_category
-                cells.append("–" if cat is None else f"{cat} ({ACTION_CATEGORY_NAMES.get(cat, '')})")
+                name = ACTION_CATEGORY_NAMES.get(cat or 0, "")
+                cells.append("–" if cat is None else f"{cat} ({name})")
                 rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         body.append(
             '<table border="1" cellspacing="0" cellpadding="3" width="100%">'
             + "".join(rows)
             + "</table>"
         )
-        body.append('<p class="note">✓ met &nbsp; ~ partly met &nbsp; ✗ not met &nbsp; – not checked</p>')
+        legend = "✓ met &nbsp; ~ partly met &nbsp; ✗ not met &nbsp; – not checked"
+        body.append(f'<p class="note">{legend}</p>')
     else:
         raise ValueError(f"unknown document type {document!r}")
     if notes:
@@ -92,13 +102,13 @@ def to_html(project: ExportProject, document: str = "list", factsheet_count: int
 
 def _basis(d: ExportDraft) -> str:
     if not d.footnotes:
-        return "<p><i>No findings, commitments or previous recommendations linked yet.</i></p>"
-    items = []
+        return f"<p><i>{NO_BASIS}</i></p>"
+    items: list[str] = []
     for kind in EVIDENCE_KINDS:
         for f in (f for f in d.footnotes if f.kind == kind):
             if len(items) >= FACTSHEET_MAX_SOURCES:
                 break
-            text = f.text if len(f.text) <= FACTSHEET_MAX_CHARS else f.text[: FACTSHEET_MAX_CHARS - 1] + "…"
+            text = _clip(f.text, FACTSHEET_MAX_CHARS)
             line = f"<b>{escape(EVIDENCE_KIND_LABELS[kind].rstrip('s'))}:</b> {_t(f.label)}"
             if text:
                 line += f": “{_t(text)}”"
@@ -106,7 +116,7 @@ def _basis(d: ExportDraft) -> str:
                 line += f" Response: {_t(f.response)}."
             items.append(f"<li>{line}</li>")
     more = len(d.footnotes) - len(items)
-    tail = f"<p><i>and {more} more source{'s' if more != 1 else ''} in the project.</i></p>" if more > 0 else ""
+    tail = f"<p><i>{more_sources(more)}</i></p>" if more > 0 else ""
     return f"<ul>{''.join(items)}</ul>{tail}"
 
 

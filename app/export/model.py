@@ -242,8 +242,9 @@ def _check(
         ignored=set(project.ignored(draft_id)) if hasattr(project, "ignored") else set(),
     )
     result = checker.check(text, context=context)
-    statuses = {d.dimension: d.status for d in result.dimensions if d.dimension in SCORED_DIMENSIONS}
-    reasons = {d.dimension: d.reason for d in result.dimensions if d.dimension in SCORED_DIMENSIONS}
+    scored = [d for d in result.dimensions if d.dimension in SCORED_DIMENSIONS]
+    statuses = {d.dimension: d.status for d in scored}
+    reasons = {d.dimension: d.reason for d in scored}
     ordered = {dim: statuses[dim] for dim in SCORED_DIMENSIONS if dim in statuses}
     return {
         "smart_status": ordered,
@@ -296,7 +297,7 @@ def default_evidence_lister() -> EvidenceLister | None:
     Kept as a seam so exports work before (and without) the evidence library.
     """
     try:
-        from app.evidence import export_api  # type: ignore[attr-defined]
+        from app.evidence import export_api
     except ImportError:
         return None
     lister = getattr(export_api, "linked_footnotes", None)

@@ -1,8 +1,9 @@
 """CSV, JSON and Markdown exports of the same model the Word writer uses.
 
 CSV is written as UTF-8 with a byte-order mark and CRLF line ends: that is what makes Excel open
-accented, Arabic, Chinese and Cyrillic text correctly on double-click. CSV and JSON always hold all
-drafts (one row/object each) whatever document type was chosen; Markdown renders the chosen document.
+accented, Arabic, Chinese and Cyrillic text correctly on double-click. CSV and JSON always hold
+all drafts (one row/object each) whatever document type was chosen; Markdown renders the chosen
+document.
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ def ensure_gui_app() -> None:
 
 
 def page_layout(landscape: bool = False) -> QPageLayout:
-    orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+    orient = QPageLayout.Orientation
+    orientation = orient.Landscape if landscape else orient.Portrait
     return QPageLayout(
         QPageSize(QPageSize.PageSizeId.A4), orientation, QMarginsF(20, 20, 20, 20),
         QPageLayout.Unit.Millimeter,

@@ -45,8 +45,7 @@ OBJECT_WINDOW = 12
 _BREAK = regex.compile(r"[,;:.!?()\[\]\"“”]|\s[-–—]\s")
 #: Words that end the verb's object: purpose, manner and relative clauses.
 _OBJECT_STOPS = frozenset(
-    """to in so with which that aimed by through including notably particularly especially as
-    whereby while who where designed intended aiming for""".split()
+    ["to", "in", "so", "with", "which", "that", "aimed", "by", "through", "including", "notably", "particularly", "especially", "as", "whereby", "while", "who", "where", "designed", "intended", "aiming", "for"]
 )
 #: Stops that may still sit inside a short object ("a plan in line with", "training for judges").
 _SOFT_STOPS = frozenset({"in", "for", "with", "as"})
@@ -170,10 +169,7 @@ class ActionEstimator:
     def estimate(self, doc: Document) -> tuple[ActionCategory, tuple[int, int] | None]:
         tokens = doc.tokens
         breaks = _breaks_before(doc)
-        head = self._find_head(tokens, breaks)
-        if head is None:
-            head = self._fallback(doc, tokens)
-        if head is not None:
+        for head in self._heads(doc, tokens, breaks):
             window = self._object_window(doc, tokens, breaks, head.after)
             rule = self._choose(head.entries, window)
             if rule is not None:
@@ -195,6 +191,15 @@ class ActionEstimator:
         )
 
     # -- finding the leading verb ------------------------------------------------------------
+    def _heads(self, doc: Document, tokens: list[Token], breaks: list[str]) -> Iterable[_Head]:
+        """Candidate leading verbs, most likely first."""
+        head = self._find_head(tokens, breaks)
+        if head is not None:
+            yield head
+        head = self._fallback(doc, tokens)
+        if head is not None:
+            yield head
+
     def _verb_at(self, tokens: list[Token], i: int) -> _Head | None:
         """The longest verb entry (with particles) starting at token i."""
         word = tokens[i].lower
@@ -207,9 +212,6 @@ class ActionEstimator:
         chosen: list[ActionCategoryRule] = []
         for particles, rule, _order in self.by_verb[base]:
             n = len(particles)
-            if n < best_len or i + n >= len(tokens) + (1 if n == 0 else 0):
-                if n != 0:
-                    continue
             if n and tuple(t.lower for t in tokens[i + 1 : i + 1 + n]) != particles:
                 continue
             if n > best_len:
@@ -220,14 +222,14 @@ class ActionEstimator:
             return None
         return _Head(i, i + 1 + best_len, tuple(chosen))
 
-    def _find_head(self, tokens: list[Token], breaks: list[bool]) -> _Head | None:
+    def _find_head(self, tokens: list[Token], breaks: list[str]) -> _Head | None:
         n = len(tokens)
         i = 0
         limit = min(n, LEAD_WINDOW)
         while i < limit:
             word = tokens[i].lower
             prev = tokens[i - 1].lower if i else ""
-            if word.isdigit() or (len(word) == 1 and word not in {"a"}):
+            if word[:1].isdigit() or (len(word) == 1 and word not in {"a"}):
                 i += 1  # list markers: "1.", "(a)"
                 continue
             if word in LEAD_FILLERS or (word.endswith("ly") and lemma(word, self.vocabulary) is None):
@@ -253,9 +255,9 @@ class ActionEstimator:
                     return head
                 i += 1
                 continue
-            if word in PREAMBLE_OPENERS or tokens[i].text[:1].isupper() and i == 0 and head is None:
+            if word in PREAMBLE_OPENERS:
                 j = i + 1
-                while j < n and not breaks[j]:
+                while j < n and breaks[j] != ",":
                     j += 1
                 if j >= n:
                     return self._clause_verb(tokens, i + 1)
@@ -305,7 +307,7 @@ class ActionEstimator:
 
     # -- the object ---------------------------------------------------------------------------
     def _object_window(
-        self, doc: Document, tokens: list[Token], breaks: list[bool], j: int
+        self, doc: Document, tokens: list[Token], breaks: list[str], j: int
     ) -> str:
         """Text of the verb's object: after coordinated verbs, up to a clause or purpose word."""
         n = len(tokens)
@@ -382,13 +384,16 @@ class ActionEstimator:
         )
 
 
-def _breaks_before(doc: Document) -> list[bool]:
-    """For each token: is there clause punctuation between it and the previous token?"""
+def _breaks_before(doc: Document) -> list[str]:
+    """For each token, the clause punctuation before it: "," (comma-like), "." (other) or ""."""
     text = doc.text
     out = []
     previous_end = 0
     for token in doc.tokens:
         gap = text[previous_end : token.start]
-        out.append(bool(gap) and _BREAK.search(gap) is not None)
+        if not gap or _BREAK.search(gap) is None:
+            out.append("")
+        else:
+            out.append("," if any(c in gap for c in ",;:") else ".")
         previous_end = token.end
     return out

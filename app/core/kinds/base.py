@@ -6,14 +6,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from app.core import patterns as pat
 from app.core.document import Document
-from app.core.models import ActionCategory, CheckContext, Finding, Readability, Replacement, Severity
+from app.core.models import (
+    ActionCategory,
+    CheckContext,
+    Finding,
+    Readability,
+    Replacement,
+    Severity,
+)
 from app.core.termindex import TermHit, TermIndex
 
 if TYPE_CHECKING:
@@ -177,7 +184,9 @@ class TextMatch(Rule):
         spans = [(h.start, h.end) for h in run.hits.get(self.id, ())]
         for compiled in self._compiled:
             try:
-                spans.extend(m.span() for m in pat.finditer(compiled, run.doc.text) if m.end() > m.start())
+                spans.extend(
+                    m.span() for m in pat.finditer(compiled, run.doc.text) if m.end() > m.start()
+                )
             except TimeoutError:
                 continue  # a runaway pattern is abandoned for this draft, never allowed to hang
         return merge_spans(spans)
@@ -220,5 +229,3 @@ def follow_case(original: str, replacement: str) -> str:
 
 def describe_fields(model: type[BaseModel]) -> list[str]:
     return sorted(name if not f.alias else f.alias for name, f in model.model_fields.items())
-
-

@@ -52,4 +52,4 @@ def _defined_here(text: str, start: int, end: int) -> bool:
     """'Full Name (ACR)' or 'ACR (Full Name)' at the first use counts as a definition."""
     before = text[max(0, start - 2) : start]
     after = text[end : end + 2]
-    return before.endswith("(") and after.startswith(")") or after.lstrip().startswith("(")
+    return (before.endswith("(") and after.startswith(")")) or after.lstrip().startswith("(")
