@@ -26,8 +26,13 @@ def run_selftest(out: Any = None) -> int:
     state: dict[str, Any] = {}
     failures = 0
 
-    def step(name: str, fn: Callable[[], str]) -> None:
+    def step(name: str, fn: Callable[[], str], needs: tuple[str, ...] = ()) -> None:
         nonlocal failures
+        missing = [key for key in needs if key not in state]
+        if missing:  # an earlier step failed; say so once instead of a KeyError per step
+            failures += 1
+            print(f"SKIP {name}: needs the {', '.join(missing)} step", file=stream)
+            return
         started = time.perf_counter()
         try:
             detail = fn()
@@ -116,6 +121,17 @@ def run_selftest(out: Any = None) -> int:
         platform = QGuiApplication.platformName()
         return f"Qt platform '{platform}', {path.name} {path.stat().st_size // 1024} KB"
 
+    def spelling() -> str:
+        """Third-party data files are what a bundle most often misses."""
+        try:
+            from spellchecker import SpellChecker
+        except ImportError:
+            return "pyspellchecker not installed (spelling off)"
+        checker = SpellChecker(language="en")
+        if "government" not in checker:
+            raise RuntimeError("the English dictionary is empty")
+        return f"English dictionary, {len(checker.word_frequency.dictionary)} words"
+
     def gui_modules() -> str:
         import importlib
         import pkgutil
@@ -128,16 +144,18 @@ def run_selftest(out: Any = None) -> int:
         return f"{len(names)} GUI modules import"
 
     try:
-        for name, fn in (
-            ("data folders", folders),
-            ("rules", rules),
-            ("project", project),
-            ("check", check),
-            ("Word export", word),
-            ("Qt PDF", qt),
-            ("GUI modules", gui_modules),
-        ):
-            step(name, fn)
+        steps: tuple[tuple[str, Callable[[], str], tuple[str, ...]], ...] = (
+            ("data folders", folders, ()),
+            ("rules", rules, ()),
+            ("project", project, ()),
+            ("check", check, ("checker", "project")),
+            ("Word export", word, ("checker", "project")),
+            ("Qt PDF", qt, ("data",)),
+            ("spelling dictionary", spelling, ()),
+            ("GUI modules", gui_modules, ()),
+        )
+        for name, fn, needs in steps:
+            step(name, fn, needs)
     finally:
         proj = state.get("project")
         if proj is not None:

@@ -7,6 +7,7 @@ write is atomic (temp file + rename) so a crash mid-save cannot corrupt the prev
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -59,9 +60,13 @@ def load_settings(path: Path | None = None) -> tuple[AppSettings, str | None]:
     """Read settings; return (settings, warning). Never raises for a bad file."""
     path = path or settings_path()
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         return AppSettings(), None
+    except UnicodeDecodeError:
+        warning = f"Settings file {path} is damaged (not UTF-8 text). Using defaults."
+        log.warning(warning)
+        return AppSettings(), warning
     except OSError as exc:
         warning = f"Could not read settings file {path}: {exc}. Using defaults."
         log.warning(warning)
@@ -96,8 +101,6 @@ def atomic_write_text(path: Path, text: str) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.core.models import CheckContext  # noqa: E402
-from app.language.spelling import SpellingProvider  # noqa: E402
-from app.language.vocabulary import WORD_RE  # noqa: E402
+from app.core.models import CheckContext
+from app.language.spelling import SpellingProvider
+from app.language.vocabulary import WORD_RE
 
 # Our own 60-word draft with two slips, as a user would type it.
 DRAFT = (

@@ -79,3 +79,35 @@ def measure(doc: Document) -> Readability:
         passives=len(passive_spans(doc)),
         nominalisations=len(nominalisation_spans(doc)),
     )
+
+
+def describe(figures: Readability) -> list[str]:
+    """Plain-words reading of the figures, for the scorecard and the CLI."""
+    if figures.words == 0:
+        return ["Empty draft."]
+    lines = [
+        f"{figures.words} words in {figures.sentences} sentence"
+        f"{'s' if figures.sentences != 1 else ''}; the longest clause has "
+        f"{figures.longest_clause_words} words."
+    ]
+    ease = figures.flesch_reading_ease
+    if ease >= 50:
+        lines.append(f"Reading ease {ease:g}: easy for a general reader.")
+    elif ease >= 30:
+        lines.append(f"Reading ease {ease:g}: usual for UN texts; fine for delegates.")
+    elif ease >= 10:
+        lines.append(f"Reading ease {ease:g}: hard going; shorter words and clauses would help.")
+    else:
+        lines.append(f"Reading ease {ease:g}: very hard; split the sentence or cut words.")
+    lines.append(f"Grade level {figures.grade_level:g} (years of schooling needed).")
+    if figures.passives:
+        lines.append(
+            f"{figures.passives} passive construction{'s' if figures.passives > 1 else ''}: "
+            "say who should act."
+        )
+    if figures.nominalisations:
+        lines.append(
+            f"{figures.nominalisations} nominalisation{'s' if figures.nominalisations > 1 else ''}"
+            " ('the implementation of'): use the verb ('implement')."
+        )
+    return lines

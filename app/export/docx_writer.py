@@ -31,6 +31,7 @@ from app.core.models import DIMENSION_LABELS, SCORED_DIMENSIONS
 from app.export.model import (
     EVIDENCE_KIND_LABELS,
     EVIDENCE_KINDS,
+    STATUS_LEGEND,
     STATUS_SYMBOLS,
     ExportDraft,
     ExportProject,
@@ -44,6 +45,11 @@ DOCUMENTS = ("list", "factsheet", "annex")
 FACTSHEET_MAX_SOURCES = 4
 FACTSHEET_MAX_CHARS = 300
 NO_BASIS = "No findings, commitments or previous recommendations linked yet."
+#: Column heads for the annex table: full words do not fit A4 landscape at a readable size.
+_SHORT_DIMENSION = {
+    "specific": "S", "measurable": "M", "attainable": "A", "relevant": "R", "time_bound": "T",
+    "jargon": "Plain", "tone": "Tone",
+}
 ACTION_CATEGORY_NAMES = {
     1: "minimal action",
     2: "continuing action",
@@ -131,7 +137,8 @@ class _Builder:
         )
         dims = list(SCORED_DIMENSIONS)
         headers = ["No.", "Recommendation", "Theme", "Score"]
-        headers += [DIMENSION_LABELS[d] for d in dims] + ["Action category"]
+        headers += [_SHORT_DIMENSION.get(d, DIMENSION_LABELS[d]) for d in dims]
+        headers += ["Action category"]
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = self.doc.styles["Light Grid Accent 1"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -147,12 +154,20 @@ class _Builder:
             values.append(_category(draft))
             for cell, text in zip(cells, values, strict=True):
                 self._small(cell.paragraphs[0], text)
-        widths = [Cm(1.0), Cm(8.5), Cm(3.0), Cm(1.4)] + [Cm(1.5)] * len(dims) + [Cm(3.2)]
+        # 25.25 cm fits A4 landscape inside 2.2 cm margins. Word reads the cell widths,
+        # LibreOffice the grid columns: set both, and switch autofit off.
+        widths = [Cm(1.0), Cm(7.4), Cm(2.8), Cm(1.3)] + [Cm(1.3)] * len(dims) + [Cm(3.0)]
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = width
         legend = self.doc.add_paragraph()
-        self._small(legend, "✓ met   ~ partly met   ✗ not met   – not checked")
+        keys = " · ".join(
+            f"{_SHORT_DIMENSION[d]} {DIMENSION_LABELS[d]}" for d in dims if d in _SHORT_DIMENSION
+        )
+        self._small(legend, f"{keys}.   {STATUS_LEGEND}")
         self._set_core("Quality annex")
 
     # -- pieces -----------------------------------------------------------------------

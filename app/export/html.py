@@ -20,6 +20,7 @@ from app.export.docx_writer import (
 from app.export.model import (
     EVIDENCE_KIND_LABELS,
     EVIDENCE_KINDS,
+    STATUS_LEGEND,
     STATUS_SYMBOLS,
     ExportDraft,
     ExportProject,
@@ -86,8 +87,7 @@ def to_html(project: ExportProject, document: str = "list", factsheet_count: int
             + "".join(rows)
             + "</table>"
         )
-        legend = "✓ met &nbsp; ~ partly met &nbsp; ✗ not met &nbsp; – not checked"
-        body.append(f'<p class="note">{legend}</p>')
+        body.append(f'<p class="note">{escape(STATUS_LEGEND)}</p>')
     else:
         raise ValueError(f"unknown document type {document!r}")
     if notes:

@@ -25,7 +25,8 @@ EVIDENCE_KIND_LABELS: dict[str, str] = {
 }
 #: Theme heading for drafts without a theme.
 NO_THEME = "Other recommendations"
-STATUS_SYMBOLS: dict[str, str] = {"met": "✓", "partly": "~", "not_met": "✗"}
+STATUS_SYMBOLS: dict[str, str] = {"met": "✓", "partly": "partly", "not_met": "✗"}
+STATUS_LEGEND = "✓ met   partly: partly met   ✗ not met   – not checked"
 STATUS_WORDS: dict[str, str] = {"met": "met", "partly": "partly met", "not_met": "not met"}
 
 
@@ -48,13 +49,13 @@ class Footnote:
     response: str = ""
 
     def citation(self) -> str:
-        """The footnote as one line: label, then the quoted text and the response if any."""
-        parts = [self.label.strip()]
+        """The footnote as one line: 'label: “text” (Response: supported)'."""
+        out = self.label.strip()
         if self.text.strip():
-            parts.append(f"“{self.text.strip()}”")
+            out += f": “{' '.join(self.text.split())}”"
         if self.response.strip():
-            parts.append(f"Response: {self.response.strip()}")
-        return ": ".join(parts[:2]) + ("" if len(parts) < 3 else f" ({parts[2]})")
+            out += f" (Response: {self.response.strip()})"
+        return out
 
 
 @dataclass(frozen=True)
@@ -292,13 +293,92 @@ def _compose_label(get: Callable[[str], Any]) -> str:
 
 
 def default_evidence_lister() -> EvidenceLister | None:
-    """How `app.evidence` lists a draft's linked items, if that module offers it.
+    """How to list a draft's linked evidence, or None when `app.evidence` is not installed.
 
-    Kept as a seam so exports work before (and without) the evidence library.
+    Prefers a listing function of `app.evidence.links` if the evidence module provides one;
+    otherwise reads the link rows the evidence module keeps in the project (`evidence_links`,
+    which copies kind, label and text so a link reads well without its library), enriched from
+    the project's own evidence store where the full item is at hand.
     """
     try:
-        from app.evidence import export_api
+        import app.evidence.schema  # noqa: F401  (presence check)
     except ImportError:
         return None
-    lister = getattr(export_api, "linked_footnotes", None)
-    return lister if callable(lister) else None
+    import importlib
+
+    try:
+        links: Any = importlib.import_module("app.evidence.links")
+    except ImportError:
+        links = None
+    for name in ("export_links", "linked_items", "links_for_draft", "list_links"):
+        fn = getattr(links, name, None)
+        if callable(fn):
+            return lambda project, draft_id: fn(project.connection, draft_id)
+    return _links_from_tables
+
+
+def _links_from_tables(project: Any, draft_id: int) -> list[Footnote]:
+    conn = project.connection
+    has_links = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_links'"
+    ).fetchone()
+    if not has_links:
+        return []
+    rows = conn.execute(
+        "SELECT evidence_id, library, kind, label, text FROM evidence_links "
+        "WHERE draft_id = ? ORDER BY id",
+        (draft_id,),
+    ).fetchall()
+    local_ids = [int(r[0]) for r in rows if r[1] is None]
+    items: dict[int, Any] = {}
+    if local_ids:
+        try:
+            from app.evidence.store import get_items
+
+            items = get_items(conn, local_ids)
+        except Exception:  # an older evidence schema: fall back to the copied label
+            items = {}
+    notes = []
+    for evidence_id, library, kind, label, text in rows:
+        item = items.get(int(evidence_id)) if library is None else None
+        if item is not None:
+            notes.append(footnote_from_item(item))
+        else:
+            notes.append(Footnote(label=label or "Linked source", text=text or "",
+                                  kind=kind if kind in EVIDENCE_KINDS else "other"))
+    return notes
+
+
+def footnote_from_item(item: Any) -> Footnote:
+    """A citation in the order a reader looks for it: who, which report, which paragraph."""
+    kind = item.kind if item.kind in EVIDENCE_KINDS else "other"
+    if kind == "precedent":
+        who = item.recommending_state or "A State"
+        where = [f"UPR cycle {item.cycle}" if item.cycle else "earlier UPR cycle"]
+        if item.session:
+            where.append(f"session {item.session}")
+        if item.reference:
+            where.append(item.reference)
+        return Footnote(label=f"{who}, {', '.join(where)}", text=item.text, kind=kind,
+                        response=item.response)
+    if kind == "commitment":
+        label = " ".join(p for p in (item.instrument or "Commitment", item.article) if p)
+        if item.binding:
+            label += f" ({item.binding})"
+        return Footnote(label=label, text=item.text, kind=kind)
+    who = " ".join(
+        str(p) for p in (item.organisation or "Observers", item.mission or item.country,
+                         item.year) if p
+    )
+    parts = [who]
+    if item.report_title:
+        parts.append(item.report_title)
+    if item.paragraph:
+        para = str(item.paragraph)
+        parts.append(f"para. {para}" if para[:1].isdigit() else para)
+    if item.page:
+        parts.append(f"p. {item.page}")
+    label = ", ".join(parts)
+    if item.item_type == "recommendation":
+        label += " (recommendation)"
+    return Footnote(label=label, text=item.text, kind=kind)

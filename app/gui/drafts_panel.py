@@ -71,7 +71,7 @@ class _Delegate(QStyledItemDelegate):
     def sizeHint(  # noqa: N802 (Qt override)
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        fm = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        fm = QFontMetrics(option.font)
         if index.data(HEADER_ROLE):
             return QSize(100, fm.height() + 14)
         return QSize(100, fm.height() * 2 + 16)
@@ -84,10 +84,10 @@ class _Delegate(QStyledItemDelegate):
     ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        rect: QRect = opt.rect  # type: ignore[attr-defined]
-        palette: QPalette = opt.palette  # type: ignore[attr-defined]
-        font: QFont = opt.font  # type: ignore[attr-defined]
-        state = opt.state  # type: ignore[attr-defined]
+        rect: QRect = opt.rect
+        palette: QPalette = opt.palette
+        font: QFont = opt.font
+        state = opt.state
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if index.data(HEADER_ROLE):
@@ -129,7 +129,7 @@ class _Delegate(QStyledItemDelegate):
         bold = QFont(font)
         bold.setBold(True)
         painter.setFont(bold)
-        painter.setPen(QColor("white"))
+        painter.setPen(QColor(theme.on_colour()))
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "–" if score is None else str(score))
 
         text_rect = QRect(rect.left() + 14, rect.top() + 6, badge.left() - rect.left() - 22,
@@ -170,13 +170,13 @@ class DraftsPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(6)
 
-        self.find = QLineEdit()
-        self.find.setPlaceholderText("Find in drafts (Ctrl+F)")
-        self.find.setClearButtonEnabled(True)
-        self.find.setAccessibleName("Find in drafts")
-        self.find.textChanged.connect(self._filter)
-        self.find.returnPressed.connect(self._select_first_visible)
-        lay.addWidget(self.find)
+        self.find_box = QLineEdit()
+        self.find_box.setPlaceholderText("Find in drafts (Ctrl+F)")
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.setAccessibleName("Find in drafts")
+        self.find_box.textChanged.connect(self._filter)
+        self.find_box.returnPressed.connect(self._select_first_visible)
+        lay.addWidget(self.find_box)
 
         self.list = _DraftList()
         self.list.setAccessibleName("Draft recommendations, grouped by theme")
@@ -239,7 +239,7 @@ class DraftsPanel(QWidget):
                 self._fill(item, d.title, d.text, d.score, d.status)  # type: ignore[attr-defined]
                 self.list.addItem(item)
                 self._items[d.id] = item  # type: ignore[attr-defined]
-        self._filter(self.find.text())
+        self._filter(self.find_box.text())
         if current is not None and current in self._items:
             self.list.setCurrentItem(self._items[current])
         self._updating = False
@@ -330,5 +330,5 @@ class DraftsPanel(QWidget):
                 return
 
     def focus_find(self) -> None:
-        self.find.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.find.selectAll()
+        self.find_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.find_box.selectAll()

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from app.core.models import DIMENSION_LABELS, Finding, Replacement
 from app.gui import theme
 from app.gui.spans import OffsetMap
+
+if TYPE_CHECKING:  # the models pull in pydantic; keep it off the startup path
+    from app.core.models import Finding, Replacement
 
 #: Underlines drawn at most; a pasted 1 MB text can have tens of thousands of findings.
 MAX_UNDERLINES = 500
@@ -79,7 +82,8 @@ class DraftEditor(QPlainTextEdit):
         self.findings_total = len(findings)
         ordered = sorted(findings, key=lambda f: (f.start, -f.end))
         for f in ordered:
-            if f.end <= f.start or (f.start == 0 and f.end >= len(text) and len(text) > 40):
+            whole = f.start == 0 and f.end >= len(text.rstrip()) and " " in text.strip()
+            if f.end <= f.start or whole:
                 continue  # whole-draft findings live in the scorecard, not as a giant underline
             start, end = omap.to_qt(f.start), omap.to_qt(f.end)
             if end > doc_len:
@@ -89,8 +93,8 @@ class DraftEditor(QPlainTextEdit):
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             underlines.append(Underline(f, cursor, start, end))
             sel = QTextEdit.ExtraSelection()
-            sel.cursor = QTextCursor(cursor)  # type: ignore[attr-defined]
-            sel.format = self._format_for(f)  # type: ignore[attr-defined]
+            sel.cursor = QTextCursor(cursor)
+            sel.format = self._format_for(f)
             selections.append(sel)
             if len(underlines) >= MAX_UNDERLINES:
                 break
@@ -105,9 +109,10 @@ class DraftEditor(QPlainTextEdit):
         else:
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
         fmt.setUnderlineColor(colour)
-        if f.severity == "error":
+        if f.severity != "suggestion":
+            # A faint tint keeps problems visible on a washed-out projector.
             tint = QColor(colour)
-            tint.setAlpha(36)
+            tint.setAlpha(40 if f.severity == "error" else 22)
             fmt.setBackground(tint)
         return fmt
 
@@ -213,6 +218,8 @@ class DraftEditor(QPlainTextEdit):
 
 
 def tooltip_html(hits: list[Underline]) -> str:
+    from app.core.models import DIMENSION_LABELS
+
     parts = []
     for u in hits[:4]:
         f = u.finding

@@ -7,6 +7,7 @@ costs little and screen readers keep their place.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.models import DIMENSION_LABELS, SCORED_DIMENSIONS, CheckResult, Finding
 from app.gui import theme
+
+if TYPE_CHECKING:  # the models pull in pydantic; keep it off the startup path
+    from app.core.models import CheckResult, Finding
 
 LETTERS = {
     "specific": "S",
@@ -66,16 +69,20 @@ def dot_icon(colour: QColor, size: int = 12) -> QIcon:
 
 class _DimensionRow:
     def __init__(self, grid: QGridLayout, row: int, dimension: str) -> None:
+        from app.core.models import DIMENSION_LABELS
+
         self.dimension = dimension
+        self.label = DIMENSION_LABELS[dimension]
         self.letter = QLabel(LETTERS[dimension])
         self.letter.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.letter.setFixedWidth(30)
-        self.name = QLabel(DIMENSION_LABELS[dimension])
+        self.name = QLabel(self.label)
         self.status = QLabel("–")
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.reason = QLabel("")
         self.reason.setObjectName("Muted")
         self.reason.setWordWrap(True)
+        self.reason.setTextFormat(Qt.TextFormat.PlainText)
         self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         grid.addWidget(self.letter, row * 2, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.name, row * 2, 1)
@@ -86,13 +93,14 @@ class _DimensionRow:
         colour = theme.status_colour(status, dark)
         dim_colour = theme.dimension_colour(self.dimension, dark).name()
         self.letter.setStyleSheet(
-            f"QLabel {{ background: {dim_colour}; color: white; font-weight: 700;"
+            f"QLabel {{ background: {dim_colour}; color: {theme.on_colour(dark)};"
+            f" font-weight: 700;"
             f" border-radius: 4px; padding: 2px 0; }}"
         )
         self.status.setText(f"<span style='color:{colour}; font-weight:600'>"
                             f"{STATUS_TEXT.get(status, status)}</span>")
-        self.reason.setText(html.escape(reason))
-        label = DIMENSION_LABELS[self.dimension]
+        self.reason.setText(reason)
+        label = self.label
         self.status.setAccessibleName(f"{label}: {STATUS_TEXT.get(status, status)}")
         self.reason.setAccessibleName(f"{label} reason")
 
@@ -141,7 +149,8 @@ class ScorecardPanel(QWidget):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
         grid.setColumnStretch(1, 1)
-        self.rows = {d: _DimensionRow(grid, i, d) for i, d in enumerate(SCORED_DIMENSIONS)}
+        self._grid = grid
+        self.rows: dict[str, _DimensionRow] = {}  # built on first use (imports the models)
         lay.addLayout(grid)
 
         # Action category
@@ -160,10 +169,12 @@ class ScorecardPanel(QWidget):
         lay.addLayout(meter)
         self.category_label = QLabel("")
         self.category_label.setWordWrap(True)
+        self.category_label.setTextFormat(Qt.TextFormat.RichText)
         self.category_label.setAccessibleName("Action category")
         self.upgrade = QLabel("")
         self.upgrade.setWordWrap(True)
         self.upgrade.setObjectName("Muted")
+        self.upgrade.setTextFormat(Qt.TextFormat.PlainText)
         self.upgrade.setAccessibleName("What would make it a 5")
         lay.addWidget(self.category_label)
         lay.addWidget(self.upgrade)
@@ -172,6 +183,7 @@ class ScorecardPanel(QWidget):
         lay.addWidget(_title("Readability"))
         self.readability = QLabel("")
         self.readability.setWordWrap(True)
+        self.readability.setTextFormat(Qt.TextFormat.RichText)
         self.readability.setAccessibleName("Readability")
         lay.addWidget(self.readability)
         lay.addWidget(_title("Suggested themes"))
@@ -217,6 +229,13 @@ class ScorecardPanel(QWidget):
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
 
+    def _ensure_rows(self) -> None:
+        if not self.rows:
+            from app.core.models import SCORED_DIMENSIONS
+
+            for i, d in enumerate(SCORED_DIMENSIONS):
+                self.rows[d] = _DimensionRow(self._grid, i, d)
+
     def clear(self) -> None:
         self.score.setText("–")
         self.score.setStyleSheet("")
@@ -236,6 +255,9 @@ class ScorecardPanel(QWidget):
         self.findings_title.setText("FINDINGS")
 
     def set_result(self, result: CheckResult, max_items: int = 500) -> None:
+        from app.core.models import SCORED_DIMENSIONS
+
+        self._ensure_rows()
         dark = self._dark
         self.score.setText(str(result.smart_score))
         self.score.setStyleSheet(f"color: {theme.score_colour(result.smart_score, dark)}")
@@ -257,7 +279,7 @@ class ScorecardPanel(QWidget):
             f"{html.escape(cat.reason)}"
         )
         self.upgrade.setText(
-            f"To reach 5: {html.escape(cat.upgrade)}" if cat.upgrade else "Highest category."
+            f"To reach 5: {cat.upgrade}" if cat.upgrade else "Highest category."
         )
 
         r = result.readability
@@ -278,7 +300,7 @@ class ScorecardPanel(QWidget):
         self._set_findings(list(result.findings), max_items)
 
     def _set_findings(self, findings: list[Finding], max_items: int) -> None:
-        from app.core.models import SEVERITY_RANK
+        from app.core.models import DIMENSION_LABELS, SEVERITY_RANK
 
         ordered = sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.start))
         self._findings = ordered[:max_items]
@@ -304,15 +326,14 @@ class ScorecardPanel(QWidget):
         off_text = "#8b949e" if dark else "#6e7781"
         for i, seg in enumerate(self.segments, start=1):
             if category and i <= category:
-                seg.setStyleSheet(f"background:{on}; color:white; border-radius:3px;"
+                seg.setStyleSheet(f"background:{on}; color:{theme.on_colour(dark)}; border-radius:3px;"
                                   " font-weight:600;")
             else:
                 seg.setStyleSheet(f"background:{off}; color:{off_text}; border-radius:3px;")
-        self.segments[0].parentWidget()
         for seg in self.segments:
             seg.setAccessibleName(f"Action category {category} of 5" if category else "")
 
     def _activated(self, item: QListWidgetItem) -> None:
         finding = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(finding, Finding):
+        if finding is not None:
             self.finding_activated.emit(finding)

@@ -6,9 +6,8 @@ the common case is an identity map that costs nothing.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 import re
-
+from bisect import bisect_right
 
 _ASTRAL = re.compile(r"[\U00010000-\U0010FFFF]")
 

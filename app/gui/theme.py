@@ -6,6 +6,8 @@ laptop screen and a washed-out projector; the dark variants are lighter so they 
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
@@ -45,7 +47,13 @@ STATUS_COLOURS = {
 
 
 def is_dark() -> bool:
-    """True when the system (Qt 6.5+) or the current palette asks for a dark scheme."""
+    """True when the system (Qt 6.5+) or the current palette asks for a dark scheme.
+
+    SMARTREC_THEME=dark|light overrides the system (for screenshots and odd desktops).
+    """
+    forced = os.environ.get("SMARTREC_THEME", "").lower()
+    if forced in ("dark", "light"):
+        return forced == "dark"
     app = QGuiApplication.instance()
     if app is None:
         return False
@@ -68,6 +76,12 @@ def dimension_colour(dimension: str, dark: bool | None = None) -> QColor:
 def status_colour(status: str, dark: bool | None = None) -> str:
     dark = is_dark() if dark is None else dark
     return STATUS_COLOURS[dark].get(status, "#888888")
+
+
+def on_colour(dark: bool | None = None) -> str:
+    """Text colour on a filled dimension/score chip: the dark palette's chips are light."""
+    dark = is_dark() if dark is None else dark
+    return "#0d1117" if dark else "#ffffff"
 
 
 def score_colour(score: int | None, dark: bool | None = None) -> str:

@@ -5,8 +5,8 @@ This is the view only; `controller.MainController` connects it to a project and 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -67,6 +67,8 @@ class MainWindow(QMainWindow):
     """The SMARTrec window; emits `close_requested` so the controller can flush before closing."""
 
     close_requested = Signal(QCloseEvent)
+    #: Emitted once, after the window has been painted for the first time.
+    first_painted = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -80,8 +82,9 @@ class MainWindow(QMainWindow):
         self._build_status()
 
     # -- actions ----------------------------------------------------------------------------
-    def _action(self, text: str, shortcut: QKeySequence | str | None = None, tip: str = "",
-                ) -> QAction:
+    def _action(self, text: str,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -188,7 +191,7 @@ class MainWindow(QMainWindow):
         self.splitter.setHandleWidth(10)
 
         self.drafts = DraftsPanel()
-        self.drafts.setMinimumWidth(220)
+        self.drafts.setMinimumWidth(200)
         self.splitter.addWidget(self.drafts)
 
         centre = QWidget()
@@ -202,7 +205,9 @@ class MainWindow(QMainWindow):
         self.title_edit.setAccessibleName("Draft title")
         self.theme_combo = QComboBox()
         self.theme_combo.setEditable(True)
-        self.theme_combo.setMinimumWidth(200)
+        self.theme_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.theme_combo.setMinimumContentsLength(12)
         self.theme_combo.setAccessibleName("Draft theme")
         self.theme_combo.setToolTip("Theme (UPR issue) used to group the drafts list")
         line = self.theme_combo.lineEdit()
@@ -221,6 +226,7 @@ class MainWindow(QMainWindow):
         self.editor_hint = QLabel("Wavy underline: problem · dotted: suggestion · "
                                   "right-click an underline for fixes")
         self.editor_hint.setObjectName("Muted")
+        self.editor_hint.setWordWrap(True)
         clay.addWidget(self.editor_hint)
         self.splitter.addWidget(centre)
 
@@ -235,7 +241,7 @@ class MainWindow(QMainWindow):
         self.notes.setAccessibleName("Private notes for this draft")
         self.notes.setPlaceholderText("Private notes (not exported): sources, who to consult…")
         self.tabs.addTab(self.notes, "Notes")
-        self.tabs.setMinimumWidth(300)
+        self.tabs.setMinimumWidth(280)
         self.splitter.addWidget(self.tabs)
 
         self.splitter.setStretchFactor(0, 2)
@@ -260,7 +266,9 @@ class MainWindow(QMainWindow):
         self.errors_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.errors_button.setStyleSheet("color: #c0262e; font-weight: 600;")
         self.errors_button.hide()
-        self.grammar_label = QLabel("")
+        self.grammar_label = QPushButton("")
+        self.grammar_label.setFlat(True)
+        self.grammar_label.setCursor(Qt.CursorShape.PointingHandCursor)
         self.grammar_label.setAccessibleName("Grammar checker status")
         self.grammar_label.hide()
         self.check_label = QLabel("")
@@ -275,6 +283,14 @@ class MainWindow(QMainWindow):
 
     def show_workspace(self, visible: bool) -> None:
         self.stack.setCurrentWidget(self.workspace if visible else self.welcome)
+
+    _painted = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.first_painted.emit)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.close_requested.emit(event)

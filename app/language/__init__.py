@@ -1,1 +1,1 @@
-"""Spelling and grammar for drafts (Qt-free): offline spelling, LanguageTool adapter, settings glue."""
+"""Spelling and grammar for drafts (Qt-free): offline spelling, LanguageTool adapter."""

@@ -10,7 +10,7 @@ so in background mode only distance-1 suggestions are computed inline and distan
 filled in by a worker thread for the next check.
 
 Loading: `warm_up()` loads the dictionary in a daemon thread; a `check()` that arrives before it
-has finished returns [] at once instead of blocking the GUI thread (register `on_ready` to re-check).
+has finished returns [] at once instead of blocking the GUI thread (`on_ready` to re-check).
 Without `warm_up()` (the CLI), the first `check()` loads synchronously.
 """
 
@@ -137,6 +137,7 @@ class SpellingProvider:
         self._vocab_folder = vocabulary_folder
         self._project_words: frozenset[str] = frozenset(words_of(words))
         self._user_words: set[str] = set()
+        self._session_words: frozenset[str] = frozenset()
         self._builtin: frozenset[str] = frozenset()
         #: Combining forms accepted before a hyphen only ("socio-economic", "pre-trial").
         self._prefixes: frozenset[str] = frozenset()
@@ -236,6 +237,10 @@ class SpellingProvider:
         self._user_words |= words_of([word])
         return added
 
+    def accept_session_words(self, words: Iterable[str]) -> None:
+        """Accept words for this session only (e.g. those LanguageTool's check found correct)."""
+        self._session_words = self._session_words | frozenset(normalise(w) for w in words)
+
     @property
     def user_dictionary(self) -> Path:
         return self._user_path
@@ -251,8 +256,11 @@ class SpellingProvider:
     def accepts(self, word: str, context: CheckContext | None = None) -> bool:
         """True for domain words (built-in vocabulary, user, project, State under Review).
 
-        This is the list LanguageTool's spelling matches are filtered against.
+        This is the list LanguageTool's spelling matches are filtered against. Loads the
+        vocabulary first if needed (so call it off the GUI thread, as GrammarChecker does).
         """
+        if not self._loaded.is_set():
+            self.load()
         key = normalise(word)
         keys = {key, key.removesuffix("'s")}
         return any(
@@ -279,10 +287,12 @@ class SpellingProvider:
             return []
         extra = self._context_words(context)
         ignored = context.ignored if context is not None else set()
-        skip = [m.span() for m in _URL_RE.finditer(text)] if ("/" in text or "@" in text or "www." in text) else []
+        skip: list[tuple[int, int]] = []
+        if "/" in text or "@" in text or "www." in text:
+            skip = [m.span() for m in _URL_RE.finditer(text)]
         findings: list[Finding] = []
         for match in WORD_RE.finditer(text):
-            start, end = match.span()
+            start = match.start()
             if skip and any(s <= start < e for s, e in skip):
                 continue
             for part_start, part_end in self._parts(match.group(), start, extra):
@@ -336,13 +346,13 @@ class SpellingProvider:
         return not _ROMAN_RE.fullmatch(word)
 
     def _verdict_known(self, key: str, extra: frozenset[str]) -> bool:
-        if key in extra or key in self._user_words or key in self._project_words:
+        if (key in extra or key in self._user_words or key in self._project_words
+                or key in self._session_words):
             return True
         if key in self._dictionary:
             return True
-        cached = self._verdicts.get(key, False)
-        if cached is not False:
-            return cached is None
+        if key in self._verdicts:
+            return self._verdicts[key] is None
         known = self._known_uncached(key)
         if known:
             self._verdicts[key] = None
@@ -365,13 +375,13 @@ class SpellingProvider:
         return any(f in self._dictionary for f in _singulars(key))
 
     def _verdict(self, key: str, extra: frozenset[str]) -> tuple[str, ...] | None:
-        if key in extra or key in self._user_words or key in self._project_words:
+        if (key in extra or key in self._user_words or key in self._project_words
+                or key in self._session_words):
             return None
         if key in self._dictionary:
             return None
-        cached = self._verdicts.get(key, False)
-        if cached is not False:
-            return cached
+        if key in self._verdicts:
+            return self._verdicts[key]
         if self._known_uncached(key):
             self._verdicts[key] = None
             return None

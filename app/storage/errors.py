@@ -20,6 +20,11 @@ class ProjectReadOnlyError(ProjectError):
     """A change was attempted on a project opened read-only."""
 
 
+class ProjectSaveError(ProjectError):
+    """A change could not be written (disk full, I/O error, file moved away); nothing of it
+    was saved, earlier changes are safe."""
+
+
 class DraftNotFoundError(ProjectError, KeyError):
     """No draft with that id (deleted meanwhile, or from another project)."""
 

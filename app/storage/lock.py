@@ -33,6 +33,9 @@ else:
 #: Windows locks a byte range; lock one byte far past the JSON text so readers are never blocked.
 _WIN_LOCK_OFFSET = 1 << 20
 _BUSY_ERRNOS = {errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES, errno.EDEADLK}
+#: Lock files this process holds; lets the pid-file fallback tell "open in this process"
+#: from a file left behind by a project object that was never closed.
+_HELD: set[str] = set()
 
 
 def lock_path_for(path: Path) -> Path:
@@ -71,8 +74,7 @@ def _locked_error(path: Path, info: dict[str, Any]) -> ProjectLockedError:
         where = f" (process {pid} on {host}"
         where += f", since {since[:16].replace('T', ' ')} UTC)" if since else ")"
     return ProjectLockedError(
-        f"'{path.name}' is already open in another SMARTrec window{where}. Close it there first, "
-        "or open it read-only.",
+        f"'{path.name}' is already open in another SMARTrec window{where}. Close it there first.",
         pid=pid if isinstance(pid, int) else None,
         host=str(host),
     )
@@ -83,22 +85,24 @@ class ProjectLock:
 
     def __init__(self, path: Path, fd: int, os_lock: bool) -> None:
         self.path = path
-        self.lock_file = lock_path_for(path)
+        self.lock_file = lock_path_for(path.resolve())
         self._fd: int | None = fd
         self.os_lock = os_lock
-        self._finalizer = weakref.finalize(self, _close_fd, fd)
+        self._finalizer = weakref.finalize(self, _forget, fd, str(self.lock_file))
 
     @classmethod
     def acquire(cls, path: Path) -> ProjectLock:
         """Take the lock or raise ProjectLockedError naming the holder."""
-        lock_file = lock_path_for(path)
+        # Beside the real file, so that a symlink or another spelling of the path meets the
+        # same lock.
+        lock_file = lock_path_for(path.resolve())
         for _attempt in range(20):
             try:
-                fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+                fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
             except OSError as exc:
                 raise ProjectError(
                     f"Cannot create the lock file '{lock_file.name}' beside the project: "
-                    f"{exc.strerror or exc}. Open the project read-only instead."
+                    f"{exc.strerror or exc}. It is needed to open the project for editing."
                 ) from exc
             try:
                 os_lock = _try_os_lock(fd)
@@ -114,7 +118,7 @@ class ProjectLock:
                 os_lock = False  # e.g. ENOLCK/EOPNOTSUPP on a network share: pid-file fallback
             if not os_lock:
                 info = _holder_info(fd)
-                if _fallback_held(info):
+                if _fallback_held(info, str(lock_file)):
                     os.close(fd)
                     raise _locked_error(path, info)
             if sys.platform != "win32" and not _same_file(fd, lock_file):
@@ -123,6 +127,7 @@ class ProjectLock:
                 os.close(fd)
                 continue
             _write_info(fd)
+            _HELD.add(str(lock_file))
             return cls(path, fd, os_lock)
         raise ProjectError(f"Could not lock '{path.name}': the lock file keeps changing.")
 
@@ -135,6 +140,7 @@ class ProjectLock:
         if fd is None:
             return
         self._finalizer.detach()
+        _HELD.discard(str(self.lock_file))
         if sys.platform == "win32":  # pragma: no cover
             _close_fd(fd)
             with contextlib.suppress(OSError):
@@ -163,7 +169,7 @@ def _try_os_lock(fd: int) -> bool:
     return False
 
 
-def _fallback_held(info: dict[str, Any]) -> bool:
+def _fallback_held(info: dict[str, Any], lock_file: str) -> bool:
     """Without OS locks: held if a live process on this host, or any other host, wrote it."""
     pid = info.get("pid")
     if not isinstance(pid, int):
@@ -171,7 +177,7 @@ def _fallback_held(info: dict[str, Any]) -> bool:
     if info.get("host") != socket.gethostname():
         return True  # cannot check another machine; err on the side of not clobbering
     if pid == os.getpid():
-        return True
+        return lock_file in _HELD
     return sys.platform != "win32" and _pid_alive(pid)
 
 
@@ -201,3 +207,9 @@ def _write_info(fd: int) -> None:
 def _close_fd(fd: int) -> None:
     with contextlib.suppress(OSError):
         os.close(fd)
+
+
+def _forget(fd: int, lock_file: str) -> None:
+    """A lock object collected without release(): the OS lock goes with the descriptor."""
+    _HELD.discard(lock_file)
+    _close_fd(fd)

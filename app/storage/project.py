@@ -25,6 +25,7 @@ from app.storage.errors import (
     ProjectError,
     ProjectLockedError,
     ProjectReadOnlyError,
+    ProjectSaveError,
 )
 from app.storage.lock import ProjectLock
 from app.storage.models import DeletedDraft, Draft, ProjectMeta, RelatedRow, Snapshot
@@ -38,6 +39,7 @@ __all__ = [
     "ProjectError",
     "ProjectLockedError",
     "ProjectReadOnlyError",
+    "ProjectSaveError",
 ]
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,18 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _infer_version(conn: sqlite3.Connection) -> int:
+    """Schema version of a file whose user_version was lost (0) although our tables exist.
+
+    That happens after recovery with the sqlite3 shell's `.dump`, which does not carry the
+    header pragmas. When adding migration N, teach this function to recognise schema N.
+    """
+    has_drafts = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'drafts'"
+    ).fetchone()
+    return 1 if has_drafts else 0
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -142,6 +156,23 @@ def _ensure_evidence_schema(conn: sqlite3.Connection) -> None:
     ensure_schema(conn, project=True)
 
 
+def _evidence_too_new(conn: sqlite3.Connection) -> str | None:
+    """The evidence module's own version check, read-only, so a project whose evidence tables
+    are newer is refused before anything is written (optional hooks, guarded by getattr)."""
+    try:
+        from app.evidence import schema as evidence  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    version_of = getattr(evidence, "schema_version", None)
+    supported = getattr(evidence, "EVIDENCE_SCHEMA_VERSION", None)
+    if not callable(version_of) or not isinstance(supported, int):
+        return None
+    version = version_of(conn)
+    if isinstance(version, int) and version > supported:
+        return f"evidence schema {version}; this version understands up to {supported}"
+    return None
+
+
 def _check_header(path: Path) -> None:
     """Cheap first test on raw bytes, before any SQLite connection touches the file."""
     try:
@@ -164,7 +195,7 @@ def _check_header(path: Path) -> None:
 def _validate(path: Path) -> None:
     """Refuse foreign, newer or damaged files using a read-only connection only."""
     try:
-        conn = _connect_read_only(path)
+        conn = _connect_read_only(path, snapshot=True)
     except sqlite3.DatabaseError as exc:
         raise _damaged(path, exc) from None
     try:
@@ -188,6 +219,12 @@ def _validate(path: Path) -> None:
                 f"{_describe(path)} was created by a newer SMARTrec (schema {version}); this "
                 f"version understands up to {SCHEMA_VERSION} — the file was left untouched. "
                 "Update SMARTrec to open it."
+            )
+        newer = _evidence_too_new(conn)
+        if newer:
+            raise ProjectError(
+                f"{_describe(path)} was created by a newer SMARTrec ({newer}) — the file was "
+                "left untouched. Update SMARTrec to open it."
             )
         problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
         if problems != ["ok"]:
@@ -213,21 +250,30 @@ def _damaged(path: Path, exc: BaseException) -> ProjectError:
     )
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
+def _wal_exists(path: Path) -> bool:
+    return path.with_name(path.name + "-wal").exists()
+
+
+def _connect_read_only(path: Path, *, snapshot: bool = False) -> sqlite3.Connection:
     """Read-only connection that never writes to the main file.
 
-    A WAL file normally needs its `-shm` index; when the folder is read-only too and no `-wal`
-    exists, `immutable=1` is the documented way to read it anyway.
+    With `snapshot` (validation) and no `-wal` present, all content is in the main file, so
+    `immutable=1` reads it without creating `-wal`/`-shm` side files next to a file we may be
+    about to refuse. Otherwise `mode=ro` sees a live writer's commits; when that fails because
+    the folder is read-only and no `-wal` exists, `immutable=1` is the documented fallback.
     """
+    if snapshot and not _wal_exists(path):
+        params = {"mode": "ro", "immutable": "1"}
+    else:
+        params = {"mode": "ro"}
     try:
         conn = sqlite3.connect(
-            _file_uri(path, mode="ro"), uri=True, isolation_level=None, check_same_thread=False
+            _file_uri(path, **params), uri=True, isolation_level=None, check_same_thread=False
         )
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.OperationalError:
-        wal = path.with_name(path.name + "-wal")
-        if wal.exists():
+        if "immutable" in params or _wal_exists(path):
             raise
     conn = sqlite3.connect(
         _file_uri(path, mode="ro", immutable="1"),
@@ -243,6 +289,25 @@ def _remove_side_files(path: Path) -> None:
     for suffix in _SIDE_FILES:
         with contextlib.suppress(FileNotFoundError):
             path.with_name(path.name + suffix).unlink()
+
+
+def _remove_idle_side_files(path: Path) -> None:
+    """Remove the empty -wal and its -shm a read-only reader left, unless a writer has the
+    project open (it holds the lock, so taking the lock proves nobody uses them)."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        if wal.stat().st_size != 0:
+            return
+        lock = ProjectLock.acquire(path)
+    except (OSError, ProjectError):
+        return
+    try:
+        if wal.exists() and wal.stat().st_size == 0:
+            _remove_side_files(path)
+    except OSError:
+        pass
+    finally:
+        lock.release()
 
 
 _DRAFT_COLUMNS = "id, title, text, theme, position, status, notes, created, modified, score"
@@ -294,6 +359,13 @@ class Project:
         self._lock_file = lock
         self._mutex = threading.RLock()
         self._tx_depth = 0
+        self._identity: tuple[int, int] | None = None
+        if not read_only:
+            with contextlib.suppress(OSError):
+                st = os.stat(path)
+                self._identity = (st.st_dev, st.st_ino)
+        #: A read-only session that created empty -wal/-shm files removes them when it closes.
+        self._tidy_on_close = False
         self._meta = self._load_meta()
 
     # ----------------------------------------------------------------- open / create / close
@@ -336,6 +408,7 @@ class Project:
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [
                         ("application", "SMARTrec"),
+                        ("application_id", str(APPLICATION_ID)),
                         ("created", now),
                         ("created_by_schema", str(SCHEMA_VERSION)),
                         *((f"meta.{k}", v) for k, v in meta.model_dump().items()),
@@ -349,11 +422,12 @@ class Project:
             # A -wal left by an older file of the same name would be replayed into ours.
             _remove_side_files(target)
             os.replace(tmp, target)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             lock.release()
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            raise ProjectError(f"Cannot create {_describe(target)}: {exc}.") from exc
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise ProjectError(f"Cannot create {_describe(target)}: {reason}.") from exc
         except BaseException:
             lock.release()
             with contextlib.suppress(OSError):
@@ -373,12 +447,15 @@ class Project:
         ro = read_only or not _is_writable(target)
         if ro:
             _validate(target)
+            had_wal = _wal_exists(target)
             try:
                 conn = _connect_read_only(target)
             except sqlite3.Error as exc:
                 raise _damaged(target, exc) from None
             conn.execute("PRAGMA query_only = ON")
-            return cls(target, conn, read_only=True, lock=None)
+            project = cls(target, conn, read_only=True, lock=None)
+            project._tidy_on_close = not had_wal
+            return project
         lock = ProjectLock.acquire(target)
         try:
             _validate(target)
@@ -417,6 +494,8 @@ class Project:
     @staticmethod
     def _migrate(target: Path, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            version = _infer_version(conn)
         if 0 < version < SCHEMA_VERSION:
             # Keep the pre-upgrade file: an older SMARTrec can still open the backup.
             backup = target.with_name(f"{target.name}.schema{version}.bak")
@@ -429,11 +508,19 @@ class Project:
         try:
             for index in range(version, SCHEMA_VERSION):
                 MIGRATIONS[index](conn)
-            if version != SCHEMA_VERSION:
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             _ensure_evidence_schema(conn)
+        except (ProjectError, sqlite3.Error):
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        except Exception as exc:  # e.g. the evidence module's own schema error
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise ProjectError(f"Cannot open {_describe(target)}: {exc}") from exc
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -453,6 +540,8 @@ class Project:
                 if self._lock_file is not None:
                     self._lock_file.release()
                     self._lock_file = None
+            if self._tidy_on_close:
+                _remove_idle_side_files(self._path)
 
     def __enter__(self) -> Project:
         return self
@@ -513,16 +602,20 @@ class Project:
                 finally:
                     self._tx_depth -= 1
                 return
+            self._check_identity()
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                raise ProjectError(f"Cannot save to {_describe(self._path)}: {exc}.") from exc
+                raise self._save_error(exc) from exc
             self._tx_depth = 1
             try:
                 yield conn
-            except BaseException:
+            except BaseException as exc:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError:
+                    # Disk full, I/O error, file damaged meanwhile: say so in words.
+                    raise self._save_error(exc) from exc
                 raise
             else:
                 try:
@@ -531,9 +624,30 @@ class Project:
                 except sqlite3.Error as exc:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
-                    raise ProjectError(f"Cannot save to {_describe(self._path)}: {exc}.") from exc
+                    raise self._save_error(exc) from exc
             finally:
                 self._tx_depth = 0
+
+    def _save_error(self, exc: BaseException) -> ProjectSaveError:
+        return ProjectSaveError(
+            f"Cannot save to {_describe(self._path)}: {exc}. The last change was not saved."
+        )
+
+    def _check_identity(self) -> None:
+        """Refuse to keep writing into a file that was moved, replaced or deleted while open:
+        on POSIX those writes would silently go to a file the user can no longer see."""
+        if self._identity is None:
+            return
+        try:
+            st = os.stat(self._path)
+            same = (st.st_dev, st.st_ino) == self._identity
+        except OSError:
+            same = False
+        if not same:
+            raise ProjectSaveError(
+                f"{_describe(self._path)} was moved, renamed or deleted while open. Use "
+                "'Save a Copy…' to keep your work, then open the copy."
+            )
 
     def _read(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         with self._mutex:
@@ -739,10 +853,15 @@ class Project:
                         continue
                     cols = ", ".join(_quote(c) for c in row.values)
                     marks = ", ".join("?" for _ in row.values)
-                    conn.execute(
-                        f"INSERT OR IGNORE INTO {_quote(row.table)} ({cols}) VALUES ({marks})",
-                        tuple(row.values.values()),
-                    )
+                    try:
+                        conn.execute(
+                            f"INSERT OR IGNORE INTO {_quote(row.table)} ({cols}) VALUES ({marks})",
+                            tuple(row.values.values()),
+                        )
+                    except (sqlite3.IntegrityError, sqlite3.OperationalError) as exc:
+                        # e.g. the evidence item it pointed at was deleted meanwhile, or the
+                        # table changed: restore the rest rather than refuse the whole undo.
+                        log.warning("Not restoring a %s row: %s", row.table, exc)
             return self._require_draft(conn, draft.id)
 
     @staticmethod

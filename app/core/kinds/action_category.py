@@ -49,6 +49,9 @@ _OBJECT_STOPS = frozenset(
 )
 #: Stops that may still sit inside a short object ("a plan in line with", "training for judges").
 _SOFT_STOPS = frozenset({"in", "for", "with", "as"})
+#: Categories that a specific act named as the means ("by adopting a law") lifts to 5.
+MEANS_UPGRADE_FROM = frozenset({4})
+_MEANS_MARKERS = frozenset({"by", "through", "including"})
 _BE = frozenset({"be", "is", "are", "was", "were", "been", "being"})
 _FRAME = regex.compile(
     r"\b(?:encouraged|invited|urged|called\s+(?:up)?on|requested|recommended|recommends|asked|"
@@ -172,6 +175,10 @@ class ActionEstimator:
         for head in self._heads(doc, tokens, breaks):
             window = self._object_window(doc, tokens, breaks, head.after)
             rule = self._choose(head.entries, window)
+            if rule is not None and rule.category in MEANS_UPGRADE_FROM:
+                means = self._means(doc, tokens, breaks, head.after)
+                if means is not None:
+                    rule, head = means
             if rule is not None:
                 verb_token = tokens[head.index]
                 end = tokens[head.after - 1].end if head.after > head.index else verb_token.end
@@ -303,6 +310,35 @@ class ActionEstimator:
                 head = self._verb_at(tokens, j + 1)
                 if head is not None:
                     return head
+        return None
+
+    def _means(
+        self, doc: Document, tokens: list[Token], breaks: list[str], start: int
+    ) -> tuple[ActionCategoryRule, _Head] | None:
+        """A specific act named as the means: "..., including by adopting a law on X"."""
+        for i in range(start, len(tokens) - 1):
+            if tokens[i].lower not in _MEANS_MARKERS:
+                continue
+            j = i + 1
+            while j < len(tokens) and (
+                tokens[j].lower in {"way", "of", "means", "the"} or tokens[j].lower.endswith("ly")
+            ):
+                j += 1
+            if j >= len(tokens):
+                continue
+            noun = NOMINALISATIONS.get(tokens[j].lower)
+            if noun is not None and noun in self.by_verb and j + 1 < len(tokens) and tokens[j + 1].lower == "of":
+                entries = tuple(r for parts, r, _o in self.by_verb[noun] if not parts)
+                head = _Head(j, j + 2, entries) if entries else None
+            elif tokens[j].lower.endswith("ing"):
+                head = self._verb_at(tokens, j)
+            else:
+                continue
+            if head is None:
+                continue
+            rule = self._choose(head.entries, self._object_window(doc, tokens, breaks, head.after))
+            if rule is not None and rule.category == 5:
+                return rule, head
         return None
 
     # -- the object ---------------------------------------------------------------------------

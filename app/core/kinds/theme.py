@@ -20,6 +20,11 @@ class ThemeRule(TextMatch):
     issue: str = Field(min_length=1)
     weight: float = Field(default=1.0, gt=0)
 
+    @property
+    def has_patterns(self) -> bool:
+        """Whether matching needs regexes (else the shared term index has all the hits)."""
+        return bool(self._compiled)
+
     def check(self, run: Run) -> Iterable[Finding]:
         return ()  # themes are suggestions in the scorecard, not findings
 
@@ -27,18 +32,24 @@ class ThemeRule(TextMatch):
 class ThemeScorer:
     def __init__(self, rules: Sequence[ThemeRule]) -> None:
         self.rules = [r for r in rules if r.enabled]
+        # Plain tuples: pydantic private-attribute access is too slow for thousands of drafts/s.
+        self._entries = [(r, r.id, r.has_patterns, r.issue, r.weight) for r in self.rules]
 
     def rank(self, run: Run, context: CheckContext) -> tuple[ThemeSuggestion, ...]:
         text = run.doc.text
         scores: dict[str, float] = {}
         evidence: dict[str, list[str]] = {}
-        for rule in self.rules:
+        hits = run.hits
+        for rule, rule_id, has_patterns, issue, weight in self._entries:
+            # Fast path: most theme rules are literal terms, already found by the shared index.
+            if not has_patterns and rule_id not in hits:
+                continue
             spans = rule.matches(run)
             if not spans:
                 continue
             words = list(dict.fromkeys(text[s:e].lower() for s, e in spans))
-            scores[rule.issue] = scores.get(rule.issue, 0.0) + rule.weight * len(words)
-            evidence.setdefault(rule.issue, []).extend(words)
+            scores[issue] = scores.get(issue, 0.0) + weight * len(words)
+            evidence.setdefault(issue, []).extend(words)
         reasons = {
             issue: "mentions " + ", ".join(f"'{w}'" for w in dict.fromkeys(words))
             for issue, words in evidence.items()

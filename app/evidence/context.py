@@ -1,0 +1,134 @@
+"""Everything the checker needs from the evidence library for one draft, in one call."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from app.core.models import CheckContext, EvidenceRef
+from app.evidence.library import LibraryError, attached_libraries, open_library
+from app.evidence.links import links
+from app.evidence.precedents import find_precedents, theme_votes
+from app.evidence.search import MARKS, SearchHit, Source, search
+
+#: Kinds offered as suggestions; prior recommendations are shown as precedents instead.
+SUGGESTION_KINDS = ("finding", "commitment", "other")
+
+_pool_lock = threading.Lock()
+_pool: dict[tuple[int, str], tuple[float, sqlite3.Connection]] = {}
+
+
+def library_connection(path: str | os.PathLike[str]) -> sqlite3.Connection:
+    """A read-only connection to a library, cached per thread and reopened when the file
+    changes on disk (another window imported into it)."""
+    key = (threading.get_ident(), str(Path(path).resolve()))
+    try:
+        mtime = os.stat(key[1]).st_mtime
+    except OSError as exc:
+        raise LibraryError(f"The evidence library '{Path(path).name}' cannot be found.") from exc
+    with _pool_lock:
+        cached = _pool.get(key)
+        if cached and cached[0] == mtime:
+            return cached[1]
+        if cached:
+            cached[1].close()
+        conn = open_library(key[1], read_only=True)
+        _pool[key] = (mtime, conn)
+        return conn
+
+
+def sources_for(target: Any, *, extra_libraries: list[str] | None = None) -> list[Source]:
+    """The project's own store plus every library it has attached (missing ones skipped).
+
+    `target` is a Project, a project/library connection, or None (libraries only).
+    """
+    sources: list[Source] = []
+    conn = target.connection if hasattr(target, "connection") else target
+    paths: list[str] = []
+    if conn is not None:
+        sources.append((None, conn))
+        paths.extend(attached_libraries(conn))
+    for path in extra_libraries or []:
+        resolved = str(Path(path).resolve())
+        if resolved not in paths:
+            paths.append(resolved)
+    for path in paths:
+        try:
+            sources.append((path, library_connection(path)))
+        except LibraryError:
+            continue  # shown as "library not found" by the panel, not a checker failure
+    return sources
+
+
+def _ref_kind(kind: str) -> str:
+    return kind if kind in ("finding", "commitment", "precedent") else "other"
+
+
+def build_context(
+    conn_or_project: Any,
+    draft_id: int | None,
+    text: str,
+    state_under_review: str,
+    *,
+    extra_libraries: list[str] | None = None,
+    ignored: set[tuple[str, str]] | None = None,
+) -> CheckContext:
+    """CheckContext with linked evidence, precedents to the same State and theme votes."""
+    sources = sources_for(conn_or_project, extra_libraries=extra_libraries)
+    refs: list[EvidenceRef] = []
+    if draft_id is not None and conn_or_project is not None:
+        refs = [
+            EvidenceRef(kind=_ref_kind(link.kind), label=link.label)  # type: ignore[arg-type]
+            for link in links(conn_or_project, draft_id)
+        ]
+    return CheckContext(
+        state_under_review=state_under_review,
+        linked_evidence=refs,
+        precedents=find_precedents(sources, text, state_under_review) if text.strip() else [],
+        theme_votes=theme_votes(sources, text) if text.strip() else {},
+        ignored=set(ignored or set()),
+    )
+
+
+def suggestions(
+    sources: list[Source], text: str, state: str, *, limit: int = 10,
+    kinds: tuple[str, ...] | None = SUGGESTION_KINDS, marks: tuple[str, str] = MARKS,
+) -> list[SearchHit]:
+    """Most relevant evidence for a draft: BM25 over its words, same-State items boosted."""
+    return search(sources, text, country=state, kinds=kinds, limit=limit, mode="any",
+                  marks=marks)
+
+
+def hit_to_dict(hit: SearchHit, marks: tuple[str, str] = ("[", "]")) -> dict[str, Any]:
+    snippet = hit.snippet.replace(MARKS[0], marks[0]).replace(MARKS[1], marks[1])
+    return {
+        "id": hit.item.id,
+        "library": hit.library,
+        "kind": hit.item.kind,
+        "label": hit.item.label(),
+        "country": hit.item.country,
+        "text": hit.item.text,
+        "snippet": snippet,
+        "score": round(hit.score, 3),
+    }
+
+
+def suggest_for_text(
+    library_path: str | os.PathLike[str] | None, text: str, state: str, *, limit: int = 5,
+    project: Any = None,
+) -> dict[str, Any]:
+    """JSON-ready suggestions, precedents and theme votes for `smartrec check --library`."""
+    sources = sources_for(project, extra_libraries=[str(library_path)] if library_path else [])
+    if library_path and not any(p == str(Path(library_path).resolve()) for p, _ in sources):
+        open_library(library_path, read_only=True).close()  # raises the clear LibraryError
+    return {
+        "suggestions": [hit_to_dict(h) for h in suggestions(sources, text, state, limit=limit)],
+        "precedents": [p.model_dump() for p in find_precedents(sources, text, state)],
+        "theme_votes": {
+            issue: {"score": score, "reason": reason}
+            for issue, (score, reason) in theme_votes(sources, text).items()
+        },
+    }

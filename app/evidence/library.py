@@ -1,0 +1,143 @@
+"""A shared evidence library: a plain SQLite file that several projects can attach.
+
+A delegation imports its reference material once into a library and points each project at it.
+The file carries its own `application_id` ("SMLB") so that a project, or any other SQLite file,
+is refused with a clear message instead of being written into.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+
+from app.evidence.schema import (
+    EVIDENCE_SCHEMA_VERSION,
+    EvidenceSchemaError,
+    ensure_schema,
+)
+
+#: "SMLB" in ASCII; projects use "SMRC". Never change it.
+LIBRARY_APPLICATION_ID = 0x534D4C42
+LIBRARY_SUFFIX = ".smartlib"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class LibraryError(Exception):
+    """A user-facing problem with a library file."""
+
+
+def _name(path: Path) -> str:
+    return f"'{path.name}'"
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except FileNotFoundError:
+        raise LibraryError(f"The evidence library {_name(path)} does not exist.") from None
+    except IsADirectoryError:
+        raise LibraryError(f"{_name(path)} is a folder, not an evidence library.") from None
+    except OSError as exc:
+        raise LibraryError(f"{_name(path)} cannot be read: {exc.strerror or exc}.") from None
+    if not head.startswith(_SQLITE_MAGIC):
+        raise LibraryError(f"{_name(path)} is not an evidence library (not an SQLite database).")
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        uri = path.resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+    return conn
+
+
+def open_library(
+    path: str | os.PathLike[str], *, create: bool = False, read_only: bool = False
+) -> sqlite3.Connection:
+    """Open (or with `create`, make) a library file; raises LibraryError in words.
+
+    The connection is in autocommit mode; writers wrap changes in BEGIN/COMMIT themselves.
+    """
+    target = Path(path)
+    if not target.exists():
+        if not create:
+            raise LibraryError(f"The evidence library {_name(target)} does not exist.")
+        if not target.parent.is_dir():
+            raise LibraryError(f"The folder '{target.parent}' does not exist.")
+        try:
+            conn = _connect(target, read_only=False)
+            conn.execute("BEGIN IMMEDIATE")
+            ensure_schema(conn, project=False)
+            conn.execute(f"PRAGMA application_id = {LIBRARY_APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {EVIDENCE_SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(OSError):
+                target.unlink()
+            raise LibraryError(f"Cannot create {_name(target)}: {exc}.") from exc
+        return conn
+    _check_header(target)
+    writable = os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)
+    ro = read_only or not writable
+    try:
+        conn = _connect(target, read_only=ro)
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise LibraryError(f"{_name(target)} cannot be opened: {exc}.") from None
+    if app_id != LIBRARY_APPLICATION_ID:
+        conn.close()
+        if app_id == 0x534D5243:
+            raise LibraryError(
+                f"{_name(target)} is a SMARTrec project, not an evidence library; open it as a "
+                "project, or create a library with 'smartrec evidence import'."
+            )
+        raise LibraryError(f"{_name(target)} is an SQLite file but not an evidence library.")
+    if version > EVIDENCE_SCHEMA_VERSION:
+        conn.close()
+        raise LibraryError(
+            f"{_name(target)} was written by a newer SMARTrec (library schema {version}; this "
+            f"version understands up to {EVIDENCE_SCHEMA_VERSION}). It was left untouched."
+        )
+    if not ro and version < EVIDENCE_SCHEMA_VERSION:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            ensure_schema(conn, project=False)
+            conn.execute(f"PRAGMA user_version = {EVIDENCE_SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except (sqlite3.Error, EvidenceSchemaError) as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            conn.close()
+            raise LibraryError(f"Cannot upgrade {_name(target)}: {exc}.") from exc
+    if ro:
+        conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+# ------------------------------------------------------------------ libraries attached to projects
+
+
+def attach_library(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> str:
+    """Record in a project that it uses the library at `path` (checked first)."""
+    resolved = str(Path(path).resolve())
+    open_library(resolved, read_only=True).close()
+    conn.execute("INSERT OR IGNORE INTO evidence_libraries (path) VALUES (?)", (resolved,))
+    return resolved
+
+
+def detach_library(conn: sqlite3.Connection, path: str) -> None:
+    conn.execute("DELETE FROM evidence_libraries WHERE path = ?", (path,))
+
+
+def attached_libraries(conn: sqlite3.Connection) -> list[str]:
+    has = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_libraries'"
+    ).fetchone()
+    if not has:
+        return []
+    return [r[0] for r in conn.execute("SELECT path FROM evidence_libraries ORDER BY added")]
