@@ -179,3 +179,13 @@ def test_linked_evidence_becomes_footnotes(tmp_path: Path) -> None:
     assert notes[2] == Footnote("ICCPR art. 14",
                                 "Everyone charged shall be tried without undue delay.",
                                 "commitment")
+
+
+def test_evidence_items_from_a_links_api_become_footnotes() -> None:
+    store = pytest.importorskip("app.evidence.store")
+    from app.export.model import _to_footnote
+
+    item = store.EvidenceItem(kind="commitment", text="Shall be tried promptly.",
+                              instrument="ICCPR", article="art. 9(3)", binding="ratified")
+    assert _to_footnote(item) == Footnote("ICCPR art. 9(3) (ratified)",
+                                          "Shall be tried promptly.", "commitment")

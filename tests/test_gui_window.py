@@ -469,3 +469,60 @@ def test_context_menu_position_maps_to_finding(qtbot: Any, tmp_path: Path, launc
     menu = editor.build_context_menu(QPoint(editor.viewport().width() - 5,
                                             editor.viewport().height() - 5))
     assert not any(a.text() == "Ignore here" for a in menu.actions())
+
+
+def test_rule_file_change_on_disk_reloads_the_checker(qtbot: Any, tmp_path: Path,
+                                                      rules_dir: Path) -> None:
+    path = tmp_path / "p.smartrec"
+    make_project(path, [("Respect all forms of speech by 2027.", "")])
+    window = MainWindow()
+    qtbot.addWidget(window)
+    settings = QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat)
+    ctl = MainController(window, settings, user_rules=False, async_rules=True,
+                         builtin_rules=False, extra_rule_dirs=[rules_dir])
+    try:
+        assert ctl.open_project(path)
+        qtbot.waitUntil(lambda: ctl.checker is not None, timeout=20000)
+        first = ctl.checker
+        assert [s for s, e, r in window.editor.underline_ranges() if r == "guitest.absolute"]
+        # Edit the pack on disk: the absolute-promise rule now also flags "speech".
+        text = (rules_dir / "guitest.yaml").read_text(encoding="utf-8")
+        (rules_dir / "guitest.yaml").write_text(
+            text.replace("terms: [all forms]", "terms: [all forms, speech]"), encoding="utf-8")
+        qtbot.waitUntil(lambda: ctl.checker is not first, timeout=20000)
+        qtbot.waitUntil(lambda: len([r for s, e, r in window.editor.underline_ranges()
+                                     if r == "guitest.absolute"]) == 2, timeout=5000)
+        # Break the file: the error is reported and the app keeps the rules it can read.
+        second = ctl.checker
+        (rules_dir / "guitest.yaml").write_text("pack: guitest\nrules: [\n", encoding="utf-8")
+        qtbot.waitUntil(lambda: ctl.checker is not second, timeout=20000)
+        assert ctl.checker is not None and ctl.checker.load_errors
+        assert window.errors_button.isVisibleTo(window)
+        assert "guitest.yaml" in str(ctl.checker.load_errors[0])
+    finally:
+        ctl.shutdown()
+
+
+def test_linked_evidence_reaches_the_relevance_check(qtbot: Any, tmp_path: Path,
+                                                     launch: Any) -> None:
+    links = pytest.importorskip("app.evidence.links")
+    store = pytest.importorskip("app.evidence.store")
+    path = tmp_path / "p.smartrec"
+    make_project(path, [(TEXT, "")])
+    app = launch()
+    assert app.ctl.open_project(path)
+    relevant = app.ctl.result.dimension("relevant") if app.ctl.result else None
+    assert relevant is not None and relevant.status != "met"
+    project = app.ctl.project
+    item = store.EvidenceItem(kind="commitment", text="Everyone shall have the right to hold "
+                              "opinions without interference.", instrument="ICCPR",
+                              article="art. 19")
+    item.id = store.add_item(project.connection, item)
+    links.link(project, app.ctl.current_id, item)
+    app.ctl.refresh_evidence()
+
+    def met() -> bool:
+        status = app.ctl.result.dimension("relevant") if app.ctl.result else None
+        return status is not None and status.status == "met"
+
+    qtbot.waitUntil(met, timeout=10000)

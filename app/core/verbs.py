@@ -42,7 +42,7 @@ NOMINALISATIONS: dict[str, str] = {
     "adoption": "adopt", "establishment": "establish", "ratification": "ratify",
     "accession": "accede", "abolition": "abolish", "abolishment": "abolish",
     "implementation": "implement", "release": "release", "consideration": "consider",
-    "continuation": "continue", "creation": "create", "introduction": "introduce",
+    "continuation": "continue", "continuity": "continue", "creation": "create", "introduction": "introduce",
     "removal": "remove", "repeal": "repeal", "withdrawal": "withdraw", "signature": "sign",
     "signing": "sign", "strengthening": "strengthen", "elaboration": "elaborate",
     "development": "develop", "decriminalization": "decriminalize",
@@ -60,6 +60,21 @@ NOMINALISATIONS: dict[str, str] = {
     "incorporation": "incorporate", "publication": "publish", "allocation": "allocate",
     "commutation": "commute", "suspension": "suspend", "closure": "close",
 }
+
+#: Adverbial phrases that may stand before the leading verb ("As soon as possible, ratify...").
+ADVERBIAL_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "as soon as possible", "as a matter of priority", "as a matter of urgency", "as a first step",
+        "as a priority", "as a next step", "as appropriate", "as necessary", "at the earliest",
+        "at the earliest opportunity", "without delay", "without further delay", "in the meantime",
+        "in the interim", "in the short term", "in the medium term", "in the long term",
+        "in due course", "in this regard", "in this context", "in this respect", "to this end",
+        "where appropriate", "where necessary", "if necessary", "if needed", "at all levels",
+        "once again", "in particular", "in good faith", "as early as possible", "as quickly as possible",
+        "in a timely manner", "on a priority basis", "with urgency", "at once",
+    )
+)
 
 #: Words that make the next word a noun, not a verb ("the review", "a study").
 DETERMINERS = frozenset(
@@ -91,8 +106,8 @@ def candidates(word: str) -> list[str]:
         out.append(w[:-2])
     if w.endswith("s"):
         out.append(w[:-1])
-    if w.startswith("re-") and len(w) > 4:  # "re-introduce", "re-establish"
-        out += candidates(w[3:])
+    if w.startswith("re-") and len(w) > 4:  # "re-introduce", "re-establish", "re-instate"
+        out += candidates(w[3:]) + candidates("re" + w[3:])
     return out
 
 

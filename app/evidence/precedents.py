@@ -92,8 +92,12 @@ def votes_from_neighbours(
         if share < MIN_THEME_SHARE:
             continue
         tagged = sum(1 for _, item in top if issue in item.issue_list())
+        pool = top
+        if not tagged:
+            pool = neighbours
+            tagged = sum(1 for _, item in pool if issue in item.issue_list())
         reason = (
-            f"{tagged} of the {len(top)} most similar past recommendations were tagged {issue}"
+            f"{tagged} of the {len(pool)} most similar past recommendations were tagged {issue}"
         )
         out[issue] = (round(share * THEME_VOTE_SCALE, 3), reason)
     return out

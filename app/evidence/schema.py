@@ -85,6 +85,8 @@ _STATEMENTS: tuple[str, ...] = (
         text, issues, keywords, content='evidence', content_rowid='id',
         tokenize='{TOKENIZER}'
     )""",
+    # Document frequency per (stemmed) term, to keep long draft queries cheap at 100,000 items.
+    "CREATE VIRTUAL TABLE IF NOT EXISTS evidence_vocab USING fts5vocab(evidence_fts, row)",
     """CREATE TRIGGER IF NOT EXISTS evidence_ai AFTER INSERT ON evidence BEGIN
         INSERT INTO evidence_fts(rowid, text, issues, keywords)
         VALUES (new.id, new.text, new.issues, new.keywords);

@@ -7,17 +7,24 @@ cheap query for the few hits shown, so ranking 100,000 items never builds snippe
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from app.evidence.schema import TOKENIZER
 from app.evidence.store import EvidenceItem, get_items, has_evidence
-from app.evidence.text import fts_query
+from app.evidence.text import fts_query, light_stem, quote, words
 
 #: Multiplier for items whose country is the State under Review (or empty: universal items).
 COUNTRY_BOOST = 1.5
 #: bm25() column weights for (text, issues, keywords) in suggestions and searches.
 SEARCH_WEIGHTS = (1.0, 0.5, 0.8)
+#: Work budget for "any" queries: words are taken rarest first until the sum of their document
+#: frequencies passes this (at least 3 words). BM25 cost grows with the postings it scores; a
+#: small library fits entirely, so its ranking is exhaustive.
+POSTINGS_BUDGET = 20_000
 #: Default highlight markers; the GUI swaps them for HTML after escaping the text.
 MARKS = ("\x02", "\x03")
 
@@ -37,6 +44,58 @@ class SearchHit:
 
 #: (library path or None, connection): where to look.
 Source = tuple[str | None, sqlite3.Connection]
+
+
+_local = threading.local()
+
+
+def _stems(text_words: list[str]) -> dict[str, str]:
+    """word -> FTS5 term (Porter stem) using a private in-memory FTS5 table, so the stems are
+    exactly the index's."""
+    conn = getattr(_local, "stemmer", None)
+    if conn is None:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute(f"CREATE VIRTUAL TABLE s USING fts5(t, tokenize='{TOKENIZER}')")
+        conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(s, instance)")
+        _local.stemmer = conn
+    conn.executemany("INSERT INTO s (rowid, t) VALUES (?, ?)", list(enumerate(text_words)))
+    out: dict[str, str] = {}
+    for term, doc in conn.execute("SELECT term, doc FROM v ORDER BY doc, offset"):
+        out.setdefault(text_words[doc], term)
+    conn.execute("DELETE FROM s")
+    return out
+
+
+def _has_vocab(conn: sqlite3.Connection) -> bool:
+    return conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'evidence_vocab'"
+    ).fetchone() is not None
+
+
+def planned_query(
+    conn: sqlite3.Connection, text: str, *, budget: int = POSTINGS_BUDGET, max_terms: int = 24
+) -> str:
+    """An OR query of the draft's most informative words within the postings budget."""
+    unique = list(dict.fromkeys(words(text)))
+    if not unique or not _has_vocab(conn):
+        return fts_query(text, max_terms=max_terms)
+    stems = _stems(unique)
+    terms = list(dict.fromkeys(stems.values()))
+    marks = ", ".join("?" for _ in terms)
+    df = dict(conn.execute(
+        f"SELECT term, doc FROM evidence_vocab WHERE term IN ({marks})", terms).fetchall())
+    first_word = {}
+    for word, term in stems.items():
+        first_word.setdefault(term, word)
+    ranked = sorted((t for t in terms if df.get(t, 0) > 0), key=lambda t: df[t])
+    keep: list[str] = []
+    total = 0
+    for term in ranked:
+        if len(keep) >= 3 and (total + df[term] > budget or len(keep) >= max_terms):
+            break
+        keep.append(first_word[term])
+        total += df[term]
+    return " OR ".join(quote(w) for w in keep)
 
 
 def _kind_filter(kinds: Sequence[str] | None) -> tuple[str, list[str]]:
@@ -84,20 +143,54 @@ def rank(
         raise ValueError(f"The search could not run: {exc}") from exc
 
 
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def query_terms(match: str) -> list[str]:
+    """The lower-case words of a MATCH expression built by this module (operators dropped)."""
+    return [w.lower() for w in re.findall(r'"((?:[^"]|"")*)"', match)]
+
+
+def highlight(
+    text: str, terms: Sequence[str], *, marks: tuple[str, str] = MARKS, tokens: int = 40
+) -> str:
+    """Mark words of `text` that share a stem with a query word; cut long texts to the
+    `tokens`-word window with the most marks. Pure Python: no second FTS query per hit."""
+    stems = {light_stem(t) for t in terms if t}
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    hits = [i for i, (a, b) in enumerate(spans) if light_stem(text[a:b].lower()) in stems]
+    if not spans:
+        return text
+    first, last = 0, len(spans)
+    if len(spans) > tokens:
+        best, best_start = -1, 0
+        for start in range(0, len(spans) - tokens + 1):
+            count = sum(1 for h in hits if start <= h < start + tokens)
+            if count > best:
+                best, best_start = count, start
+        first, last = best_start, best_start + tokens
+    out: list[str] = ["…" if first else ""]
+    pos = spans[first][0]
+    hit_set = set(hits)
+    for i in range(first, last):
+        a, b = spans[i]
+        out.append(text[pos:a])
+        out.append(f"{marks[0]}{text[a:b]}{marks[1]}" if i in hit_set else text[a:b])
+        pos = b
+    out.append(text[pos:] if last == len(spans) else text[pos:spans[last - 1][1]] + "…")
+    return "".join(out)
+
+
 def snippets(
     conn: sqlite3.Connection, match: str, ids: Sequence[int], *, marks: tuple[str, str] = MARKS,
-    tokens: int = 32,
+    tokens: int = 40,
 ) -> dict[int, str]:
-    """Highlighted extracts of the text column for a few ids (whole text when it is short)."""
+    """Highlighted extracts of the text of a few items."""
     if not ids or not match:
         return {}
-    marks_sql = ", ".join("?" for _ in ids)
-    rows = conn.execute(
-        f"SELECT rowid, snippet(evidence_fts, 0, ?, ?, '…', ?) FROM evidence_fts "
-        f"WHERE evidence_fts MATCH ? AND rowid IN ({marks_sql})",
-        [marks[0], marks[1], tokens, match, *ids],
-    )
-    return {int(r[0]): str(r[1]) for r in rows}
+    terms = query_terms(match)
+    return {i: highlight(item.text, terms, marks=marks, tokens=tokens)
+            for i, item in get_items(conn, ids).items()}
 
 
 def search(
@@ -120,13 +213,19 @@ def search(
         sources = [(None, sources)]
     sources = list(sources)
     modes = {"auto": ["all", "any"], "all": ["all"], "any": ["any"]}[mode]
+    matches: dict[int, str] = {}
+    scored: list[tuple[float, int, int]] = []
     for m in modes:
-        match = fts_query(query, mode=m, max_terms=max_terms)
-        if not match:
+        if not fts_query(query, mode=m, max_terms=max_terms):
             return []
-        scored: list[tuple[float, int, int]] = []
+        scored = []
         for index, (_, conn) in enumerate(sources):
-            for item_id, score in rank(conn, match, country=country, kinds=kinds, limit=limit):
+            if m == "any":
+                matches[index] = planned_query(conn, query, max_terms=max_terms)
+            else:
+                matches[index] = fts_query(query, mode=m, max_terms=max_terms)
+            for item_id, score in rank(conn, matches[index], country=country, kinds=kinds,
+                                       limit=limit):
                 scored.append((score, index, item_id))
         if scored:
             break
@@ -138,7 +237,8 @@ def search(
         if not ids:
             continue
         items = get_items(conn, ids)
-        snips = snippets(conn, match, ids, marks=marks)
+        terms = query_terms(matches[index])
+        snips = {i: highlight(it.text, terms, marks=marks) for i, it in items.items()}
         for score, s, item_id in scored:
             if s == index and item_id in items:
                 hits.append(SearchHit(items[item_id], score, snips.get(item_id, ""), path))

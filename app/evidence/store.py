@@ -60,21 +60,19 @@ class EvidenceItem:
             resp = f" — {self.response}" if self.response else ""
             return f"UPR recommendation by {who} to {self.country or '?'} ({where}){resp}"
         parts = [self.organisation or "Observers"]
-        if self.mission:
-            parts.append(self.mission)
-        elif self.country:
+        if self.country:
             parts.append(self.country)
+        elif self.mission:
+            parts.append(self.mission)
         if self.year:
             parts.append(str(self.year))
         label = " ".join(parts)
         refs = []
         if self.paragraph:
-            refs.append(self.paragraph if not self.paragraph[:1].isdigit()
-                        else f"para. {self.paragraph}")
+            para = self.paragraph
+            refs.append(f"para. {para}" if para[:1].isdigit() else para)
         if self.page:
             refs.append(f"p. {self.page}")
-        if self.item_type == "recommendation":
-            label += " recommendation"
         return f"{label}, {', '.join(refs)}" if refs else label
 
     def keywords(self) -> str:

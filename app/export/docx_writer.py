@@ -43,10 +43,12 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENTS = ("list", "factsheet", "annex")
 #: Fact sheets must fit on one or two pages: cap the basis per recommendation.
 FACTSHEET_MAX_SOURCES = 4
-FACTSHEET_MAX_CHARS = 300
+FACTSHEET_MAX_CHARS = 200
+FACTSHEET_LABEL_CHARS = 110
+FACTSHEET_FONT = Pt(10)
 NO_BASIS = "No findings, commitments or previous recommendations linked yet."
 #: Column heads for the annex table: full words do not fit A4 landscape at a readable size.
-_SHORT_DIMENSION = {
+SHORT_DIMENSION = {
     "specific": "S", "measurable": "M", "attainable": "A", "relevant": "R", "time_bound": "T",
     "jargon": "Plain", "tone": "Tone",
 }
@@ -122,7 +124,7 @@ class _Builder:
             quote = self.doc.add_paragraph(style="Intense Quote")
             self._text_runs(quote, draft.text)
             self.doc.add_heading("Basis", level=2)
-            self._basis(draft.footnotes)
+            self._basis(draft.footnotes, sources_per_recommendation(len(chosen)))
         self._set_core(f"Fact sheet: {state}")
 
     def quality_annex(self) -> None:
@@ -137,7 +139,7 @@ class _Builder:
         )
         dims = list(SCORED_DIMENSIONS)
         headers = ["No.", "Recommendation", "Theme", "Score"]
-        headers += [_SHORT_DIMENSION.get(d, DIMENSION_LABELS[d]) for d in dims]
+        headers += [SHORT_DIMENSION.get(d, DIMENSION_LABELS[d]) for d in dims]
         headers += ["Action category"]
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = self.doc.styles["Light Grid Accent 1"]
@@ -165,7 +167,7 @@ class _Builder:
                 cell.width = width
         legend = self.doc.add_paragraph()
         keys = " · ".join(
-            f"{_SHORT_DIMENSION[d]} {DIMENSION_LABELS[d]}" for d in dims if d in _SHORT_DIMENSION
+            f"{SHORT_DIMENSION[d]} {DIMENSION_LABELS[d]}" for d in dims if d in SHORT_DIMENSION
         )
         self._small(legend, f"{keys}.   {STATUS_LEGEND}")
         self._set_core("Quality annex")
@@ -204,7 +206,7 @@ class _Builder:
         para = self.doc.add_paragraph(style="Subtitle")
         self._text_runs(para, " · ".join(bits))
 
-    def _basis(self, footnotes: list[Footnote]) -> None:
+    def _basis(self, footnotes: list[Footnote], limit: int) -> None:
         if not footnotes:
             para = self.doc.add_paragraph()
             para.add_run(NO_BASIS).italic = True
@@ -213,24 +215,29 @@ class _Builder:
         for kind in EVIDENCE_KINDS:
             items = [f for f in footnotes if f.kind == kind]
             for item in items:
-                if shown >= FACTSHEET_MAX_SOURCES:
+                if shown >= limit:
                     break
                 para = self.doc.add_paragraph(style="List Bullet")
+                para.paragraph_format.space_after = Pt(2)
                 label = para.add_run(f"{EVIDENCE_KIND_LABELS[kind].rstrip('s')}: ")
                 label.bold = True
-                self._text_runs(para, item.label)
+                label.font.size = FACTSHEET_FONT
+                line = _clip(item.label, FACTSHEET_LABEL_CHARS)
                 if item.text:
-                    self._text_runs(para, f": “{_clip(item.text, FACTSHEET_MAX_CHARS)}”")
+                    line += f": “{_clip(item.text, FACTSHEET_MAX_CHARS)}”"
                 if item.response:
-                    self._text_runs(para, f" Response: {item.response}.")
+                    line += f" Response: {item.response}."
+                self._text_runs(para, line, size=FACTSHEET_FONT)
                 shown += 1
         if len(footnotes) > shown:
             more = len(footnotes) - shown
             para = self.doc.add_paragraph()
             para.add_run(more_sources(more)).italic = True
 
-    def _text_runs(self, para: Paragraph, text: str) -> None:
+    def _text_runs(self, para: Paragraph, text: str, size: Pt | None = None) -> None:
         run = para.add_run(_clean(text))
+        if size is not None:
+            run.font.size = size
         if _mostly_rtl(text):
             _set_rtl(para, run)
 
@@ -417,6 +424,12 @@ def _category(draft: ExportDraft) -> str:
     if draft.action_category is None:
         return "–"
     return f"{draft.action_category} ({ACTION_CATEGORY_NAMES.get(draft.action_category, '')})"
+
+
+def sources_per_recommendation(count: int) -> int:
+    """Four sources each for one or two recommendations, three for three or more: the worst
+    case (long quotes everywhere) then still fits two A4 pages."""
+    return FACTSHEET_MAX_SOURCES if count <= 2 else FACTSHEET_MAX_SOURCES - 1
 
 
 def more_sources(more: int) -> str:

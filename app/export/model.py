@@ -260,13 +260,16 @@ def _to_footnote(item: Any) -> Footnote:
     """Accept a Footnote, a mapping or any object with label/text-like attributes."""
     if isinstance(item, Footnote):
         return item
+    if hasattr(item, "report_title") and hasattr(item, "recommending_state"):
+        return footnote_from_item(item)  # an app.evidence EvidenceItem
     get: Callable[[str], Any]
     if isinstance(item, dict):
         get = item.get
     else:
 
         def get(name: str) -> Any:
-            return getattr(item, name, None)
+            value = getattr(item, name, None)
+            return value() if callable(value) else value
 
     kind = str(get("kind") or "other")
     if kind not in EVIDENCE_KINDS:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -55,6 +56,8 @@ CHECK_MAX_DELAY_MS = 700
 SAVE_DELAY_MS = 400
 SAVE_MAX_DELAY_MS = 1000
 SNAPSHOT_IDLE_MS = 3000
+#: Linked evidence, precedents and theme votes are looked up this long after typing stops.
+EVIDENCE_IDLE_MS = 600
 RULES_RELOAD_DELAY_MS = 300
 MAX_RECENT = 8
 PROJECT_FILTER = "SMARTrec projects (*.smartrec);;All files (*)"
@@ -122,6 +125,10 @@ class MainController(QObject):
         self._save_timer = self._timer(SAVE_DELAY_MS, self.flush)
         self._save_deadline = self._timer(SAVE_MAX_DELAY_MS, self.flush)
         self._snapshot_timer = self._timer(SNAPSHOT_IDLE_MS, self.take_snapshot)
+        self._evidence_timer = self._timer(EVIDENCE_IDLE_MS, self.refresh_evidence)
+        #: draft id -> (text it was computed for, CheckContext from app.evidence)
+        self._evidence: dict[int, tuple[str, Any]] = {}
+        self._evidence_generation = 0
         self._rules_timer = self._timer(RULES_RELOAD_DELAY_MS, self.reload_rules)
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(lambda _p: self._rules_timer.start())
@@ -219,7 +226,7 @@ class MainController(QObject):
             self.evidence_panel = EvidencePanel()
             w.tabs.addTab(self.evidence_panel, "Evidence")
             if hasattr(self.evidence_panel, "links_changed"):
-                self.evidence_panel.links_changed.connect(self.schedule_check)
+                self.evidence_panel.links_changed.connect(self.refresh_evidence)
         except ImportError:
             self.evidence_panel = None
         try:
@@ -331,7 +338,7 @@ class MainController(QObject):
         self.flush()
         self.take_snapshot()
         for timer in (self._check_timer, self._check_deadline, self._save_timer,
-                      self._save_deadline, self._snapshot_timer):
+                      self._save_deadline, self._snapshot_timer, self._evidence_timer):
             timer.stop()
         project = self.project
         self.project = None
@@ -341,6 +348,7 @@ class MainController(QObject):
         self._set_editor_document(None)
         self._docs.clear()
         self._ignored.clear()
+        self._evidence.clear()
         self.w.scorecard.clear()
         self.w.drafts.set_drafts([], None)
         project.close()
@@ -637,6 +645,7 @@ class MainController(QObject):
             except Exception as exc:
                 w.statusBar().showMessage(f"Evidence panel: {exc}", 8000)
         self.run_check()
+        self.refresh_evidence()
         self._refresh_history_if_visible(force=True)
 
     def _set_editor_document(self, doc: QTextDocument | None) -> None:
@@ -675,6 +684,7 @@ class MainController(QObject):
             return
         self._mark_dirty("text", None)
         self._snapshot_timer.start()
+        self._evidence_timer.start()
         self.schedule_check()
 
     def _field_changed(self, name: str, value: Any) -> None:
@@ -782,19 +792,50 @@ class MainController(QObject):
             state_under_review=self.project.meta.state_under_review,
             ignored=set(self._ignored[draft_id]),
         )
-        evidence = self._linked_evidence(draft_id)
-        if evidence:
-            ctx.linked_evidence = evidence
+        cached = self._evidence.get(draft_id)
+        if cached is not None:
+            # From the last settled text: a keystroke later it is still the right evidence.
+            evidence = cached[1]
+            ctx.linked_evidence = list(evidence.linked_evidence)
+            ctx.precedents = list(evidence.precedents)
+            ctx.theme_votes = dict(evidence.theme_votes)
         return ctx
 
-    def _linked_evidence(self, draft_id: int) -> list[Any]:
-        panel = self.evidence_panel
-        if panel is not None and hasattr(panel, "evidence_refs"):
+    def refresh_evidence(self) -> None:
+        """Look up linked evidence, precedents and theme votes (app.evidence) in the background,
+        on a read-only connection of its own, then re-check with them."""
+        self._evidence_timer.stop()
+        if self.project is None or self.current_id is None:
+            return
+        try:
+            from app.evidence.context import build_context
+        except ImportError:
+            return
+        path, draft_id = self.project.path, self.current_id
+        text, state = self.current_text(), self.project.meta.state_under_review
+        if len(text) > ASYNC_CHECK_CHARS:
+            return
+        self._evidence_generation += 1
+        generation = self._evidence_generation
+
+        def work() -> Any:
+            conn = _read_only_connection(path)
             try:
-                return list(panel.evidence_refs(draft_id))
-            except Exception:
-                return []
-        return []
+                return build_context(conn, draft_id, text, state)
+            finally:
+                conn.close()
+
+        def done(ctx: Any) -> None:
+            if generation != self._evidence_generation or self.current_id != draft_id:
+                return
+            self._evidence[draft_id] = (text, ctx)
+            if self.current_text() == text:
+                self.run_check()
+
+        def failed(exc: BaseException) -> None:
+            self.w.statusBar().showMessage(f"Evidence lookup failed: {exc}", 6000)
+
+        self.tasks.run(work, done, failed)
 
     def run_check(self) -> None:
         self._check_timer.stop()
@@ -1048,9 +1089,24 @@ class MainController(QObject):
             return
         jobs = [(d.id, d.text, self.context(d.id)) for d in project.drafts()
                 if d.id != self.current_id and len(d.text) <= ASYNC_CHECK_CHARS]
+        try:
+            from app.evidence.context import build_context
+        except ImportError:
+            build_context = None  # type: ignore[assignment]
+        path, state = project.path, project.meta.state_under_review
 
         def work() -> list[tuple[int, int]]:
-            return [(i, checker.check(text, ctx).smart_score) for i, text, ctx in jobs]
+            conn = _read_only_connection(path) if build_context is not None else None
+            try:
+                scores = []
+                for draft_id, text, ctx in jobs:
+                    if conn is not None and build_context is not None:
+                        ctx = build_context(conn, draft_id, text, state, ignored=ctx.ignored)
+                    scores.append((draft_id, checker.check(text, ctx).smart_score))
+                return scores
+            finally:
+                if conn is not None:
+                    conn.close()
 
         def done(scores: list[tuple[int, int]]) -> None:
             if self.project is not project or self.checker is not checker:
@@ -1195,6 +1251,18 @@ class MainController(QObject):
                 self.grammar.shutdown()
         self.tasks.shutdown()
         self.settings.sync()
+
+
+def _read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection of a worker thread's own: sees the autosaved text, never writes."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:  # read-only folder and no -wal: a frozen snapshot is fine
+        conn.close()
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
 
 
 def document_text_of(doc: QTextDocument) -> str:

@@ -67,6 +67,7 @@ class ExportDialog(QDialog):
         self.last_path: Path | None = None
         self.data: ExportProject | None = None
         self.error: str = ""
+        self._browsed: Path | None = None  # the file dialog already asked about replacing it
 
         self.document = QComboBox()
         for key in DOCUMENTS:
@@ -195,6 +196,7 @@ class ExportDialog(QDialog):
         if path:
             if not path.lower().endswith("." + fmt):
                 path += "." + fmt
+            self._browsed = Path(path)
             self.destination.setText(path)
 
     # -- export ---------------------------------------------------------------------------
@@ -218,7 +220,8 @@ class ExportDialog(QDialog):
             self._show_error("Choose where to save the export.")
             return False
         dest = Path(text).expanduser()
-        if dest.exists() and not dest.is_dir() and not self.confirm_overwrite(dest):
+        asked = self._browsed is not None and dest == self._browsed
+        if dest.exists() and not dest.is_dir() and not asked and not self.confirm_overwrite(dest):
             return False
         data, count = self.data, self.count.value()
         self.busy = True

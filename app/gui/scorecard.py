@@ -324,9 +324,10 @@ class ScorecardPanel(QWidget):
         on = theme.dimension_colour("action", dark).name()
         off = "#30363d" if dark else "#e6e9ee"
         off_text = "#8b949e" if dark else "#6e7781"
+        on_text = theme.on_colour(dark)
         for i, seg in enumerate(self.segments, start=1):
             if category and i <= category:
-                seg.setStyleSheet(f"background:{on}; color:{theme.on_colour(dark)}; border-radius:3px;"
+                seg.setStyleSheet(f"background:{on}; color:{on_text}; border-radius:3px;"
                                   " font-weight:600;")
             else:
                 seg.setStyleSheet(f"background:{off}; color:{off_text}; border-radius:3px;")

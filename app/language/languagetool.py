@@ -152,13 +152,13 @@ class LanguageToolClient:
             ) from exc
         except TimeoutError as exc:
             raise LanguageToolError(
-                f"LanguageTool did not answer within {timeout:g} s ({self.base_url})."
+                f"LanguageTool did not answer within {timeout:.3g} s ({self.base_url})."
             ) from exc
         except urllib.error.URLError as exc:
             reason = exc.reason
             if isinstance(reason, (TimeoutError, socket.timeout)):
                 raise LanguageToolError(
-                    f"LanguageTool did not answer within {timeout:g} s ({self.base_url})."
+                    f"LanguageTool did not answer within {timeout:.3g} s ({self.base_url})."
                 ) from exc
             raise LanguageToolError(
                 f"Cannot reach LanguageTool at {self.base_url}: {reason}."
@@ -197,9 +197,15 @@ class LanguageToolClient:
             form = {"text": chunk, "language": language}
             if disabled:
                 form["disabledRules"] = disabled
-            raw = self._request(
-                "/v2/check", urllib.parse.urlencode(form).encode("utf-8"), timeout
-            )
+            body = urllib.parse.urlencode(form).encode("utf-8")
+            try:
+                raw = self._request("/v2/check", body, timeout)
+            except LanguageToolError as exc:
+                if timeout < self.timeout and "did not answer" in str(exc):
+                    raise LanguageToolError(
+                        "LanguageTool took too long for this text; try a shorter text."
+                    ) from exc
+                raise
             matches.extend(_convert_matches(_parse_json(raw), chunk, chunk_start))
         return matches
 

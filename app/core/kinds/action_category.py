@@ -28,6 +28,7 @@ from app.core.document import Document, Token
 from app.core.kinds.base import PrepareError, Rule, Run, wildcard_to_regex
 from app.core.models import ActionCategory, Finding
 from app.core.verbs import (
+    ADVERBIAL_PHRASES,
     DETERMINERS,
     LEAD_FILLERS,
     NOMINALISATIONS,
@@ -50,7 +51,7 @@ _OBJECT_STOPS = frozenset(
 #: Stops that may still sit inside a short object ("a plan in line with", "training for judges").
 _SOFT_STOPS = frozenset({"in", "for", "with", "as"})
 #: Categories that a specific act named as the means ("by adopting a law") lifts to 5.
-MEANS_UPGRADE_FROM = frozenset({4})
+MEANS_UPGRADE_FROM = frozenset({2, 4})
 _MEANS_MARKERS = frozenset({"by", "through", "including"})
 _BE = frozenset({"be", "is", "are", "was", "were", "been", "being"})
 _FRAME = regex.compile(
@@ -176,7 +177,7 @@ class ActionEstimator:
             window = self._object_window(doc, tokens, breaks, head.after)
             rule = self._choose(head.entries, window)
             if rule is not None and rule.category in MEANS_UPGRADE_FROM:
-                means = self._means(doc, tokens, breaks, head.after)
+                means = self._means(doc, tokens, breaks, head.after, rule.category)
                 if means is not None:
                     rule, head = means
             if rule is not None:
@@ -233,6 +234,7 @@ class ActionEstimator:
         n = len(tokens)
         i = 0
         limit = min(n, LEAD_WINDOW)
+        framed = False  # inside an opening clause: unknown words skip to the next comma
         while i < limit:
             word = tokens[i].lower
             prev = tokens[i - 1].lower if i else ""
@@ -240,17 +242,37 @@ class ActionEstimator:
                 i += 1  # list markers: "1.", "(a)"
                 continue
             if word in LEAD_FILLERS or (word.endswith("ly") and lemma(word, self.vocabulary) is None):
+                head = self._verb_at(tokens, i)  # a filler may open a phrase ("further pursue")
+                if head is not None and head.after > i + 1:
+                    return head
                 i += 1
+                continue
+            skip = _adverbial_at(tokens, i)
+            if skip:
+                i += skip
                 continue
             if word in REPORTING and lemma(word, self.vocabulary) is None:
                 i += 1
                 continue
             head = self._verb_at(tokens, i)
-            if head is not None and prev not in DETERMINERS:
+            if head is not None and prev not in DETERMINERS and not (
+                is_participle(word) and word in PREAMBLE_OPENERS  # "Given the...", "Based on..."
+            ):
                 return head
-            if word in {"the", "a", "an"} and i + 1 < n and tokens[i + 1].lower in NOMINALISATIONS:
-                i += 1
-                continue
+            if word in {"the", "a", "an"}:
+                # "the (early / immediate and unconditional) adoption of", "the legislative sanctioning of"
+                for k in range(i + 1, min(n - 1, i + 5)):
+                    if tokens[k + 1].lower not in {"of", "to"}:
+                        continue
+                    noun = tokens[k].lower
+                    base = NOMINALISATIONS.get(noun)
+                    if base is None and noun.endswith("ing"):
+                        base = lemma(noun, self.vocabulary)
+                    if base is not None and base in self.by_verb:
+                        entries = tuple(r for parts, r, _o in self.by_verb[base] if not parts)
+                        if entries:
+                            return _Head(k, k + 2, entries)
+                    break
             noun = NOMINALISATIONS.get(word)
             if noun is not None and noun in self.by_verb:
                 entries = tuple(r for parts, r, _o in self.by_verb[noun] if not parts)
@@ -262,7 +284,8 @@ class ActionEstimator:
                     return head
                 i += 1
                 continue
-            if word in PREAMBLE_OPENERS:
+            if word in PREAMBLE_OPENERS or (framed and i > 0 and breaks[i] == ","):
+                framed = True
                 j = i + 1
                 while j < n and breaks[j] != ",":
                     j += 1
@@ -288,7 +311,12 @@ class ActionEstimator:
                         return head
                 continue
             head = self._verb_at(tokens, j)
-            if head is not None and tokens[j - 1].lower not in DETERMINERS and not word.endswith("ing"):
+            if (
+                head is not None
+                and tokens[j - 1].lower not in DETERMINERS
+                and not word.endswith("ing")
+                and not tokens[j].text[:1].isupper()  # "that the Police Act be..." is a name
+            ):
                 return head
         return None
 
@@ -305,15 +333,28 @@ class ActionEstimator:
                         if head is not None:
                             return head
                     break
-        for j, token in enumerate(tokens[:-1]):
-            if token.lower in _BE and is_participle(tokens[j + 1].lower):
+        for j, token in enumerate(tokens[:8]):  # "Greenland and the Faroe Islands to ratify..."
+            if token.lower == "to" and j + 1 < len(tokens):
                 head = self._verb_at(tokens, j + 1)
+                if head is not None:
+                    return head
+        for j, token in enumerate(tokens[:-1]):
+            if token.lower not in _BE:
+                continue
+            k = j + 1
+            while k < len(tokens) - 1 and (
+                tokens[k].lower in {"and", "further", "also", "duly", "not"}
+                or (tokens[k].lower.endswith("ly") and lemma(tokens[k].lower, self.vocabulary) is None)
+            ):
+                k += 1
+            if is_participle(tokens[k].lower):
+                head = self._verb_at(tokens, k)
                 if head is not None:
                     return head
         return None
 
     def _means(
-        self, doc: Document, tokens: list[Token], breaks: list[str], start: int
+        self, doc: Document, tokens: list[Token], breaks: list[str], start: int, category: int
     ) -> tuple[ActionCategoryRule, _Head] | None:
         """A specific act named as the means: "..., including by adopting a law on X"."""
         for i in range(start, len(tokens) - 1):
@@ -337,7 +378,7 @@ class ActionEstimator:
             if head is None:
                 continue
             rule = self._choose(head.entries, self._object_window(doc, tokens, breaks, head.after))
-            if rule is not None and rule.category == 5:
+            if rule is not None and rule.category > category and rule.category >= 4:
                 return rule, head
         return None
 
@@ -418,6 +459,15 @@ class ActionEstimator:
             verb=verb,
             rule_id=rule.id,
         )
+
+
+def _adverbial_at(tokens: list[Token], i: int) -> int:
+    """Length of a known adverbial phrase starting at token i (0 if none)."""
+    first = tokens[i].lower
+    for phrase in ADVERBIAL_PHRASES:
+        if phrase[0] == first and tuple(t.lower for t in tokens[i : i + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
 
 
 def _breaks_before(doc: Document) -> list[str]:
