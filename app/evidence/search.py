@@ -72,6 +72,25 @@ def _has_vocab(conn: sqlite3.Connection) -> bool:
     ).fetchone() is not None
 
 
+#: Document frequencies per connection; the key changes whenever the data may have changed.
+_DF_CACHES: dict[int, tuple[tuple[int, int, int], dict[str, int]]] = {}
+
+
+def _df_cache(conn: sqlite3.Connection) -> dict[str, int]:
+    version = (
+        int(conn.execute("SELECT ifnull(max(id), 0) FROM evidence").fetchone()[0]),
+        int(conn.execute("PRAGMA data_version").fetchone()[0]),
+        conn.total_changes,
+    )
+    cached = _DF_CACHES.get(id(conn))
+    if cached is None or cached[0] != version or len(cached[1]) > 100_000:
+        if len(_DF_CACHES) > 32:
+            _DF_CACHES.clear()
+        cached = (version, {})
+        _DF_CACHES[id(conn)] = cached
+    return cached[1]
+
+
 def planned_query(
     conn: sqlite3.Connection, text: str, *, budget: int = POSTINGS_BUDGET, max_terms: int = 24
 ) -> str:
@@ -81,9 +100,13 @@ def planned_query(
         return fts_query(text, max_terms=max_terms)
     stems = _stems(unique)
     terms = list(dict.fromkeys(stems.values()))
-    marks = ", ".join("?" for _ in terms)
-    df = dict(conn.execute(
-        f"SELECT term, doc FROM evidence_vocab WHERE term IN ({marks})", terms).fetchall())
+    cache = _df_cache(conn)
+    df: dict[str, int] = {}
+    for term in terms:
+        if term not in cache:
+            row = conn.execute("SELECT doc FROM evidence_vocab WHERE term = ?", (term,)).fetchone()
+            cache[term] = int(row[0]) if row else 0
+        df[term] = cache[term]
     first_word = {}
     for word, term in stems.items():
         first_word.setdefault(term, word)

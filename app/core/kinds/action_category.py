@@ -53,6 +53,14 @@ _SOFT_STOPS = frozenset({"in", "for", "with", "as"})
 #: Categories that a specific act named as the means ("by adopting a law") lifts to 5.
 MEANS_UPGRADE_FROM = frozenset({2, 4})
 _MEANS_MARKERS = frozenset({"by", "through", "including"})
+#: "-ing" words that are usually nouns after "including" ("including training of judges").
+_ING_NOUNS = frozenset(
+    """training funding housing building meeting hearing voting planning reporting monitoring
+    sentencing schooling spending screening counselling counseling policing trafficking
+    understanding wellbeing""".split()
+)
+#: Means that keep a continuing recommendation continuing ("continue ... by implementing X").
+_CONTINUING_MEANS = frozenset({"implement", "continue", "pursue", "maintain", "apply"})
 _BE = frozenset({"be", "is", "are", "was", "were", "been", "being"})
 _FRAME = regex.compile(
     r"\b(?:encouraged|invited|urged|called\s+(?:up)?on|requested|recommended|recommends|asked|"
@@ -333,11 +341,6 @@ class ActionEstimator:
                         if head is not None:
                             return head
                     break
-        for j, token in enumerate(tokens[:8]):  # "Greenland and the Faroe Islands to ratify..."
-            if token.lower == "to" and j + 1 < len(tokens):
-                head = self._verb_at(tokens, j + 1)
-                if head is not None:
-                    return head
         for j, token in enumerate(tokens[:-1]):
             if token.lower not in _BE:
                 continue
@@ -371,7 +374,9 @@ class ActionEstimator:
             if noun is not None and noun in self.by_verb and j + 1 < len(tokens) and tokens[j + 1].lower == "of":
                 entries = tuple(r for parts, r, _o in self.by_verb[noun] if not parts)
                 head = _Head(j, j + 2, entries) if entries else None
-            elif tokens[j].lower.endswith("ing"):
+            elif tokens[j].lower.endswith("ing") and (
+                tokens[i].lower == "by" or tokens[j].lower not in _ING_NOUNS
+            ):
                 head = self._verb_at(tokens, j)
             else:
                 continue
@@ -379,6 +384,10 @@ class ActionEstimator:
                 continue
             rule = self._choose(head.entries, self._object_window(doc, tokens, breaks, head.after))
             if rule is not None and rule.category > category and rule.category >= 4:
+                if category == 2 and NOMINALISATIONS.get(tokens[head.index].lower, "") in _CONTINUING_MEANS:
+                    continue  # "continue its efforts through the implementation of X" still continues
+                if category == 2 and lemma(tokens[head.index].lower, self.vocabulary) in _CONTINUING_MEANS:
+                    continue
                 return rule, head
         return None
 
