@@ -20,20 +20,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.evidence.context import suggestions  # noqa: E402
-from app.evidence.importers import prepare_table  # noqa: E402
-from app.evidence.library import open_library  # noqa: E402
-from app.evidence.precedents import find_precedents, theme_votes  # noqa: E402
-from app.evidence.store import EvidenceItem, insert_items  # noqa: E402
+from app.evidence.context import suggestions
+from app.evidence.importers import prepare_table
+from app.evidence.library import open_library
+from app.evidence.precedents import find_precedents, theme_votes
+from app.evidence.store import EvidenceItem, insert_items
 
-_WORDS = (
-    "electoral commission independence budget voter registration polling station results "
-    "forms publish observers media access campaign finance candidates women quota disability "
-    "accessible ballot secret counting tabulation dispute resolution court police protest "
-    "assembly association journalists expression information boundary delimitation parties "
-    "nomination code conduct violence intimidation security transparency audit technology "
-    "biometric kits procurement training staff diaspora prisoners youth minorities language"
-).split()
+_WORDS = [
+    "electoral", "commission", "independence", "budget", "voter", "registration", "polling",
+    "station", "results", "forms", "publish", "observers", "media", "access", "campaign",
+    "finance", "candidates", "women", "quota", "disability", "accessible", "ballot", "secret",
+    "counting", "tabulation", "dispute", "resolution", "court", "police", "protest", "assembly",
+    "association", "journalists", "expression", "information", "boundary", "delimitation",
+    "parties", "nomination", "code", "conduct", "violence", "intimidation", "security",
+    "transparency", "audit", "technology", "biometric", "kits", "procurement", "training",
+    "staff", "diaspora", "prisoners", "youth", "minorities", "language"
+]
 _COUNTRIES = ("Kenya", "Ghana", "Peru", "Nepal", "Georgia", "Malawi", "Tunisia", "Bolivia")
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.evidence.importers import prepare_table, save_preview  # noqa: E402
-from app.evidence.library import open_library  # noqa: E402
-from app.evidence.precedents import nearest, votes_from_neighbours  # noqa: E402
+from app.evidence.importers import prepare_table, save_preview
+from app.evidence.library import open_library
+from app.evidence.precedents import nearest, votes_from_neighbours
 
 
 def _range(text: str) -> range:

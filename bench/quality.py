@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.core.engine import load_checker  # noqa: E402
+from app.core.engine import load_checker
 
 
 def _sessions(spec: str | None) -> set[int] | None:
@@ -48,6 +48,10 @@ def _kappa(confusion: dict[tuple[int, int], int], labels: list[int]) -> float:
     return (observed - expected) / (1 - expected) if expected < 1 else 0.0
 
 
+def _half(row: dict[str, str]) -> str:
+    return "sessions 1-6" if int(row.get("Session") or 0) <= 6 else "sessions 7-12"
+
+
 def _first_word(text: str) -> str:
     words = re.findall(r"[A-Za-z']+", text.lower())
     return words[0] if words else ""
@@ -59,8 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N rows")
     parser.add_argument("--sessions", help="only these sessions, e.g. 1-6 or 7-12")
     parser.add_argument("--errors", type=int, default=25, help="how many error groups to print")
-    parser.add_argument("--rules", action="append", type=Path, default=[],
-                        help="extra rules folder or file (layered over the built-in packs)")
+    parser.add_argument(
+        "--rules",
+        action="append",
+        type=Path,
+        default=[],
+        help="extra rules folder or file (layered over the built-in packs)",
+    )
     parser.add_argument("--dump-errors", type=Path, help="write every disagreement to this TSV")
     args = parser.parse_args(argv)
 
@@ -70,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     wanted = _sessions(args.sessions)
     with args.csv_path.open(encoding="utf-8", newline="") as handle:
         rows = [
-            r for r in csv.DictReader(handle)
+            r
+            for r in csv.DictReader(handle)
             if wanted is None or int(r.get("Session") or 0) in wanted
         ]
     if args.limit:
@@ -85,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     errors: Counter[tuple[int, int, str, str]] = Counter()
     error_examples: dict[tuple[int, int, str, str], str] = {}
     first_word: dict[str, Counter[int]] = defaultdict(Counter)
+    #: (half, first word) -> gold counts, for a baseline fitted on one half and scored on the other
+    half_words: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+    half_gold: list[tuple[str, str, int]] = []
+    half_themes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     hit1 = hit3 = themed = 0
     issue_total: Counter[str] = Counter()
     issue_hit: Counter[str] = Counter()
@@ -101,7 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         if gold in labels:
             confusion[(gold, action.category)] += 1
             first_word[_first_word(text)][gold] += 1
-            half = "sessions 1-6" if int(row.get("Session") or 0) <= 6 else "sessions 7-12"
+            half = _half(row)
+            word = _first_word(text)
+            half_words[(half, word)][gold] += 1
+            half_gold.append((half, word, gold))
             by_half[half][0] += action.category == gold
             by_half[half][1] += 1
             if action.category != gold:
@@ -109,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
                 errors[key] += 1
                 error_examples.setdefault(key, text)
                 if dump:
-                    dump.write(f"{gold}\t{action.category}\t{action.rule_id}\t{action.verb}\t{text}\n")
+                    dump.write(
+                        f"{gold}\t{action.category}\t{action.rule_id}\t{action.verb}\t{text}\n"
+                    )
         issues = {i.strip() for i in (row.get("Issue") or "").split(",") if i.strip()}
         if issues:
             themed += 1
@@ -117,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             hit1 += bool(ranked[:1] and ranked[0] in issues)
             top3 = set(ranked[:3])
             hit3 += bool(top3 & issues)
+            half_themes[_half(row)][0] += bool(top3 & issues)
+            half_themes[_half(row)][1] += 1
             for issue in issues:
                 issue_total[issue] += 1
                 issue_hit[issue] += issue in top3
@@ -131,16 +152,28 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== Action category vs UPR Info `Action` ==")
     print(f"accuracy: {correct / coded:.4f}  ({correct}/{coded})")
     print(f"Cohen's kappa: {_kappa(confusion, labels):.4f}")
-    print(f"baseline (most frequent category per first word, fitted on these rows): "
-          f"{baseline / coded:.4f}")
+    print(
+        f"baseline (most frequent category per first word, fitted on these rows): "
+        f"{baseline / coded:.4f}"
+    )
     for half, (ok, n) in sorted(by_half.items()):
-        print(f"  {half}: {ok / n:.4f}  ({n} rows)")
+        other = "sessions 7-12" if half == "sessions 1-6" else "sessions 1-6"
+        fitted = [(w, g) for h, w, g in half_gold if h == half and half_words.get((other, w))]
+        cross = sum(
+            1 for w, g in fitted if max(half_words[(other, w)], key=half_words[(other, w)].get) == g
+        )
+        print(
+            f"  {half}: {ok / n:.4f}  ({n} rows; first-word baseline fitted on {other}: "
+            f"{cross / n:.4f})"
+        )
     print("\nconfusion (rows = UPR Info, columns = estimate):")
     print("        " + "".join(f"{p:>7}" for p in labels) + "   recall")
     for g in labels:
         row_total = sum(confusion[(g, p)] for p in labels)
         recall = confusion[(g, g)] / row_total if row_total else 0.0
-        print(f"  {g:>4}  " + "".join(f"{confusion[(g, p)]:>7}" for p in labels) + f"   {recall:.3f}")
+        print(
+            f"  {g:>4}  " + "".join(f"{confusion[(g, p)]:>7}" for p in labels) + f"   {recall:.3f}"
+        )
     print(f"\nmost common disagreements (gold -> estimate, rule, verb), top {args.errors}:")
     for (gold, est, rule_id, verb), count in errors.most_common(args.errors):
         example = error_examples[(gold, est, rule_id, verb)]
@@ -149,10 +182,14 @@ def main(argv: list[str] | None = None) -> int:
     print("\n== Themes vs UPR Info `Issue` ==")
     if themed:
         print(f"hit@1: {hit1 / themed:.4f}   hit@3: {hit3 / themed:.4f}   ({themed} rows)")
+        for half, (ok, n) in sorted(half_themes.items()):
+            print(f"  {half}: hit@3 {ok / n:.4f}  ({n} rows)")
         print("weakest issues (recall@3, rows):")
         weakest = sorted(issue_total, key=lambda i: issue_hit[i] / issue_total[i])
         for issue in weakest[:15]:
-            print(f"  {issue_hit[issue] / issue_total[issue]:.3f}  {issue_total[issue]:>5}  {issue}")
+            print(
+                f"  {issue_hit[issue] / issue_total[issue]:.3f}  {issue_total[issue]:>5}  {issue}"
+            )
     return 0
 
 

@@ -154,7 +154,7 @@ class Checker:
         score = round(sum(SCORE_WEIGHTS[d.dimension] * _STATUS_VALUE[d.status] for d in dimensions))
         if not text.strip():
             score = 0
-        return CheckResult.model_construct(
+        return CheckResult.build(
             text_length=len(text),
             findings=tuple(findings),
             dimensions=tuple(dimensions),
@@ -180,13 +180,13 @@ class Checker:
             top = worst.get(dimension)
             if top is None:
                 out.append(
-                    DimensionStatus.model_construct(
+                    DimensionStatus.build(
                         dimension=dimension, status="met", reason=_MET_REASONS[dimension]
                     )
                 )
             else:
                 out.append(
-                    DimensionStatus.model_construct(
+                    DimensionStatus.build(
                         dimension=dimension,
                         status=_STATUS_BY_SEVERITY[top.severity],
                         reason=top.message,
@@ -249,21 +249,21 @@ def _relevance(context: CheckContext, top: Finding | None) -> DimensionStatus:
     if grounded:
         names = "; ".join(e.label for e in grounded[:3])
         more = f" and {len(grounded) - 3} more" if len(grounded) > 3 else ""
-        return DimensionStatus.model_construct(
+        return DimensionStatus.build(
             dimension="relevant", status="met", reason=f"Grounded in {names}{more}."
         )
     if context.linked_evidence or context.precedents:
-        return DimensionStatus.model_construct(
+        return DimensionStatus.build(
             dimension="relevant",
             status="partly",
             reason="Linked only to earlier recommendations; "
             "add an observation finding or commitment.",
         )
     if top is not None:
-        return DimensionStatus.model_construct(
+        return DimensionStatus.build(
             dimension="relevant", status=_STATUS_BY_SEVERITY[top.severity], reason=top.message
         )
-    return DimensionStatus.model_construct(
+    return DimensionStatus.build(
         dimension="relevant",
         status="not_met",
         reason="No evidence linked: link an observation finding or a commitment.",

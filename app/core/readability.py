@@ -67,7 +67,7 @@ def measure(doc: Document) -> Readability:
             longest_words, longest = count, (start, end)
     words_per_sentence = words / sentences
     syllables_per_word = syllable_total / words
-    return Readability.model_construct(
+    return Readability.build(
         words=words,
         sentences=sentences,
         longest_clause_words=longest_words,

@@ -10,15 +10,13 @@ cycle-1 export and then measured once on sessions 1-9 → 10-12 (see docs/readme
 
 from __future__ import annotations
 
+import math
+import sqlite3
 from collections.abc import Iterable
 
 from app.core.models import Precedent
 from app.evidence.search import Source, rank
 from app.evidence.store import EvidenceItem, get_items
-import math
-import sqlite3
-import weakref
-
 from app.evidence.text import fts_query, light_stem, quote, words
 
 THEME_K = 30
@@ -169,7 +167,7 @@ def find_precedents(
     if not match:
         return []
     found: list[Precedent] = []
-    for path, conn in _as_sources(sources):
+    for _path, conn in _as_sources(sources):
         ranked = rank(
             conn, match, country=state, kinds=["precedent"], limit=PRECEDENT_CANDIDATES,
             same_country_only=True,

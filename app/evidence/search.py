@@ -107,7 +107,7 @@ def planned_query(
             row = conn.execute("SELECT doc FROM evidence_vocab WHERE term = ?", (term,)).fetchone()
             cache[term] = int(row[0]) if row else 0
         df[term] = cache[term]
-    first_word = {}
+    first_word: dict[str, str] = {}
     for word, term in stems.items():
         first_word.setdefault(term, word)
     ranked = sorted((t for t in terms if df.get(t, 0) > 0), key=lambda t: df[t])

@@ -12,10 +12,14 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 #: Words too common in recommendations to say anything about relevance.
 STOPWORDS = frozenset(
-    """a an the of to and or in on for by with at from as be is are was were been being that this
-    these those its it their all any such into within which who whom whose than then so also
-    not no nor but if while including include includes other others more most very well
-    s its it's our your his her they them we you i""".split()
+    [
+        "a", "an", "the", "of", "to", "and", "or", "in", "on", "for", "by", "with", "at", "from",
+        "as", "be", "is", "are", "was", "were", "been", "being", "that", "this", "these", "those",
+        "its", "it", "their", "all", "any", "such", "into", "within", "which", "who", "whom",
+        "whose", "than", "then", "so", "also", "not", "no", "nor", "but", "if", "while",
+        "including", "include", "includes", "other", "others", "more", "most", "very", "well", "s",
+        "its", "it's", "our", "your", "his", "her", "they", "them", "we", "you", "i"
+    ]
 )
 
 

@@ -197,8 +197,6 @@ class EvidencePanel(QWidget):
                                   limit=SUGGESTION_LIMIT)
                 else:
                     hits = suggestions(sources, text, state, limit=SUGGESTION_LIMIT, kinds=kinds)
-                for hit in hits:  # detach from the connection before it closes
-                    hit.item.id = hit.item.id
                 return hits, len(sources), attached
             finally:
                 conn.close()

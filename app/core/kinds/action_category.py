@@ -46,7 +46,30 @@ OBJECT_WINDOW = 12
 _BREAK = regex.compile(r"[,;:.!?()\[\]\"“”]|\s[-–—]\s")
 #: Words that end the verb's object: purpose, manner and relative clauses.
 _OBJECT_STOPS = frozenset(
-    ["to", "in", "so", "with", "which", "that", "aimed", "by", "through", "including", "notably", "particularly", "especially", "as", "whereby", "while", "who", "where", "designed", "intended", "aiming", "for"]
+    [
+        "to",
+        "in",
+        "so",
+        "with",
+        "which",
+        "that",
+        "aimed",
+        "by",
+        "through",
+        "including",
+        "notably",
+        "particularly",
+        "especially",
+        "as",
+        "whereby",
+        "while",
+        "who",
+        "where",
+        "designed",
+        "intended",
+        "aiming",
+        "for",
+    ]
 )
 #: Stops that may still sit inside a short object ("a plan in line with", "training for judges").
 _SOFT_STOPS = frozenset({"in", "for", "with", "as"})
@@ -55,9 +78,28 @@ MEANS_UPGRADE_FROM = frozenset({2, 4})
 _MEANS_MARKERS = frozenset({"by", "through", "including"})
 #: "-ing" words that are usually nouns after "including" ("including training of judges").
 _ING_NOUNS = frozenset(
-    """training funding housing building meeting hearing voting planning reporting monitoring
-    sentencing schooling spending screening counselling counseling policing trafficking
-    understanding wellbeing""".split()
+    [
+        "training",
+        "funding",
+        "housing",
+        "building",
+        "meeting",
+        "hearing",
+        "voting",
+        "planning",
+        "reporting",
+        "monitoring",
+        "sentencing",
+        "schooling",
+        "spending",
+        "screening",
+        "counselling",
+        "counseling",
+        "policing",
+        "trafficking",
+        "understanding",
+        "wellbeing",
+    ]
 )
 #: Means that keep a continuing recommendation continuing ("continue ... by implementing X").
 _CONTINUING_MEANS = frozenset({"implement", "continue", "pursue", "maintain", "apply"})
@@ -118,7 +160,9 @@ class ActionCategoryRule(Rule):
 
     def _combined(self, sources: list[str]) -> regex.Pattern[str]:
         body = "|".join(f"(?:{s})" for s in sources)
-        return pat.compile_pattern(r"(?<![\p{L}\p{N}])(?:" + body + r")(?![\p{L}\p{N}])", self._macros)
+        return pat.compile_pattern(
+            r"(?<![\p{L}\p{N}])(?:" + body + r")(?![\p{L}\p{N}])", self._macros
+        )
 
     @property
     def has_objects(self) -> bool:
@@ -249,7 +293,9 @@ class ActionEstimator:
             if word[:1].isdigit() or (len(word) == 1 and word not in {"a"}):
                 i += 1  # list markers: "1.", "(a)"
                 continue
-            if word in LEAD_FILLERS or (word.endswith("ly") and lemma(word, self.vocabulary) is None):
+            if word in LEAD_FILLERS or (
+                word.endswith("ly") and lemma(word, self.vocabulary) is None
+            ):
                 head = self._verb_at(tokens, i)  # a filler may open a phrase ("further pursue")
                 if head is not None and head.after > i + 1:
                     return head
@@ -263,19 +309,24 @@ class ActionEstimator:
                 i += 1
                 continue
             head = self._verb_at(tokens, i)
-            if head is not None and prev not in DETERMINERS and not (
-                is_participle(word) and word in PREAMBLE_OPENERS  # "Given the...", "Based on..."
+            if (
+                head is not None
+                and prev not in DETERMINERS
+                and not (
+                    is_participle(word)
+                    and word in PREAMBLE_OPENERS  # "Given the...", "Based on..."
+                )
             ):
                 return head
             if word in {"the", "a", "an"}:
-                # "the (early / immediate and unconditional) adoption of", "the legislative sanctioning of"
+                # "the (early / immediate and unconditional) adoption of", "the sanctioning of"
                 for k in range(i + 1, min(n - 1, i + 5)):
                     if tokens[k + 1].lower not in {"of", "to"}:
                         continue
-                    noun = tokens[k].lower
-                    base = NOMINALISATIONS.get(noun)
-                    if base is None and noun.endswith("ing"):
-                        base = lemma(noun, self.vocabulary)
+                    candidate = tokens[k].lower
+                    base = NOMINALISATIONS.get(candidate)
+                    if base is None and candidate.endswith("ing"):
+                        base = lemma(candidate, self.vocabulary)
                     if base is not None and base in self.by_verb:
                         entries = tuple(r for parts, r, _o in self.by_verb[base] if not parts)
                         if entries:
@@ -310,8 +361,10 @@ class ActionEstimator:
             word = tokens[j].lower
             if word in _BE:
                 k = j + 1
-                while k < len(tokens) and (tokens[k].lower.endswith("ly") or tokens[k].lower in
-                                           {"further", "also", "not", "duly"}):
+                while k < len(tokens) and (
+                    tokens[k].lower.endswith("ly")
+                    or tokens[k].lower in {"further", "also", "not", "duly"}
+                ):
                     k += 1
                 if k < len(tokens) and is_participle(tokens[k].lower):
                     head = self._verb_at(tokens, k)
@@ -347,7 +400,10 @@ class ActionEstimator:
             k = j + 1
             while k < len(tokens) - 1 and (
                 tokens[k].lower in {"and", "further", "also", "duly", "not"}
-                or (tokens[k].lower.endswith("ly") and lemma(tokens[k].lower, self.vocabulary) is None)
+                or (
+                    tokens[k].lower.endswith("ly")
+                    and lemma(tokens[k].lower, self.vocabulary) is None
+                )
             ):
                 k += 1
             if is_participle(tokens[k].lower):
@@ -371,7 +427,12 @@ class ActionEstimator:
             if j >= len(tokens):
                 continue
             noun = NOMINALISATIONS.get(tokens[j].lower)
-            if noun is not None and noun in self.by_verb and j + 1 < len(tokens) and tokens[j + 1].lower == "of":
+            if (
+                noun is not None
+                and noun in self.by_verb
+                and j + 1 < len(tokens)
+                and tokens[j + 1].lower == "of"
+            ):
                 entries = tuple(r for parts, r, _o in self.by_verb[noun] if not parts)
                 head = _Head(j, j + 2, entries) if entries else None
             elif tokens[j].lower.endswith("ing") and (
@@ -384,17 +445,21 @@ class ActionEstimator:
                 continue
             rule = self._choose(head.entries, self._object_window(doc, tokens, breaks, head.after))
             if rule is not None and rule.category > category and rule.category >= 4:
-                if category == 2 and NOMINALISATIONS.get(tokens[head.index].lower, "") in _CONTINUING_MEANS:
-                    continue  # "continue its efforts through the implementation of X" still continues
-                if category == 2 and lemma(tokens[head.index].lower, self.vocabulary) in _CONTINUING_MEANS:
+                if (
+                    category == 2
+                    and NOMINALISATIONS.get(tokens[head.index].lower, "") in _CONTINUING_MEANS
+                ):
+                    continue  # "continue ... through the implementation of X" still continues
+                if (
+                    category == 2
+                    and lemma(tokens[head.index].lower, self.vocabulary) in _CONTINUING_MEANS
+                ):
                     continue
                 return rule, head
         return None
 
     # -- the object ---------------------------------------------------------------------------
-    def _object_window(
-        self, doc: Document, tokens: list[Token], breaks: list[str], j: int
-    ) -> str:
+    def _object_window(self, doc: Document, tokens: list[Token], breaks: list[str], j: int) -> str:
         """Text of the verb's object: after coordinated verbs, up to a clause or purpose word."""
         n = len(tokens)
         while j < n:  # "adopt and implement", "sign, ratify and implement", "adopt, as a priority,"
@@ -402,10 +467,17 @@ class ActionEstimator:
             if tokens[k].lower in {"and", "or", "and/or"} or breaks[k]:
                 if tokens[k].lower in {"and", "or", "and/or"}:
                     k += 1
-                while k < n and tokens[k].lower.endswith("ly") and lemma(tokens[k].lower, self.vocabulary) is None:
+                while (
+                    k < n
+                    and tokens[k].lower.endswith("ly")
+                    and lemma(tokens[k].lower, self.vocabulary) is None
+                ):
                     k += 1
-                if k < n and k > j and lemma(tokens[k].lower, self.vocabulary) is not None and (
-                    k + 1 >= n or tokens[k + 1].lower != "of"
+                if (
+                    k < n
+                    and k > j
+                    and lemma(tokens[k].lower, self.vocabulary) is not None
+                    and (k + 1 >= n or tokens[k + 1].lower != "of")
                 ):
                     j = k + 1
                     continue

@@ -123,7 +123,7 @@ class Rule(BaseModel):
     ) -> Finding:
         matched = doc.text[start:end]
         text = (message or self.message).replace("{match}", matched)
-        return Finding.model_construct(
+        return Finding.build(
             rule_id=self.id,
             dimension=self.dimension,
             severity=self.severity,
@@ -132,7 +132,7 @@ class Rule(BaseModel):
             message=text,
             explanation=self.explanation if explanation is None else explanation,
             replacements=tuple(
-                Replacement.model_construct(start=start, end=end, text=follow_case(matched, r))
+                Replacement.build(start=start, end=end, text=follow_case(matched, r))
                 for r in replacements
             ),
             link=self.link,
@@ -182,7 +182,9 @@ class TextMatch(Rule):
     def matches(self, run: Run) -> list[tuple[int, int]]:
         """Non-overlapping match spans from terms and patterns, in text order."""
         spans = [(h.start, h.end) for h in run.hits.get(self.id, ())]
-        for compiled in self._compiled:
+        # read the private list directly: pydantic's attribute hook costs more than the regexes
+        private = self.__pydantic_private__ or {}
+        for compiled in private["_compiled"]:
             try:
                 spans.extend(
                     m.span() for m in pat.finditer(compiled, run.doc.text) if m.end() > m.start()

@@ -59,6 +59,8 @@ class ThemeScorer:
             reasons[issue] = f"{reasons[issue]}; {reason}" if issue in reasons else reason
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:MAX_THEMES]
         return tuple(
-            ThemeSuggestion.model_construct(issue=issue, score=round(score, 3), reason=reasons[issue])
+            ThemeSuggestion.model_construct(
+                issue=issue, score=round(score, 3), reason=reasons[issue]
+            )
             for issue, score in ranked
         )

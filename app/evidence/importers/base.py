@@ -15,7 +15,8 @@ from typing import Any
 from app.evidence.store import EvidenceItem, insert_items, validate
 
 #: Larger files are refused before reading a byte of content (a 200 MB file fails at once).
-MAX_IMPORT_BYTES = 100 * 1024 * 1024
+_MB = 1024 * 1024
+MAX_IMPORT_BYTES = 100 * _MB
 #: DOCX/XLSX are zip files: limits on what they may expand to (zip-bomb guard).
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 200
@@ -85,7 +86,7 @@ def check_size(path: Path, limit: int = MAX_IMPORT_BYTES) -> int:
         raise EvidenceImportError(f"'{path.name}' is a folder, not a file.")
     if size > limit:
         raise EvidenceImportError(
-            f"'{path.name}' is {size / 1e6:.0f} MB; the import limit is {limit / 1e6:.0f} MB. "
+            f"'{path.name}' is {size / _MB:.0f} MB; the import limit is {limit / _MB:.0f} MB. "
             "Split the file into smaller parts and import them one by one."
         )
     if size == 0:
@@ -105,7 +106,7 @@ def _weirdness(text: str) -> int:
         elif cat == "Lu":
             before = text[i - 1] if i else " "
             after = text[i + 1] if i + 1 < len(text) else " "
-            if before.islower() or after.islower() and before.isalpha():
+            if before.islower() or (after.islower() and before.isalpha()):
                 bad += 1
     return bad
 
@@ -174,7 +175,8 @@ def check_zip(path: Path, *, required: Sequence[str] = ()) -> zipfile.ZipFile:
             if info.file_size > 1_000_000 and info.file_size > MAX_ZIP_RATIO * max(
                 info.compress_size, 1
             ):
-                problem = f"'{info.filename}' is compressed {info.file_size // max(info.compress_size, 1)}:1"
+                ratio = info.file_size // max(info.compress_size, 1)
+                problem = f"'{info.filename}' is compressed {ratio}:1"
                 break
     if problem:
         zf.close()

@@ -89,9 +89,9 @@ def auto_mapping(columns: list[str]) -> dict[str, str]:
 def recognise(columns: list[str]) -> tuple[str, dict[str, str]] | None:
     """('upr-info' | 'uhri', mapping) when the header is one of the known exports."""
     cols = set(columns)
-    if UPR_INFO_COLUMNS <= cols:
+    if cols >= UPR_INFO_COLUMNS:
         return "upr-info", {k: v for k, v in UPR_INFO_MAP.items() if v in cols}
-    if UHRI_COLUMNS <= cols:
+    if cols >= UHRI_COLUMNS:
         return "uhri", dict(UHRI_MAP)
     return None
 
@@ -130,7 +130,8 @@ def _norm(value: str, table: Mapping[str, str], what: str) -> str:
     for prefix, out in table.items():
         if prefix and key.startswith(prefix):
             return out
-    raise ValueError(f"{what} '{value}' is not one of {', '.join(sorted(set(table.values()) - {''}))}")
+    allowed = ", ".join(sorted(set(table.values()) - {""}))
+    raise ValueError(f"{what} '{value}' is not one of {allowed}")
 
 
 def _int(value: str, what: str, *, year: bool = False) -> int | None:
@@ -303,7 +304,8 @@ def _json_records(text: str) -> tuple[list[str], Rows]:
     if isinstance(data, dict):
         data = data.get("items", data.get("evidence"))
     if not isinstance(data, list):
-        raise EvidenceImportError("The JSON file must hold a list of objects (or {\"items\": [...]}).")
+        raise EvidenceImportError(
+            'The JSON file must hold a list of objects (or {"items": [...]}).')
     header: list[str] = []
     for obj in data:
         if isinstance(obj, dict):

@@ -1,0 +1,118 @@
+"""The action-category estimator reads frames, not just first words (sentences in our own words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.engine import Checker, load_checker
+from app.core.loader import load_text
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return load_checker(user_rules=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # verb alone
+        ("Ratify the Convention against Torture.", 5),
+        ("Share its experience in rural electrification with neighbouring States.", 1),
+        ("Seek technical assistance from OHCHR to draft its treaty reports.", 1),
+        ("Continue its programme of free school meals.", 2),
+        ("Consider abolishing the death penalty.", 3),
+        ("Ensure that detainees see a lawyer within 24 hours.", 4),
+        # verb + object
+        ("Adopt a law on domestic violence.", 5),
+        ("Adopt all necessary measures to combat domestic violence.", 4),
+        ("Adopt legislative measures to criminalise marital rape.", 5),
+        ("Implement the recommendations of the Committee against Torture.", 5),
+        ("Implement effective policies to reduce child poverty.", 4),
+        ("Provide adequate resources to the ombudsman.", 4),
+        ("Provide human rights training to all prison staff.", 5),
+        ("Raise the minimum age of marriage to 18.", 5),
+        ("Bring the Press Act into line with the Covenant.", 5),
+        ("Bring the juvenile justice system into line with international standards.", 4),
+        ("End the state of emergency.", 5),
+        ("End violence against women.", 4),
+        ("Undertake a study on the causes of school drop-out.", 3),
+        # frames that change the meaning of the verb that follows
+        ("Consider ratifying the Convention on Migrant Workers.", 3),
+        ("Continue to adopt laws that protect minorities.", 2),
+        ("Take measures to adopt a law on asylum.", 4),
+        ("Continue and strengthen its efforts to protect migrant workers.", 4),
+        ("Review and amend the Press Law.", 5),
+        ("Review the Press Law.", 3),
+        # a specific means lifts a general recommendation
+        ("Take measures to protect journalists, including by repealing the sedition law.", 5),
+        ("Take measures to protect journalists, including by raising awareness.", 4),
+        ("Continue its efforts against poverty by adopting a national action plan.", 5),
+        # framing before the verb
+        ("In line with the Paris Principles, establish an independent human rights commission.", 5),
+        ("As a matter of priority, ratify the Optional Protocol.", 5),
+        ("Fully and effectively implement the law on domestic violence.", 5),
+        ("Recommended that the Government ratify the Convention.", 5),
+        ("Recommended the adoption of a law on refugees.", 5),
+        ("The swift ratification of the Convention against Torture.", 5),
+        ("That the Penal Code be amended to define torture.", 5),
+        ("It is encouraged to consider acceding to the Convention.", 3),
+    ],
+)
+def test_category(checker: Checker, text: str, category: int) -> None:
+    action = checker.check(text).action_category
+    assert action.category == category, (text, action)
+    assert action.reason
+
+
+def test_estimate_comes_with_reason_and_upgrade(checker: Checker) -> None:
+    action = checker.check("Take all necessary measures to protect journalists.").action_category
+    assert action.category == 4
+    assert action.rule_id.startswith("action_category.")
+    assert action.verb
+    assert action.upgrade  # what would move the draft up a category
+
+
+def test_no_verb_falls_back_to_general(checker: Checker) -> None:
+    action = checker.check("Human rights for all.").action_category
+    assert action.category == 4
+
+
+@pytest.mark.parametrize("text", ["", "   ", "1.", "Ratifiez la Convention contre la torture.", "批准公约"])
+def test_odd_input_does_not_crash(checker: Checker, text: str) -> None:
+    assert 1 <= checker.check(text).action_category.category <= 5
+
+
+def test_long_paste_is_fine(checker: Checker) -> None:
+    text = "Adopt a law on asylum, " * 20_000
+    assert checker.check(text).action_category.category == 5
+
+
+def test_user_rule_can_override_by_verb_and_object() -> None:
+    pack = (
+        "pack: mine\nrules:\n"
+        "  - id: mine.pilot\n    kind: action_category\n    category: 5\n    message: m\n"
+        "    verbs: [pilot]\n    objects: [programme]\n"
+        "    examples: {flag: [Pilot a programme.], pass: [Pilot ideas.]}\n"
+        "  - id: mine.pilot-plain\n    kind: action_category\n    category: 4\n    message: m\n"
+        "    verbs: [pilot]\n"
+        "    examples: {flag: [Pilot ideas.], pass: [Pilot a programme.]}\n"
+    )
+    loaded = load_text(pack)
+    assert loaded.errors == []
+    checker = Checker(loaded.rules)
+    assert checker.check("Pilot a programme of mobile courts.").action_category.category == 5
+    assert checker.check("Pilot new ideas.").action_category.category == 4
+    assert checker.run_examples() == []
+
+
+def test_bad_object_regex_is_reported_with_key() -> None:
+    pack = (
+        "pack: mine\nrules:\n"
+        "  - id: mine.bad\n    kind: action_category\n    category: 5\n    message: m\n"
+        "    verbs: [adopt]\n    object_patterns: ['(unclosed']\n"
+        "    examples: {flag: [x], pass: [y]}\n"
+    )
+    loaded = load_text(pack)
+    assert loaded.rules == []
+    assert loaded.errors and loaded.errors[0].key == "object_patterns"
