@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from app.evidence.importers import (
 )
 from app.evidence.importers import base as import_base
 from app.evidence.schema import ensure_schema
-from app.evidence.store import count_items
+from app.evidence.store import EvidenceItem, count_items
 
 FINDINGS_CSV = (
     "organisation,country,year,paragraph,text,follow-up\n"
@@ -118,14 +119,17 @@ def test_strict_mode_writes_nothing_when_a_row_is_bad(tmp_path: Path) -> None:
     assert count_items(conn) == 0
 
 
-def test_a_failure_mid_save_rolls_everything_back(tmp_path: Path, monkeypatch) -> None:
+def test_a_failure_mid_save_rolls_everything_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "f.csv"
     path.write_text(FINDINGS_CSV, encoding="utf-8")
     conn = _conn()
     import_file(conn, path)  # two items already in
     real_insert = import_base.insert_items
 
-    def failing(c, items, import_id=None):  # type: ignore[no-untyped-def]
+    def failing(c: sqlite3.Connection, items: Iterable[EvidenceItem],
+                import_id: int | None = None) -> int:
         real_insert(c, list(items)[:1], import_id=import_id)  # half written …
         raise sqlite3.OperationalError("disk I/O error")  # … then the disk fails
 
@@ -246,3 +250,12 @@ def test_import_into_a_project_uses_its_transaction(tmp_path: Path) -> None:
     project = Project.open(tmp_path / "p.smartrec")
     assert count_items(project.connection, "precedent") == 2
     project.close()
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_separator_comes_from_the_header(tmp_path: Path, sep: str) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text(f"text{sep}country\n\"Late; slow, and partial\"{sep}Utopia\n",
+                    encoding="utf-8")
+    item = prepare_import(path).items[0][1]
+    assert (item.text, item.country) == ("Late; slow, and partial", "Utopia")

@@ -33,7 +33,8 @@ def test_ensure_schema_is_idempotent_and_does_not_commit() -> None:
     ensure_schema(conn, project=False)
     assert conn.in_transaction  # still the caller's transaction
     conn.execute("ROLLBACK")
-    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'evidence'").fetchone()[0] == 0
+    tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'evidence'")
+    assert tables.fetchone()[0] == 0
 
 
 def test_newer_evidence_schema_is_refused() -> None:

@@ -526,3 +526,46 @@ def test_linked_evidence_reaches_the_relevance_check(qtbot: Any, tmp_path: Path,
         return status is not None and status.status == "met"
 
     qtbot.waitUntil(met, timeout=10000)
+
+
+def test_new_project_save_copy_and_recent(qtbot: Any, tmp_path: Path, launch: Any,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    app = launch()
+    path = tmp_path / "Chad-UPR4.smartrec"
+    assert app.ctl.create_project(path, {"state_under_review": "Chad", "cycle": "4",
+                                         "session": "", "recommending_state": "",
+                                         "language": "en"})
+    assert app.ctl.current_id is not None  # a first empty draft, ready to type into
+    type_text(qtbot, app, "Adopt a press law by 2027.")
+    copy = tmp_path / "copy.smartrec"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(copy), "SMARTrec projects (*.smartrec)"))
+    app.ctl.save_copy()
+    assert copy.exists()
+    reader = Project.open(copy)
+    try:
+        assert reader.drafts()[0].text == "Adopt a press law by 2027."
+        assert reader.meta.state_under_review == "Chad"
+    finally:
+        reader.close()
+    assert str(path) in app.ctl.recent()
+    assert [a.text() for a in app.window.recent_menu.actions()] == ["Chad-UPR4.smartrec"]
+    app.ctl.user_close_project()
+    assert app.ctl.project is None
+    assert app.window.stack.currentWidget() is app.window.welcome
+    app.window.recent_menu.actions()[0].trigger()
+    assert app.ctl.project is not None and app.ctl.project.path == path
+
+
+def test_keyboard_move_changes_priority(qtbot: Any, tmp_path: Path, launch: Any) -> None:
+    path = tmp_path / "p.smartrec"
+    make_project(path, [("A.", "X"), ("B.", "X"), ("C.", "X")])
+    app = launch()
+    assert app.ctl.open_project(path)
+    ids = app.window.drafts.draft_ids()
+    app.ctl.select_draft(ids[2])
+    app.window.act_move_up.trigger()
+    assert [d.id for d in app.ctl.project.drafts()] == [ids[0], ids[2], ids[1]]
+    assert app.ctl.current_id == ids[2]

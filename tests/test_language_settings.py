@@ -104,7 +104,9 @@ def test_providers_bad_url_is_a_status_not_a_crash(tmp_path: Path) -> None:
     assert status.startswith("Grammar checking is off:")
 
 
-def test_corrupt_settings_file_reaches_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corrupt_settings_file_reaches_status(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "settings.json"
     path.write_text("{oops")
     monkeypatch.setattr("app.language.cli_support.load_settings", lambda: load_settings(path))

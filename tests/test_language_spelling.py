@@ -24,8 +24,15 @@ def speller(shared_dict: Path) -> SpellingProvider:
     return provider
 
 
-def flagged(provider: SpellingProvider, text: str, context: CheckContext | None = None) -> list[str]:
+def flagged(
+    provider: SpellingProvider, text: str, context: CheckContext | None = None
+) -> list[str]:
     return [f.matched for f in provider.check(text, context)]
+
+
+def test_typos_that_look_british_are_still_flagged(speller: SpellingProvider) -> None:
+    assert flagged(speller, "The numbre of expence reports and the promice.") == [
+        "numbre", "expence", "promice"]
 
 
 def test_typos_are_flagged_with_one_click_fixes(speller: SpellingProvider) -> None:
@@ -77,7 +84,9 @@ def test_offsets_are_code_points_after_astral_characters(speller: SpellingProvid
 
 
 def test_state_under_review_and_project_words(shared_dict: Path) -> None:
-    provider = SpellingProvider("en", words=["Zorvania", "Qelmar-Tosk"], user_dictionary=shared_dict)
+    provider = SpellingProvider(
+        "en", words=["Zorvania", "Qelmar-Tosk"], user_dictionary=shared_dict
+    )
     text = "Zorvania and Qelmar-Tosk should invite the rapporteur to Blorvistan."
     assert flagged(provider, text) == ["Blorvistan"]
     ctx = CheckContext(state_under_review="Republic of Blorvistan")
@@ -158,6 +167,8 @@ def test_french_and_spanish(tmp_path: Path) -> None:
     es = SpellingProvider("es", user_dictionary=tmp_path / "d.txt")
     assert flagged(es, "Ratificar la Convención contra la Tortura y proteger a los "
                        "defensores de derechos humanos en el paíz.") == ["paíz"]
+    assert flagged(fr, "L'Allemagne, le Bélarus et le Libéria ; féminicide et apatridie.") == []
+    assert flagged(es, "Las Naciones Unidas, Kazajstán y Eswatini; feminicidio y apatridia.") == []
     with pytest.raises(ValueError):
         SpellingProvider("de")
 
@@ -166,7 +177,7 @@ def test_british_variant_rules() -> None:
     assert "criminalize" in american_variants("criminalise")
     assert "organizations" in american_variants("organisations")
     assert "labor" in american_variants("labour")
-    assert "centered" in american_variants("centred")
+    assert american_variants("numbre") == set()  # typo, not a British form
     assert "counseling" in american_variants("counselling")
     assert "program" in american_variants("programme")
 

@@ -170,6 +170,8 @@ class MainController(QObject):
         w.act_add.triggered.connect(self.add_draft)
         w.act_duplicate.triggered.connect(self._duplicate_current)
         w.act_delete.triggered.connect(self._delete_current)
+        w.act_move_up.triggered.connect(lambda: self.move_current(-1))
+        w.act_move_down.triggered.connect(lambda: self.move_current(+1))
         w.act_zoom_in.triggered.connect(lambda: self.zoom(+1))
         w.act_zoom_out.triggered.connect(lambda: self.zoom(-1))
         w.act_zoom_reset.triggered.connect(lambda: self.zoom(0))
@@ -320,12 +322,11 @@ class MainController(QObject):
             w.banner.show()
         else:
             w.banner.hide()
-        if self.evidence_panel is not None and hasattr(self.evidence_panel, "set_project"):
-            try:
-                self.evidence_panel.set_project(project)
-            except Exception as exc:
-                w.statusBar().showMessage(f"Evidence panel: {exc}", 8000)
+        self._call_evidence_panel("set_project", project)
         self._update_title()
+        w.saved_label.setText("Read-only" if project.read_only else "All changes saved")
+        w.saved_label.setToolTip("" if project.read_only
+                                 else "Every change is saved automatically.")
         drafts = project.drafts()
         self._set_fields_enabled(False)
         self.refresh_drafts(select=drafts[0].id if drafts else None)
@@ -351,6 +352,7 @@ class MainController(QObject):
         self._evidence.clear()
         self.w.scorecard.clear()
         self.w.drafts.set_drafts([], None)
+        self._call_evidence_panel("set_project", None)
         project.close()
         if not keep_welcome:
             self.set_project(None)
@@ -581,6 +583,19 @@ class MainController(QObject):
             return
         self.undo_stack.push(ReorderCommand(self, old, ids))
 
+    def move_current(self, step: int) -> None:
+        """Keyboard alternative to dragging: swap the draft with its neighbour in the list."""
+        if self.project is None or self.current_id is None:
+            return
+        ids = self.w.drafts.draft_ids()
+        if self.current_id not in ids:
+            return
+        i = ids.index(self.current_id)
+        j = i + step
+        if 0 <= j < len(ids):
+            ids[i], ids[j] = ids[j], ids[i]
+            self.reorder(ids)
+
     def undo(self) -> None:
         focus = QApplication.focusWidget()
         if isinstance(focus, QPlainTextEdit | QLineEdit) and not focus.isReadOnly():
@@ -606,6 +621,7 @@ class MainController(QObject):
         self.current_id = None
         self.result = None
         if self.project is None or draft_id is None:
+            self._call_evidence_panel("set_draft", None, "")
             self._set_editor_document(None)
             self._set_fields_enabled(False)
             self.w.scorecard.clear()
@@ -639,11 +655,6 @@ class MainController(QObject):
         self._loading_fields = False
         self._set_fields_enabled(True)
         w.drafts.select(draft_id)
-        if self.evidence_panel is not None and hasattr(self.evidence_panel, "set_draft"):
-            try:
-                self.evidence_panel.set_draft(draft_id, draft.text)
-            except Exception as exc:
-                w.statusBar().showMessage(f"Evidence panel: {exc}", 8000)
         self.run_check()
         self.refresh_evidence()
         self._refresh_history_if_visible(force=True)
@@ -667,8 +678,8 @@ class MainController(QObject):
         for widget in (w.title_edit, w.theme_combo, w.status_combo):
             widget.setEnabled(editable)
         w.notes.setReadOnly(not editable)
-        w.act_duplicate.setEnabled(editable)
-        w.act_delete.setEnabled(editable)
+        for action in (w.act_duplicate, w.act_delete, w.act_move_up, w.act_move_down):
+            action.setEnabled(editable)
         if not enabled:
             self._loading_fields = True
             w.title_edit.clear()
@@ -801,12 +812,23 @@ class MainController(QObject):
             ctx.theme_votes = dict(evidence.theme_votes)
         return ctx
 
+    def _call_evidence_panel(self, method: str, *args: Any) -> None:
+        """The evidence module's panel is optional and must never break the editor."""
+        panel = self.evidence_panel
+        if panel is None or not hasattr(panel, method):
+            return
+        try:
+            getattr(panel, method)(*args)
+        except Exception as exc:
+            self.w.statusBar().showMessage(f"Evidence panel: {exc}", 8000)
+
     def refresh_evidence(self) -> None:
         """Look up linked evidence, precedents and theme votes (app.evidence) in the background,
         on a read-only connection of its own, then re-check with them."""
         self._evidence_timer.stop()
         if self.project is None or self.current_id is None:
             return
+        self._call_evidence_panel("set_draft", self.current_id, self.current_text())
         try:
             from app.evidence.context import build_context
         except ImportError:
@@ -1160,10 +1182,9 @@ class MainController(QObject):
             runner(self.w, self.project)
         elif hasattr(module, "ImportDialog"):
             module.ImportDialog(self.w, self.project).exec()
-        if self.evidence_panel is not None and hasattr(self.evidence_panel, "set_project"):
-            self.evidence_panel.set_project(self.project)
-            if self.current_id is not None:
-                self.evidence_panel.set_draft(self.current_id, self.current_text())
+        self._call_evidence_panel("set_project", self.project)
+        if self.current_id is not None:
+            self._call_evidence_panel("set_draft", self.current_id, self.current_text())
 
     def about(self) -> None:
         QMessageBox.about(
@@ -1246,6 +1267,7 @@ class MainController(QObject):
         if self.project is not None:
             self.settings.setValue("last_project", str(self.project.path))
         self.close_project(keep_welcome=True)
+        self._call_evidence_panel("shutdown")
         if self.grammar is not None and hasattr(self.grammar, "shutdown"):
             with contextlib.suppress(Exception):
                 self.grammar.shutdown()

@@ -26,6 +26,36 @@ from app.language.spelling import SpellingProvider
 from app.settings import AppSettings, load_settings, settings_path
 
 
+class SpellingSlot:
+    """A stable spelling provider for `checker.providers`, following the current settings.
+
+    The runner swaps the underlying SpellingProvider when the language changes and switches it
+    off when spelling is turned off; the checker keeps this one object throughout.
+    """
+
+    name = "spelling"
+
+    def __init__(self) -> None:
+        self.provider: SpellingProvider | None = None
+        self.enabled = True
+
+    def check(self, text: str, context: CheckContext | None = None) -> list[Finding]:
+        provider = self.provider
+        if not self.enabled or provider is None:
+            return []
+        return provider.check(text, context)
+
+    def add_word(self, word: str) -> bool:
+        """"Add to dictionary" (the user's dictionary file, shared by all languages)."""
+        if self.provider is None:
+            return False
+        return self.provider.add_word(word)
+
+    def set_project_words(self, words: list[str]) -> None:
+        if self.provider is not None:
+            self.provider.set_project_words(words)
+
+
 class GrammarRunner(QObject):
     """Runs LanguageTool checks in the background and reports findings and status."""
 
@@ -49,6 +79,8 @@ class GrammarRunner(QObject):
         self._user_dictionary = user_dictionary
         self._checker: GrammarChecker | None = None
         self.spelling: SpellingProvider | None = None
+        #: Append this to `checker.providers` for offline spelling underlines.
+        self.spelling_slot = SpellingSlot()
         self._status = ""
         self._busy = False
         self._pending: tuple[Any, str, CheckContext | None] | None = None
@@ -82,14 +114,18 @@ class GrammarRunner(QObject):
         self._checker = None
         if old is not None:
             self._tasks.run(old.close)  # stopping a local server can take a moment
-        if self.spelling is not None:
-            self.spelling.close()
         # Offline spelling, loaded in the background; also the vocabulary for LanguageTool.
-        self.spelling = SpellingProvider(
-            settings.spelling_language, user_dictionary=self._user_dictionary, background=True
-        )
-        self.spelling.warm_up()
+        if self.spelling is None or self.spelling.language != settings.spelling_language:
+            if self.spelling is not None:
+                self.spelling.close()
+            self.spelling = SpellingProvider(
+                settings.spelling_language, user_dictionary=self._user_dictionary,
+                background=True,
+            )
+            self.spelling.warm_up()
         self.spelling_enabled = settings.spelling_enabled
+        self.spelling_slot.provider = self.spelling
+        self.spelling_slot.enabled = settings.spelling_enabled
         checker, status = grammar_from_settings(settings, vocabulary=self.spelling)
         self._checker = checker
         self._pending = None

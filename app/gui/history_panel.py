@@ -133,7 +133,11 @@ class HistoryPanel(QWidget):
             combo.clear()
             combo.addItems(labels)
             combo.blockSignals(False)
-        self.older.setCurrentIndex(max(0, len(labels) - 2))
+        # Default: the latest version that differs from the current text.
+        older = next((i for i in range(len(self._snapshots) - 1, -1, -1)
+                      if self._snapshots[i].text != current_text),
+                     max(0, len(labels) - 2))
+        self.older.setCurrentIndex(older)
         self.newer.setCurrentIndex(len(labels) - 1)
         self.empty.setVisible(not self._snapshots)
         self._compare()
@@ -162,6 +166,12 @@ class HistoryPanel(QWidget):
     def _compare(self) -> None:
         old_text, old_score = self._version(self.older.currentIndex())
         new_text, new_score = self._version(self.newer.currentIndex())
+        if self.older.currentIndex() == self.newer.currentIndex():
+            self.left.setHtml("<i style='color:gray'>Pick an earlier version to compare.</i>")
+            self.right.setPlainText(new_text)
+            self.score_change.setText("")
+            self.restore.setEnabled(False)
+            return
         left, right = word_diff_html(old_text, new_text, self._dark)
         self.left.setHtml(left)
         self.right.setHtml(right)

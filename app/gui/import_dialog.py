@@ -9,6 +9,7 @@ then all selected items are written in one transaction.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -42,6 +43,7 @@ from app.evidence.importers import (
     prepare_import,
     save_preview,
 )
+from app.evidence.library import attached_libraries, open_library
 from app.evidence.schema import KINDS
 from app.gui.tasks import TaskManager
 
@@ -97,8 +99,19 @@ class ImportDialog(QDialog):
             self.meta_edits[field] = edit
             meta_form.addRow(label, edit)
 
+        # Where to save: the project, or a shared library it has attached.
+        self.target_box = QComboBox()
+        self.target_box.addItem("This project", None)
+        try:
+            for lib_path in attached_libraries(project.connection):
+                if Path(lib_path).exists():
+                    self.target_box.addItem(f"Shared library: {Path(lib_path).name}", lib_path)
+        except Exception:  # a closed or old project: the project itself is the only target
+            pass
+
         options = QFormLayout()
         options.addRow("File", self._wrap(file_row))
+        options.addRow("Save into", self.target_box)
         options.addRow("Kind", self.kind_box)
         options.addRow("Encoding", self.encoding_box)
 
@@ -237,9 +250,10 @@ class ImportDialog(QDialog):
         self.items_table.setRowCount(len(shown))
         for row, (line, item) in enumerate(shown):
             check = QTableWidgetItem()
-            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-            check.setCheckState(Qt.CheckState.Checked)
-            if not report:
+            if report:
+                check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+                check.setCheckState(Qt.CheckState.Checked)
+            else:
                 check.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 check.setText("✓")
             self.items_table.setItem(row, 0, check)
@@ -297,10 +311,17 @@ class ImportDialog(QDialog):
             return
         selected = self.selected_indexes()
         project = self.project
+        library = self.target_box.currentData()
         self._set_busy(True, "Importing…")
 
         def work() -> ImportResult:
-            return save_preview(project, preview, selected=selected)
+            if library is None:
+                return save_preview(project, preview, selected=selected)
+            conn = open_library(library)
+            try:
+                return save_preview(conn, preview, selected=selected)
+            finally:
+                conn.close()
 
         def done(result: ImportResult) -> None:
             self.import_result = result

@@ -157,7 +157,8 @@ def stylesheet(dark: bool) -> str:
     QPlainTextEdit#Editor {{ border: 1px solid {border}; border-radius: 6px; padding: 6px; }}
     QListWidget, QTreeWidget {{ border: 1px solid {border}; border-radius: 6px; }}
     QTabWidget::pane {{ border: 1px solid {border}; border-radius: 6px; top: -1px; }}
-    QStatusBar QPushButton {{ border: none; padding: 0 6px; }}
+    QStatusBar QPushButton {{ border: none; padding: 0 8px; }}
+    QStatusBar QLabel {{ padding: 0 8px; }}
     QStatusBar QPushButton:hover {{ text-decoration: underline; }}
     QSplitter::handle {{ background: transparent; }}
     """

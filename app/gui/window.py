@@ -112,6 +112,10 @@ class MainWindow(QMainWindow):
         self.act_add = self._action("&New Draft", "Ctrl+Shift+N", "Add a draft recommendation")
         self.act_duplicate = self._action("D&uplicate Draft", "Ctrl+D")
         self.act_delete = self._action("&Delete Draft", None)
+        self.act_move_up = self._action("Move Draft &Up", "Alt+Shift+Up",
+                                        "Raise the draft's priority (same as dragging it)")
+        self.act_move_down = self._action("Move Draft Do&wn", "Alt+Shift+Down",
+                                          "Lower the draft's priority")
         self.act_zoom_in = self._action("Zoom &In", "Ctrl+=")
         self.act_zoom_in.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
         self.act_zoom_out = self._action("Zoom &Out", "Ctrl+-")
@@ -154,6 +158,8 @@ class MainWindow(QMainWindow):
         edit.addAction(self.act_add)
         edit.addAction(self.act_duplicate)
         edit.addAction(self.act_delete)
+        edit.addAction(self.act_move_up)
+        edit.addAction(self.act_move_down)
         view = bar.addMenu("&View")
         view.addAction(self.act_zoom_in)
         view.addAction(self.act_zoom_out)

@@ -168,7 +168,10 @@ class FakeLanguageTool:
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
+        """Stop serving (idempotent; safe if never started)."""
+        if self._thread is not None:
+            self.server.shutdown()
+            self._thread = None
         self.server.server_close()
 
 

@@ -56,6 +56,8 @@ _FRENCH_ELISION_RE = regex.compile(
 
 #: British/UN spellings mapped to the American forms the bundled English list mostly holds.
 #: Applied only to words the list does not know, and only accepted if the result is known.
+#: Patterns that common typos also produce (-tre/-ter transpositions like "numbre", -ence for
+#: -ense like "expence") are not rules: those British words are listed in british.en.txt.
 _BRITISH_TO_AMERICAN: tuple[tuple[Any, str], ...] = tuple(
     (regex.compile(pattern), repl)
     for pattern, repl in (
@@ -63,13 +65,7 @@ _BRITISH_TO_AMERICAN: tuple[tuple[Any, str], ...] = tuple(
         (r"ys(e|ed|es|ing|er|ers)$", r"yz\1"),
         (r"our(s|ed|ing|able|ably|ite|ites|ful|less|er|ers|ism|ist|ists|al|ally)?$", r"or\1"),
         (r"our(?=[a-z])", "or"),
-        (r"([^aeiou][bt])re$", r"\1er"),
-        (r"([^aeiou][bt])res$", r"\1ers"),
-        (r"([^aeiou][bt])red$", r"\1ered"),
-        (r"([^aeiou][bt])ring$", r"\1ering"),
-        (r"ence(s)?$", r"ense\1"),
         (r"ogue(s)?$", r"og\1"),
-        (r"l(led|ling|ler|lers|lor|lors|lous|ly)$", r"l\1"),
         (r"([aeiou])l(led|ling|ler|lers|lor|lors)$", r"\1\2"),
         (r"l(ment|ments)$", r"ll\1"),
         (r"(fulfi|enro|insti|disti)l(s)?$", r"\1ll\2"),
@@ -78,7 +74,6 @@ _BRITISH_TO_AMERICAN: tuple[tuple[Any, str], ...] = tuple(
         (r"oe(?=[a-z])", "e"),
         (r"oeuvre", "euver"),
         (r"eable$", "able"),
-        (r"ce$", "se"),
     )
 )
 

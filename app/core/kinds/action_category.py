@@ -223,6 +223,16 @@ class ActionEstimator:
 
     # -- public ------------------------------------------------------------------------------
     def estimate(self, doc: Document) -> tuple[ActionCategory, tuple[int, int] | None]:
+        # The engine may ask twice for one document (estimate, then the finding); compute once.
+        cache: dict[int, tuple[ActionCategory, tuple[int, int] | None]] = doc.__dict__.setdefault(
+            "_action_estimates", {}
+        )
+        key = id(self)
+        if key not in cache:
+            cache[key] = self._estimate(doc)
+        return cache[key]
+
+    def _estimate(self, doc: Document) -> tuple[ActionCategory, tuple[int, int] | None]:
         tokens = doc.tokens
         breaks = _breaks_before(doc)
         for head in self._heads(doc, tokens, breaks):
@@ -558,7 +568,7 @@ def _breaks_before(doc: Document) -> list[str]:
     previous_end = 0
     for token in doc.tokens:
         gap = text[previous_end : token.start]
-        if not gap or _BREAK.search(gap) is None:
+        if gap == " " or not gap or _BREAK.search(gap) is None:
             out.append("")
         else:
             out.append("," if any(c in gap for c in ",;:") else ".")

@@ -210,12 +210,9 @@ Rows = Iterator[tuple[int, dict[str, str]]]
 def _csv_records(text: str, errors: list[RowError]) -> tuple[list[str], Rows]:
     """Header and (start line, row) pairs; broken records go to `errors` and are skipped."""
     lines = text.splitlines(keepends=True)
-    sample = "".join(lines[:50])
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    # The header line decides the separator: texts may hold commas and semicolons, headers rarely.
+    head = lines[0] if lines else ""
+    delimiter = max((",", ";", "\t"), key=lambda d: (head.count(d), d == ","))
     position = 0  # index into lines of the next unread line
 
     def feed() -> Iterator[str]:
