@@ -11,7 +11,9 @@ draft-like texts taken from the data, each with a State under Review for the cou
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -74,7 +76,7 @@ def main() -> int:
         copy = 0
         while len(items) < args.items:
             for item in base[: args.items - len(items)]:
-                clone = EvidenceItem(**{**item.as_dict(), "id": None})
+                clone = dataclasses.replace(item, id=None)
                 if args.csv and copy % 2 == 1:
                     clone.kind, clone.organisation = "finding", "EU EOM"
                 items.append(clone)
@@ -84,7 +86,7 @@ def main() -> int:
         insert_items(conn, items)
         conn.execute("COMMIT")
         print(f"built a library of {len(items):,} items in {time.perf_counter() - t0:.1f} s")
-        sources = [(None, conn)]
+        sources: list[tuple[str | None, sqlite3.Connection]] = [(None, conn)]
         queries = [(it.text, it.country or "Kenya") for it in rng.sample(base, args.queries)]
         for text, state in queries[:5]:  # warm the page cache
             suggestions(sources, text, state)

@@ -51,17 +51,18 @@ def main() -> int:
         f"(target p95 <= 2 ms)"
     )
 
-    rates = []
+    rates, cpu_rates = [], []
     for _ in range(args.repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for text in texts:
             checker.check(text)
-        elapsed = time.perf_counter() - t0
-        rates.append(len(texts) / elapsed)
+        rates.append(len(texts) / (time.perf_counter() - t0))
+        cpu_rates.append(len(texts) / (time.process_time() - c0))
     rate = statistics.median(rates)
     print(
-        f"batch: {len(texts):,} drafts, median {rate:,.0f} drafts/s "
-        f"({len(texts) / rate:.2f} s for the file; target >= 5,000/s)"
+        f"batch: {len(texts):,} drafts, median {rate:,.0f} drafts/s wall "
+        f"({len(texts) / rate:.2f} s for the file), {statistics.median(cpu_rates):,.0f} drafts "
+        f"per CPU-second (one core; target >= 5,000/s)"
     )
 
     unit = " ".join(texts[:50])

@@ -259,3 +259,12 @@ def test_separator_comes_from_the_header(tmp_path: Path, sep: str) -> None:
                     encoding="utf-8")
     item = prepare_import(path).items[0][1]
     assert (item.text, item.country) == ("Late; slow, and partial", "Utopia")
+
+
+def test_bad_defaults_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text("RECOMMENDATIONS\n1. Publish results.\n", encoding="utf-8")
+    with pytest.raises(EvidenceImportError, match="not a number"):
+        prepare_import(path, defaults={"year": "last year"})
+    with pytest.raises(EvidenceImportError, match="Unknown field 'colour'"):
+        prepare_import(path, defaults={"colour": "red"})

@@ -13,6 +13,8 @@ from app.core.errors import RuleLoadError
 from app.core.kinds import Rule
 from app.core.kinds.action_category import ActionCategoryRule, ActionEstimator
 from app.core.kinds.base import Run
+from app.core.kinds.existence import ExistenceRule
+from app.core.kinds.substitution import SubstitutionRule
 from app.core.kinds.theme import ThemeRule, ThemeScorer
 from app.core.loader import apply_overrides, load_layers, rule_files
 from app.core.models import (
@@ -79,7 +81,13 @@ class Checker:
         active = [r for r in self.rules if r.enabled]
         for rule in active:
             rule.register(self._index)
-        self._finders = [r for r in active if not isinstance(r, ActionCategoryRule | ThemeRule)]
+        finders = [r for r in active if not isinstance(r, ActionCategoryRule | ThemeRule)]
+        # (rule, id, skip-unless-hit): a literal-only existence or substitution rule can only
+        # find something the shared index already found, so most rules cost one dict lookup.
+        self._finders = [
+            (r, r.id, isinstance(r, ExistenceRule | SubstitutionRule) and r.literal_only)
+            for r in finders
+        ]
         self._estimator = ActionEstimator([r for r in active if isinstance(r, ActionCategoryRule)])
         self._themes = ThemeScorer([r for r in active if isinstance(r, ThemeRule)])
 
@@ -90,7 +98,10 @@ class Checker:
         doc = Document(text)
         run = self._run(doc, context)
         findings: list[Finding] = []
-        for rule in self._finders:
+        hits = run.hits
+        for rule, rule_id, needs_hit in self._finders:
+            if needs_hit and rule_id not in hits:
+                continue
             findings.extend(rule.check(run))
         action_finding = self._action_finding(run)
         if action_finding is not None:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from app.core.errors import RuleLoadError
 from app.core.kinds import KINDS, Rule
+from app.core.kinds.action_category import ActionCategoryRule
 from app.core.kinds.base import PrepareError, TextMatch, describe_fields
 from app.core.models import RuleOverride
 from app.core.patterns import BUILTIN_MACROS
@@ -198,7 +199,9 @@ def apply_overrides(
             update["enabled"] = override.enabled
         if override.severity is not None:
             update["severity"] = override.severity
-        if override.add_terms:
+        if override.add_terms and isinstance(rule, ActionCategoryRule):
+            update["verbs"] = [*rule.verbs, *override.add_terms]  # e.g. a new category-5 verb
+        elif override.add_terms:
             if not isinstance(rule, TextMatch):
                 errors.append(
                     RuleLoadError(

@@ -6,7 +6,6 @@ dict keyed on the first word keeps a full check far below a millisecond however 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import NamedTuple
 
 from app.core.document import _TOKEN, Document
@@ -25,37 +24,46 @@ def split_term(term: str) -> tuple[str, ...]:
 
 class TermIndex:
     def __init__(self) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str, object, object]]] = defaultdict(
-            list
-        )
+        # first word -> [(word count, remaining words, term, owner, payload)]
+        self._by_first: dict[str, list[tuple[int, tuple[str, ...], str, object, object]]] = {}
 
     def add(self, term: str, owner: object, payload: object = None) -> bool:
         """Register `term` for `owner`; returns False for a term with no words in it."""
         words = split_term(term)
         if not words:
             return False
-        self._by_first[words[0]].append((words, term, owner, payload))
+        self._by_first.setdefault(words[0], []).append(
+            (len(words), words[1:], term, owner, payload)
+        )
         return True
 
     def scan(self, doc: Document) -> dict[object, list[TermHit]]:
         """All hits, grouped by owner; overlapping hits of the same owner keep the longest."""
-        hits: dict[object, list[TermHit]] = defaultdict(list)
+        hits: dict[object, list[TermHit]] = {}
         lowers = doc.lowers
         tokens = doc.tokens
         count = len(lowers)
-        by_first = self._by_first
+        get = self._by_first.get
+        make = tuple.__new__
         for i, word in enumerate(lowers):
-            entries = by_first.get(word)
-            if not entries:
+            entries = get(word)
+            if entries is None:
                 continue
-            for words, term, owner, payload in entries:
-                n = len(words)
-                if n == 1 or (i + n <= count and tuple(lowers[i : i + n]) == words):
-                    hit = TermHit(tokens[i].start, tokens[i + n - 1].end, term, payload)
-                    owned = hits[owner]
-                    if owned and owned[-1].end > hit.start:
-                        if hit.end - hit.start > owned[-1].end - owned[-1].start:
-                            owned[-1] = hit
-                        continue
-                    owned.append(hit)
+            for n, rest, term, owner, payload in entries:
+                if n > 1 and (
+                    i + n > count or lowers[i + 1] != rest[0] or tuple(lowers[i + 1 : i + n]) != rest
+                ):
+                    continue
+                start = tokens[i].start
+                end = tokens[i + n - 1].end
+                owned = hits.get(owner)
+                if owned is None:
+                    hits[owner] = [make(TermHit, (start, end, term, payload))]
+                    continue
+                last = owned[-1]
+                if last.end > start:
+                    if end - start > last.end - last.start:
+                        owned[-1] = make(TermHit, (start, end, term, payload))
+                    continue
+                owned.append(make(TermHit, (start, end, term, payload)))
         return hits

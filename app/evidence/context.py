@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,7 @@ def build_context(
 
 
 def suggestions(
-    sources: list[Source], text: str, state: str, *, limit: int = 10,
+    sources: Sequence[Source], text: str, state: str, *, limit: int = 10,
     kinds: tuple[str, ...] | None = SUGGESTION_KINDS, marks: tuple[str, str] = MARKS,
 ) -> list[SearchHit]:
     """Most relevant evidence for a draft: BM25 over its words, same-State items boosted."""

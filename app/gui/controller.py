@@ -110,9 +110,7 @@ class MainController(QObject):
         self._rules_generation = 0
         self._loading_fields = False
         self._zoom_index = ZOOM_STEPS.index(1.0)
-        self._base_point_size = QApplication.font().pointSizeF()
-        if self._base_point_size <= 0:
-            self._base_point_size = 10.0
+        self._base_point_size = _base_point_size()
         self._dark = theme.is_dark()
         self.evidence_panel: Any = None
         self.grammar: Any = None
@@ -1220,9 +1218,15 @@ class MainController(QObject):
 
     def _apply_zoom(self) -> None:
         factor = self.zoom_factor()
+        # The whole interface grows, menus and status bar included: trainers project it.
         font = QFont(QApplication.font())
         font.setPointSizeF(self._base_point_size * factor)
-        self.w.workspace.setFont(font)
+        changed = abs(QApplication.font().pointSizeF() - font.pointSizeF()) > 0.01
+        QApplication.setFont(font)
+        app = QApplication.instance()
+        if changed and isinstance(app, QApplication) and app.styleSheet():
+            # Widgets polished by a style sheet keep their old font until polished again.
+            app.setStyleSheet(app.styleSheet())
         self.w.editor.set_point_size(self._base_point_size * factor * EDITOR_SCALE)
         self.w.editor.document().setDefaultFont(self.w.editor.font())
         score_font = QFont(font)
@@ -1273,6 +1277,20 @@ class MainController(QObject):
                 self.grammar.shutdown()
         self.tasks.shutdown()
         self.settings.sync()
+
+
+def _base_point_size() -> float:
+    """The application font size before any zoom (remembered on the app across windows)."""
+    app = QApplication.instance()
+    stored = app.property("smartrecBasePointSize") if app is not None else None
+    if isinstance(stored, float) and stored > 0:
+        return stored
+    size = QApplication.font().pointSizeF()
+    if size <= 0:
+        size = 10.0
+    if app is not None:
+        app.setProperty("smartrecBasePointSize", float(size))
+    return size
 
 
 def _read_only_connection(path: Path) -> sqlite3.Connection:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -193,7 +194,7 @@ class DraftsPanel(QWidget):
 
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
-        self.add_button = self._button("＋ New draft", "Add a draft (Ctrl+Shift+N)")
+        self.add_button = self._button("＋ New", "Add a draft (Ctrl+Shift+N)")
         self.add_button.clicked.connect(self.add_requested.emit)
         self.dup_button = self._button("Duplicate", "Duplicate the selected draft")
         self.dup_button.clicked.connect(self._dup)
@@ -214,6 +215,7 @@ class DraftsPanel(QWidget):
         b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         b.setAutoRaise(False)
         b.setMinimumHeight(28)
+        b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return b
 
     # -- content ----------------------------------------------------------------------------

@@ -123,6 +123,8 @@ class Rule(BaseModel):
     ) -> Finding:
         matched = doc.text[start:end]
         text = (message or self.message).replace("{match}", matched)
+        replacements = tuple(replacements)
+        opening = bool(replacements) and at_sentence_start(doc.text, start)
         return Finding.build(
             rule_id=self.id,
             dimension=self.dimension,
@@ -132,7 +134,9 @@ class Rule(BaseModel):
             message=text,
             explanation=self.explanation if explanation is None else explanation,
             replacements=tuple(
-                Replacement.build(start=start, end=end, text=follow_case(matched, r))
+                Replacement.build(
+                    start=start, end=end, text=follow_case(matched, r, sentence_start=opening)
+                )
                 for r in replacements
             ),
             link=self.link,
@@ -179,6 +183,25 @@ class TextMatch(Rule):
         for term in self._literal:
             index.add(term, self.id)
 
+    @property
+    def literal_only(self) -> bool:
+        """True when the shared term index finds every match (no regex to run)."""
+        return not self._compiled
+
+    def any_match(self, run: Run) -> bool:
+        """Whether anything matches, stopping at the first hit (requirements need no more)."""
+        if self.id in run.hits:
+            return True
+        private = self.__pydantic_private__ or {}
+        for compiled in private["_compiled"]:
+            try:
+                for m in pat.finditer(compiled, run.doc.text):
+                    if m.end() > m.start():
+                        return True
+            except TimeoutError:
+                continue
+        return False
+
     def matches(self, run: Run) -> list[tuple[int, int]]:
         """Non-overlapping match spans from terms and patterns, in text order."""
         spans = [(h.start, h.end) for h in run.hits.get(self.id, ())]
@@ -222,11 +245,24 @@ def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def follow_case(original: str, replacement: str) -> str:
-    """Capitalise a replacement when it replaces a capitalised word (sentence starts)."""
-    if original[:1].isupper() and replacement[:1].islower():
-        return replacement[:1].upper() + replacement[1:]
-    return replacement
+def follow_case(original: str, replacement: str, *, sentence_start: bool = False) -> str:
+    """Capitalise a replacement where the original was a capitalised word or began a sentence.
+
+    An all-capitals original (an acronym such as "EMB") says nothing about case, so only the
+    sentence position decides there.
+    """
+    if not replacement[:1].islower() or not original[:1].isupper():
+        return replacement
+    if original.isupper() and len(original) > 1 and not sentence_start:
+        return replacement
+    return replacement[:1].upper() + replacement[1:]
+
+
+def at_sentence_start(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i < 0 or text[i] in ".!?:;"
 
 
 def describe_fields(model: type[BaseModel]) -> list[str]:

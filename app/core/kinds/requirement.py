@@ -26,5 +26,5 @@ class RequirementRule(TextMatch):
         start, end = run.doc.body_span
         if end <= start or run.action.category in self.unless_category:
             return
-        if not self.matches(run):
+        if not self.any_match(run):
             yield self.finding(run.doc, start, end, message=self.message.replace("{match}", ""))

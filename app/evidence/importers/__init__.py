@@ -60,9 +60,15 @@ def prepare_import(
     defaults: Mapping[str, str] | None = None,
     limit: int | None = None,
 ) -> ImportPreview:
+    unknown = sorted(set(defaults or {}) - set(FIELDS))
+    if unknown:
+        raise EvidenceImportError(
+            f"Unknown field '{unknown[0]}'; fields are: {', '.join(FIELDS)}.")
     if is_report(path, kind):
         d: dict[str, Any] = dict(defaults or {})
-        year = d.get("year")
+        year = str(d.get("year") or "").strip()
+        if year and not year.isdigit():
+            raise EvidenceImportError(f"The year '{year}' is not a number.")
         return prepare_report(
             path, organisation=d.get("organisation", ""), country=d.get("country", ""),
             year=int(year) if year else None, mission=d.get("mission", ""),
