@@ -141,3 +141,23 @@ def test_override_entries_in_a_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text", ["", "   ", "\n\n"])
 def test_empty_files_are_fine(text: str) -> None:
     assert load_text(text).errors == []
+
+
+def test_runaway_pattern_that_passes_the_probe_is_cut_off_at_run_time(tmp_path: Path) -> None:
+    """`(b|bb)+$` slips past the load-time probes; the per-search timeout must still end it."""
+    from app.core.engine import load_checker
+
+    rules = tmp_path / "runaway.yaml"
+    rules.write_text(
+        "pack: t\nrules:\n  - id: t.runaway\n    kind: existence\n    dimension: specific\n"
+        "    message: m\n    patterns: ['(b|bb)+$']\n    examples: {flag: [bb], pass: [a]}\n",
+        encoding="utf-8",
+    )
+    checker = load_checker(extra_dirs=[rules], user_rules=False)
+    assert checker.load_errors == []
+    runaway = next(r for r in checker.rules if r.id == "t.runaway")
+    assert runaway._timeout is not None
+    assert all(r._timeout is None for r in checker.rules if r.id != "t.runaway")
+    result = checker.check("b" * 80 + "!")  # 2^80 paths without the timeout
+    assert "t.runaway" not in {f.rule_id for f in result.findings}
+    assert "t.runaway" in {f.rule_id for f in checker.check("bb").findings}

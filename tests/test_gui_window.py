@@ -570,3 +570,59 @@ def test_keyboard_move_changes_priority(qtbot: Any, tmp_path: Path, launch: Any)
     app.window.act_move_up.trigger()
     assert [d.id for d in app.ctl.project.drafts()] == [ids[0], ids[2], ids[1]]
     assert app.ctl.current_id == ids[2]
+
+
+def test_failed_save_is_shown_and_retried(qtbot: Any, tmp_path: Path, launch: Any,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.storage.errors import ProjectError
+
+    path = tmp_path / "p.smartrec"
+    make_project(path, [("", "")])
+    app = launch()
+    assert app.ctl.open_project(path)
+    project = app.ctl.project
+    real = project.update_draft
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("text") is not None:
+            raise ProjectError("The disk is full.")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(project, "update_draft", failing)
+    type_text(qtbot, app, "Adopt a law by 2027.")
+    app.ctl.flush()
+    assert app.window.banner.isVisibleTo(app.window)
+    assert "disk is full" in app.window.banner.text()
+    assert app.ctl._pending  # kept for the retry
+    monkeypatch.setattr(project, "update_draft", real)
+    qtbot.waitUntil(lambda: not app.ctl._pending, timeout=10000)
+    assert not app.window.banner.isVisibleTo(app.window)
+    assert project.drafts()[0].text == "Adopt a law by 2027."
+
+
+def test_dark_scheme_restyles_the_window(qtbot: Any, tmp_path: Path, launch: Any,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import theme
+
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    saved = (QPalette(qapp.palette()), qapp.styleSheet(), qapp.style().name())
+    path = tmp_path / "p.smartrec"
+    make_project(path, [(TEXT, "")])
+    app = launch()
+    assert app.ctl.open_project(path)
+    try:
+        monkeypatch.setenv("SMARTREC_THEME", "dark")
+        app.ctl.apply_palette(restyle=True)
+        assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 80
+        dark_blue = theme.dimension_colour("specific", dark=True)
+        colours = {sel.format.underlineColor().name()  # type: ignore[attr-defined]
+                   for sel in app.window.editor.extraSelections()}
+        assert dark_blue.name() in colours
+    finally:
+        qapp.setPalette(saved[0])
+        qapp.setStyleSheet(saved[1])
+        qapp.setStyle(saved[2])

@@ -314,6 +314,13 @@ def load_checker(
     if not builtin:
         layers = layers[1:]
     loaded = load_layers(layers)
+    if builtin:
+        from app.paths import rules_dir
+
+        trusted = {path.resolve() for path in rule_files(rules_dir())}
+        for rule in loaded.rules:
+            if rule._source is not None and rule._source.resolve() in trusted:
+                rule._timeout = None
     errors = list(loaded.errors)
     project = [(o, None, None) for o in overrides]
     rules = apply_overrides(loaded.rules, [*loaded.overrides, *project], errors)

@@ -6,8 +6,6 @@ so a batch of thousands of drafts pays the dictionary cost once per distinct wor
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import regex
 
 from app.core.document import Document
@@ -24,8 +22,21 @@ _NOMINALISATION = regex.compile(
 )
 
 
-@lru_cache(maxsize=200_000)
+_SYLLABLES: dict[str, int] = {}
+_SYLLABLE_CACHE_LIMIT = 500_000
+
+
 def syllables(word: str) -> int:
+    """Syllables in a lower-case word, cached (a dict lookup beats lru_cache's wrapper)."""
+    count = _SYLLABLES.get(word)
+    if count is None:
+        count = _count_syllables(word)
+        if len(_SYLLABLES) < _SYLLABLE_CACHE_LIMIT:
+            _SYLLABLES[word] = count
+    return count
+
+
+def _count_syllables(word: str) -> int:
     if not any(ch.isalpha() for ch in word):
         return 1
     import textstat  # imported lazily: it loads a large pronunciation dictionary
@@ -50,7 +61,8 @@ def measure(doc: Document) -> Readability:
     if words == 0:
         return Readability()
     sentences = max(1, len(doc.sentences))
-    syllable_total = sum(syllables(t.lower) for t in tokens)
+    cache = _SYLLABLES
+    syllable_total = sum(cache.get(t.lower) or syllables(t.lower) for t in tokens)
     longest = (0, 0)
     longest_words = 0
     # tokens are sorted, so walk them once against the sorted clause spans

@@ -51,7 +51,9 @@ class TermIndex:
                 continue
             for n, rest, term, owner, payload in entries:
                 if n > 1 and (
-                    i + n > count or lowers[i + 1] != rest[0] or tuple(lowers[i + 1 : i + n]) != rest
+                    i + n > count
+                    or lowers[i + 1] != rest[0]
+                    or tuple(lowers[i + 1 : i + n]) != rest
                 ):
                     continue
                 start = tokens[i].start

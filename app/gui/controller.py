@@ -733,10 +733,14 @@ class MainController(QObject):
             self.last_save_failed = True
             self.w.saved_label.setText("⚠ Not saved")
             self.w.saved_label.setToolTip(str(exc))
-            self.w.statusBar().showMessage(f"Could not save: {exc}", 10000)
+            self.w.banner.setText(f"Your latest changes could not be saved: {exc} SMARTrec keeps "
+                                  "trying; File → Save a Copy… writes them somewhere else.")
+            self.w.banner.show()
             # Keep the edit pending and try again shortly.
             self._save_deadline.start(3000)
             return
+        if self.last_save_failed and not self.project.read_only:
+            self.w.banner.hide()
         self.last_save_failed = False
         self._pending.clear()
         self._pending_id = None
@@ -924,7 +928,7 @@ class MainController(QObject):
             self._store_score(draft_id, result.smart_score)
         if w.tabs.currentWidget() is w.history:
             w.history.update_current(text, result.smart_score)
-        if grammar and self.grammar is not None:
+        if grammar and self.grammar is not None and len(text) <= ASYNC_CHECK_CHARS:
             try:
                 self.grammar.request(draft_id, text, self.context(draft_id))
             except Exception as exc:

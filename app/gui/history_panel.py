@@ -27,10 +27,16 @@ from PySide6.QtWidgets import (
 from app.gui import theme
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
+#: Word diffs are quadratic in the worst case; longer texts are shown without highlighting.
+MAX_DIFF_CHARS = 30_000
 
 
 def word_diff_html(old: str, new: str, dark: bool = False) -> tuple[str, str]:
     """Two HTML fragments: `old` with deletions marked, `new` with insertions marked."""
+    if len(old) + len(new) > MAX_DIFF_CHARS:
+        note = "<p><i>Too long to compare word by word; showing the start.</i></p>"
+        return (note + html.escape(old[:10_000]).replace("\n", "<br>"),
+                note + html.escape(new[:10_000]).replace("\n", "<br>"))
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     del_bg = "#5c1d1d" if dark else "#ffd7d5"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -395,10 +396,17 @@ class SpellingProvider:
             return ()
         return self._rank(self._deep_candidates(key))
 
-    def _deep_candidates(self, key: str) -> set[str]:
+    def _deep_candidates(self, key: str, polite: bool = False) -> set[str]:
+        """Distance-2 candidates. `polite` yields the GIL after each step (~0.1 ms) so that a
+        background computation never holds up the GUI thread's own spelling check."""
         dictionary = self._dictionary
         edits1 = self._speller.edit_distance_1
-        return {w2 for w1 in edits1(key) for w2 in edits1(w1) if w2 in dictionary}
+        found: set[str] = set()
+        for w1 in edits1(key):
+            found.update(w2 for w2 in edits1(w1) if w2 in dictionary)
+            if polite:
+                time.sleep(0)
+        return found
 
     def _rank(self, candidates: set[str]) -> tuple[str, ...]:
         dictionary = self._dictionary
@@ -406,19 +414,21 @@ class SpellingProvider:
         return tuple(ranked[:MAX_SUGGESTIONS])
 
     def _schedule_deep(self, key: str) -> None:
-        if key in self._deep_pending:
-            return
-        if self._deep_pool is None:
-            self._deep_pool = ThreadPoolExecutor(1, thread_name_prefix="smartrec-spelling")
-        self._deep_pending.add(key)
+        with self._load_lock:  # the GUI thread and grammar workers may both get here
+            if key in self._deep_pending:
+                return
+            if self._deep_pool is None:
+                self._deep_pool = ThreadPoolExecutor(1, thread_name_prefix="smartrec-spelling")
+            self._deep_pending.add(key)
+            pool = self._deep_pool
 
         def work() -> None:
             try:
-                self._verdicts[key] = self._rank(self._deep_candidates(key))
+                self._verdicts[key] = self._rank(self._deep_candidates(key, polite=True))
             finally:
                 self._deep_pending.discard(key)
 
-        self._deep_pool.submit(work)
+        pool.submit(work)
 
     def _finding(
         self, surface: str, start: int, end: int, suggestions: tuple[str, ...]

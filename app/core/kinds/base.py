@@ -94,6 +94,8 @@ class Rule(BaseModel):
     _source: Path | None = PrivateAttr(default=None)
     _line: int | None = PrivateAttr(default=None)
     _macros: Mapping[str, str] = PrivateAttr(default_factory=dict)
+    #: Per-search regex time limit; None only for the reviewed built-in packs.
+    _timeout: float | None = PrivateAttr(default=pat.SEARCH_TIMEOUT_S)
 
     @property
     def source(self) -> str:
@@ -195,7 +197,7 @@ class TextMatch(Rule):
         private = self.__pydantic_private__ or {}
         for compiled in private["_compiled"]:
             try:
-                for m in pat.finditer(compiled, run.doc.text):
+                for m in pat.finditer(compiled, run.doc.text, private["_timeout"]):
                     if m.end() > m.start():
                         return True
             except TimeoutError:
@@ -207,10 +209,13 @@ class TextMatch(Rule):
         spans = [(h.start, h.end) for h in run.hits.get(self.id, ())]
         # read the private list directly: pydantic's attribute hook costs more than the regexes
         private = self.__pydantic_private__ or {}
+        timeout = private["_timeout"]
         for compiled in private["_compiled"]:
             try:
                 spans.extend(
-                    m.span() for m in pat.finditer(compiled, run.doc.text) if m.end() > m.start()
+                    m.span()
+                    for m in pat.finditer(compiled, run.doc.text, timeout)
+                    if m.end() > m.start()
                 )
             except TimeoutError:
                 continue  # a runaway pattern is abandoned for this draft, never allowed to hang
@@ -234,6 +239,8 @@ def wildcard_to_regex(term: str) -> str:
 
 
 def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if len(spans) < 2:
+        return spans
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:

@@ -50,17 +50,25 @@ class ThemeScorer:
             words = list(dict.fromkeys(text[s:e].lower() for s, e in spans))
             scores[issue] = scores.get(issue, 0.0) + weight * len(words)
             evidence.setdefault(issue, []).extend(words)
-        reasons = {
-            issue: "mentions " + ", ".join(f"'{w}'" for w in dict.fromkeys(words))
-            for issue, words in evidence.items()
-        }
-        for issue, (score, reason) in context.theme_votes.items():
+        votes = context.theme_votes
+        for issue, (score, _why) in votes.items():
             scores[issue] = scores.get(issue, 0.0) + score
-            reasons[issue] = f"{reasons[issue]}; {reason}" if issue in reasons else reason
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:MAX_THEMES]
         return tuple(
-            ThemeSuggestion.model_construct(
-                issue=issue, score=round(score, 3), reason=reasons[issue]
+            ThemeSuggestion.build(
+                issue=issue,
+                score=round(score, 3),
+                reason=_reason(evidence.get(issue), votes.get(issue)),
             )
             for issue, score in ranked
         )
+
+
+def _reason(words: list[str] | None, vote: tuple[float, str] | None) -> str:
+    """Explain a suggestion: the words that triggered it and any precedent vote."""
+    parts = []
+    if words:
+        parts.append("mentions " + ", ".join(f"'{w}'" for w in dict.fromkeys(words)))
+    if vote is not None:
+        parts.append(vote[1])
+    return "; ".join(parts)
