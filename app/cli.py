@@ -208,8 +208,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         context = CheckContext(state_under_review=args.state or "")
         extra: dict[str, Any] = {}
         if suggest is not None:
-            extra = suggest(draft.text, args.state or "")
-            context = extra.pop("_context", context)
+            context, extra = suggest(draft.text, args.state or "")
         result = checker.check(draft.text, context)
         progress.tick()
         for finding in result.findings:
@@ -284,10 +283,18 @@ def _evidence_suggester(args: argparse.Namespace) -> Any:
     library = Path(args.library)
     if not library.is_file():
         raise InputError(f"{library}: no such evidence library")
-    from app.evidence.context import suggest_for_text
+    from app.evidence.context import build_context, suggest_for_text
+    from app.evidence.library import LibraryError, open_library
 
-    def suggest(text: str, state: str) -> dict[str, Any]:
-        return dict(suggest_for_text(library, text, state))
+    try:
+        open_library(library, read_only=True).close()
+    except LibraryError as exc:
+        raise InputError(f"{library}: {exc}") from None
+
+    def suggest(text: str, state: str) -> tuple[CheckContext, dict[str, Any]]:
+        """Precedents and theme votes feed the check; suggestions go into the JSON output."""
+        context = build_context(None, None, text, state, extra_libraries=[str(library)])
+        return context, dict(suggest_for_text(library, text, state))
 
     return suggest
 

@@ -118,3 +118,29 @@ def test_python_dash_m_app_works() -> None:
         timeout=60,
     )
     assert done.returncode == 0 and done.stdout.startswith("SMARTrec ")
+
+
+def test_check_with_library_uses_precedents(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from app.evidence.library import open_library
+    from app.evidence.store import EvidenceItem, add_item
+
+    library = tmp_path / "refs.smartlib"
+    conn = open_library(library, create=True)
+    conn.execute("BEGIN")
+    add_item(conn, EvidenceItem(
+        kind="precedent", country="Examplestan", recommending_state="Norland", cycle="3",
+        response="supported", issues="Elections",
+        text="Amend the electoral law to give the election commission a protected budget."))
+    conn.execute("COMMIT")
+    conn.close()
+    draft = "Amend the electoral law to give the election commission a protected budget by 2027."
+    code, out, err = run(capsys, draft, "--state", "Examplestan", "--library", str(library),
+                         "--format", "jsonl", "--fail-on", "never")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["precedents"][0]["recommending_state"] == "Norland"
+    assert record["scores"]["relevant"] == "partly"  # a precedent alone is not evidence
+    missing = run(capsys, draft, "--library", str(tmp_path / "none.smartlib"))
+    assert missing[0] == 2 and "no such evidence library" in missing[2]

@@ -619,10 +619,26 @@ def test_dark_scheme_restyles_the_window(qtbot: Any, tmp_path: Path, launch: Any
         app.ctl.apply_palette(restyle=True)
         assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 80
         dark_blue = theme.dimension_colour("specific", dark=True)
-        colours = {sel.format.underlineColor().name()  # type: ignore[attr-defined]
+        colours = {sel.format.underlineColor().name()
                    for sel in app.window.editor.extraSelections()}
         assert dark_blue.name() in colours
     finally:
         qapp.setPalette(saved[0])
         qapp.setStyleSheet(saved[1])
         qapp.setStyle(saved[2])
+
+
+def test_suggested_theme_click_regroups_the_draft(qtbot: Any, tmp_path: Path,
+                                                  launch: Any) -> None:
+    path = tmp_path / "p.smartrec"
+    make_project(path, [(TEXT, "Media"), ("Fund rural clinics by 2027.", "Health")])
+    app = launch()
+    assert app.ctl.open_project(path)
+    draft_id = app.ctl.current_id
+    app.window.scorecard._theme_link("theme:Freedom%20of%20opinion%20and%20expression")
+    assert app.ctl.project.get_draft(draft_id).theme == "Freedom of opinion and expression"
+    headers = [app.window.drafts.list.item(i).text()
+               for i in range(app.window.drafts.list.count())
+               if app.window.drafts.list.item(i).data(Qt.ItemDataRole.UserRole) is None]
+    assert "Freedom of opinion and expression" in headers
+    assert app.ctl.current_id == draft_id

@@ -196,6 +196,7 @@ class MainController(QObject):
         w.editor.ignore_requested.connect(self.ignore_finding)
         w.editor.disable_requested.connect(self.disable_rule)
         w.scorecard.finding_activated.connect(self.jump_to)
+        w.scorecard.theme_chosen.connect(self.set_theme)
         w.history.restore_requested.connect(self.restore_text)
         w.tabs.currentChanged.connect(lambda _i: self._refresh_history_if_visible())
 
@@ -663,7 +664,11 @@ class MainController(QObject):
         if doc is None:
             editor.setDocument(self._empty_doc)
             editor.setReadOnly(True)
+            editor.setPlaceholderText(
+                "Select a draft on the left, or add one with ＋ New (Ctrl+Shift+N)."
+                if self.project is not None else "")
         else:
+            editor.setPlaceholderText(editor.default_placeholder)
             doc.setDefaultFont(editor.font())
             editor.setDocument(doc)
             editor.setReadOnly(self.project is None or self.project.read_only)
@@ -965,6 +970,14 @@ class MainController(QObject):
         self.w.grammar_label.setText(short)
         self.w.grammar_label.setToolTip(message)
         self.w.grammar_label.setVisible(bool(message))
+
+    def set_theme(self, name: str) -> None:
+        """File the current draft under `name` (a suggested theme was clicked)."""
+        if self.current_id is None or self.project is None or self.project.read_only:
+            return
+        self.w.theme_combo.setCurrentText(name)
+        self._field_changed("theme", name)
+        self.flush()
 
     def jump_to(self, finding: Finding) -> None:
         from app.gui.spans import OffsetMap

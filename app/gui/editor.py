@@ -53,10 +53,11 @@ class DraftEditor(QPlainTextEdit):
         self.setAccessibleDescription(
             "Type the recommendation. Problems are underlined; right-click for fixes."
         )
-        self.setPlaceholderText(
+        self.default_placeholder = (
             "Type a recommendation, e.g. “Adopt a law criminalising torture by 2027, in "
             "line with the Convention against Torture.”"
         )
+        self.setPlaceholderText(self.default_placeholder)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setTabChangesFocus(True)
         self._underlines: list[Underline] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -109,6 +110,7 @@ class ScorecardPanel(QWidget):
     """Right-hand scorecard; emits `finding_activated` when a finding is clicked."""
 
     finding_activated = Signal(object)  # Finding
+    theme_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -191,6 +193,8 @@ class ScorecardPanel(QWidget):
         self.themes.setWordWrap(True)
         self.themes.setAccessibleName("Suggested themes")
         self.themes.setTextFormat(Qt.TextFormat.RichText)
+        self.themes.setToolTip("Click a theme to file the draft under it")
+        self.themes.linkActivated.connect(self._theme_link)
         lay.addWidget(self.themes)
         lay.addStretch(1)
 
@@ -291,7 +295,7 @@ class ScorecardPanel(QWidget):
         )
         if result.themes:
             self.themes.setText("<br>".join(
-                f"<b>{html.escape(t.issue)}</b> "
+                f"<a href='theme:{quote(t.issue)}'><b>{html.escape(t.issue)}</b></a> "
                 f"<span style='color:gray'>({html.escape(t.reason)})</span>"
                 for t in result.themes[:3]
             ))
@@ -333,6 +337,10 @@ class ScorecardPanel(QWidget):
                 seg.setStyleSheet(f"background:{off}; color:{off_text}; border-radius:3px;")
         for seg in self.segments:
             seg.setAccessibleName(f"Action category {category} of 5" if category else "")
+
+    def _theme_link(self, link: str) -> None:
+        if link.startswith("theme:"):
+            self.theme_chosen.emit(unquote(link[len("theme:"):]))
 
     def _activated(self, item: QListWidgetItem) -> None:
         finding = item.data(Qt.ItemDataRole.UserRole)
