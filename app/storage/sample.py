@@ -26,6 +26,8 @@ class _SampleDraft(BaseModel):
     text: str
     notes: str = ""
     status: Literal["draft", "final"] = "draft"
+    #: Labels of built-in evidence items (commitments, sample findings) to link to this draft.
+    evidence: list[str] = Field(default_factory=list)
 
 
 class _SampleTheme(BaseModel):
@@ -64,6 +66,7 @@ def create_sample_project(
     project = Project.create(path, spec.meta, overwrite=overwrite)
     try:
         with project.transaction():
+            created = []
             for theme in spec.themes:
                 for item in theme.drafts:
                     draft = project.add_draft(text=item.text, title=item.title, theme=theme.name)
@@ -71,7 +74,32 @@ def create_sample_project(
                     if item.notes:
                         notes += "\n" + item.notes
                     project.update_draft(draft.id, notes=notes, status=item.status)
+                    created.append((draft.id, item.evidence))
+        _add_evidence(project, spec.meta.state_under_review, created)
     except BaseException:
         project.close()
         raise
     return project
+
+
+def _add_evidence(project: Project, state: str, drafts: list[tuple[int, list[str]]]) -> None:
+    """Load the built-in commitments and sample findings, and link the ones each draft names,
+    so a first-time user sees grounded and ungrounded drafts side by side."""
+    try:
+        from app.evidence.links import link
+        from app.evidence.reference import load_reference
+        from app.evidence.store import get_items
+    except ImportError:  # the evidence module is optional for the storage layer
+        return
+    load_reference(project, state=state, findings=True)
+    ids = [row[0] for row in project.connection.execute("SELECT id FROM evidence")]
+    by_label = {item.label(): item for item in get_items(project.connection, ids).values()}
+    for draft_id, labels in drafts:
+        for wanted in labels:
+            matches = [item for label, item in by_label.items() if label.startswith(wanted)]
+            if len(matches) != 1:
+                raise ProjectError(
+                    f"The sample project names evidence {wanted!r}, which matches "
+                    f"{len(matches)} built-in items (expected exactly one)."
+                )
+            link(project, draft_id, matches[0])
