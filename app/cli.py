@@ -176,7 +176,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     for error in checker.load_errors:
         print(f"smartrec: rule error: {error}", file=sys.stderr)
-    _add_language_providers(checker, args)
+    grammar = _add_language_providers(checker, args)
     suggest = _evidence_suggester(args)
     fail_rank = SEVERITY_RANK.get(args.fail_on, 99)
     out = sys.stdout
@@ -210,6 +210,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if suggest is not None:
             context, extra = suggest(draft.text, args.state or "")
         result = checker.check(draft.text, context)
+        if grammar is not None:
+            result, grammar = _with_grammar(checker, grammar, result, draft.text, context)
         progress.tick()
         for finding in result.findings:
             worst = max(worst, SEVERITY_RANK[finding.severity])
@@ -255,26 +257,41 @@ def cmd_check(args: argparse.Namespace) -> int:
             else:
                 records.append(record)
     progress.done()
+    if grammar is not None:
+        grammar.close()
     if args.format == "json":
         json.dump(records, out, ensure_ascii=False, indent=2)
         out.write("\n")
     return 1 if worst >= fail_rank else 0
 
 
-def _add_language_providers(checker: Any, args: argparse.Namespace) -> None:
+def _add_language_providers(checker: Any, args: argparse.Namespace) -> Any:
+    """Offline spelling joins every check; LanguageTool (if configured) is returned apart."""
     if args.no_spelling and args.no_grammar:
-        return
-    try:
-        from app.language.cli_support import providers_from_settings
-    except ImportError:
-        return
+        return None
+    from app.language.cli_support import providers_from_settings
+
     providers, grammar, status = providers_from_settings(no_grammar=args.no_grammar)
     if not args.no_spelling:
         checker.providers.extend(providers)
-    if grammar is not None:
-        checker.providers.append(grammar)
     if status and not args.no_grammar:
         print(f"smartrec: {status}", file=sys.stderr)
+    return grammar
+
+
+def _with_grammar(
+    checker: Any, grammar: Any, result: CheckResult, text: str, context: CheckContext
+) -> tuple[CheckResult, Any]:
+    """Merge LanguageTool's findings; on failure say why once and go on without grammar."""
+    from app.language.languagetool import LanguageToolError, combine
+
+    try:
+        found = grammar.check(text, context)
+    except LanguageToolError as exc:
+        print(f"smartrec: grammar checking stopped: {exc}", file=sys.stderr)
+        grammar.close()
+        return result, None
+    return combine(checker, result, found, text, context), grammar
 
 
 def _evidence_suggester(args: argparse.Namespace) -> Any:

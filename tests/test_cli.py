@@ -144,3 +144,28 @@ def test_check_with_library_uses_precedents(
     assert record["scores"]["relevant"] == "partly"  # a precedent alone is not evidence
     missing = run(capsys, draft, "--library", str(tmp_path / "none.smartlib"))
     assert missing[0] == 2 and "no such evidence library" in missing[2]
+
+
+def test_check_uses_a_configured_languagetool_server(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Grammar findings from a LanguageTool server (our fake of its /v2/check API) reach the
+    CLI output; --no-grammar turns them off."""
+    from app.language.fakelt import FakeLanguageTool
+    from app.settings import AppSettings, save_settings
+
+    server = FakeLanguageTool().start()
+    settings_file = tmp_path / "settings.json"
+    save_settings(AppSettings(languagetool_url=server.url), settings_file)
+    monkeypatch.setattr("app.settings.settings_path", lambda config_dir=None: settings_file)
+    try:
+        draft = "Adopt a electoral law by 2027."
+        code = main(["check", "--no-user-rules", "--format", "jsonl", "--fail-on", "never", draft])
+        out, _err = capsys.readouterr()
+        found = {(f["dimension"], f["rule_id"]) for f in json.loads(out)["findings"]}
+        assert code == 0 and ("grammar", "languagetool.EN_A_VS_AN") in found, found
+        main(["check", "--no-user-rules", "--no-grammar", "--format", "jsonl", draft])
+        out, _err = capsys.readouterr()
+        assert not any(f["dimension"] == "grammar" for f in json.loads(out)["findings"])
+    finally:
+        server.stop()

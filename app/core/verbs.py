@@ -304,6 +304,12 @@ ADVERBIAL_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     )
 )
 
+#: Verbs whose "with" phrase names what is given ("provide the police with training").
+DITRANSITIVE = frozenset(["provide", "equip", "furnish", "supply", "endow"])
+
+#: Verbs whose infinitive complement carries the act ("allow observers to visit").
+CONTROL_VERBS = frozenset(["allow", "permit", "authorize", "authorise"])
+
 #: Words that make the next word a noun, not a verb ("the review", "a study").
 DETERMINERS = frozenset(
     [

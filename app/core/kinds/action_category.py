@@ -29,6 +29,8 @@ from app.core.kinds.base import PrepareError, Rule, Run, wildcard_to_regex
 from app.core.models import ActionCategory, Finding
 from app.core.verbs import (
     ADVERBIAL_PHRASES,
+    CONTROL_VERBS,
+    DITRANSITIVE,
     DETERMINERS,
     LEAD_FILLERS,
     NOMINALISATIONS,
@@ -236,8 +238,7 @@ class ActionEstimator:
         tokens = doc.tokens
         breaks = _breaks_before(doc)
         for head in self._heads(doc, tokens, breaks):
-            window = self._object_window(doc, tokens, breaks, head.after)
-            rule = self._choose(head.entries, window)
+            rule, head = self._decide(doc, tokens, breaks, head)
             if rule is not None and rule.category in MEANS_UPGRADE_FROM:
                 means = self._means(doc, tokens, breaks, head.after, rule.category)
                 if means is not None:
@@ -453,7 +454,7 @@ class ActionEstimator:
                 continue
             if head is None:
                 continue
-            rule = self._choose(head.entries, self._object_window(doc, tokens, breaks, head.after))
+            rule, _found = self._decide(doc, tokens, breaks, head)
             if rule is not None and rule.category > category and rule.category >= 4:
                 if (
                     category == 2
@@ -468,9 +469,55 @@ class ActionEstimator:
                 return rule, head
         return None
 
+    def _decide(
+        self, doc: Document, tokens: list[Token], breaks: list[str], head: _Head
+    ) -> tuple[ActionCategoryRule | None, _Head]:
+        """The rule for a leading verb, reading its frame: the object, the theme of "provide X
+        with Y", the infinitive of "allow X to Y", and a second verb sharing the object."""
+        base = lemma(tokens[head.index].lower, self.vocabulary) or ""
+        window = self._object_window(doc, tokens, breaks, head.after, base in CONTROL_VERBS)
+        rule, by_object = self._choose(head.entries, window)
+        if by_object or rule is None:
+            return rule, head
+        if base in DITRANSITIVE:  # "provide the police with training": the theme decides
+            theme = _theme_after_with(doc, tokens, breaks, head.after)
+            if theme:
+                themed, found = self._choose(head.entries, theme)
+                if found:
+                    return themed, head
+        if rule.category == 4:  # "address and investigate attacks": the specific verb commits
+            second = self._coordinated(tokens, breaks, head.after)
+            if second is not None:
+                other, found = self._choose(second.entries, window)
+                if other is not None and other.category == 5 and not found:
+                    return other, head
+        return rule, head
+
+    def _coordinated(self, tokens: list[Token], breaks: list[str], j: int) -> _Head | None:
+        """A verb coordinated with the head that shares its object ("strengthen and enforce X")."""
+        n = len(tokens)
+        if j + 1 >= n or breaks[j] or tokens[j].lower not in {"and", "or", "and/or"}:
+            return None
+        k = j + 1
+        while k < n and tokens[k].lower.endswith("ly") and lemma(tokens[k].lower, self.vocabulary) is None:
+            k += 1
+        if k >= n or tokens[k].lower.endswith(("ing", "ed")):
+            return None
+        return self._verb_at(tokens, k)
+
     # -- the object ---------------------------------------------------------------------------
-    def _object_window(self, doc: Document, tokens: list[Token], breaks: list[str], j: int) -> str:
-        """Text of the verb's object: after coordinated verbs, up to a clause or purpose word."""
+    def _object_window(
+        self,
+        doc: Document,
+        tokens: list[Token],
+        breaks: list[str],
+        j: int,
+        through_to: bool = False,
+    ) -> str:
+        """Text of the verb's object: after coordinated verbs, up to a clause or purpose word.
+
+        With `through_to` the window runs on over "to" ("allow observers to visit").
+        """
         n = len(tokens)
         while j < n:  # "adopt and implement", "sign, ratify and implement", "adopt, as a priority,"
             k = j
@@ -508,7 +555,12 @@ class ActionEstimator:
             word = tokens[k].lower
             if count and breaks[k]:
                 break
-            if count and word in _OBJECT_STOPS and not (word in _SOFT_STOPS and count < 2):
+            if (
+                count
+                and word in _OBJECT_STOPS
+                and not (word in _SOFT_STOPS and count < 2)
+                and not (through_to and word == "to")
+            ):
                 break
             if (
                 count
@@ -525,7 +577,8 @@ class ActionEstimator:
 
     def _choose(
         self, rules: Sequence[ActionCategoryRule], window: str
-    ) -> ActionCategoryRule | None:
+    ) -> tuple[ActionCategoryRule | None, bool]:
+        """The best rule for this object window, and whether an object decided it."""
         best: tuple[tuple[int, int, int], ActionCategoryRule] | None = None
         plain: ActionCategoryRule | None = None
         for rule in rules:
@@ -538,7 +591,9 @@ class ActionEstimator:
                         best = (key, rule)
             elif rule.object_fits(window) and (plain is None or order > self.order[id(plain)]):
                 plain = rule
-        return best[1] if best is not None else plain
+        if best is not None:
+            return best[1], True
+        return plain, False
 
     @staticmethod
     def _result(rule: ActionCategoryRule, verb: str) -> ActionCategory:
@@ -574,3 +629,17 @@ def _breaks_before(doc: Document) -> list[str]:
             out.append("," if any(c in gap for c in ",;:") else ".")
         previous_end = token.end
     return out
+
+
+def _theme_after_with(doc: Document, tokens: list[Token], breaks: list[str], j: int) -> str:
+    """The theme of "provide [recipient] with [theme]": the words after "with", if it comes
+    before the clause ends."""
+    n = len(tokens)
+    for k in range(j + 1, min(n, j + OBJECT_WINDOW)):
+        if breaks[k] == "." or tokens[k].lower in {"to", "by", "through", "including", "and"}:
+            if tokens[k].lower != "and":
+                return ""
+        if tokens[k].lower == "with" and k + 1 < n:
+            end = min(n, k + 1 + OBJECT_WINDOW // 2)
+            return doc.text[tokens[k + 1].start : tokens[end - 1].end]
+    return ""
