@@ -2,13 +2,18 @@
 
 Usage:
     .venv/bin/python bench/quality.py ../shared/data/upr-info-cycle1.csv [--limit N]
-        [--sessions 1-6] [--errors 25] [--rules DIR]
+        [--sessions 1-6] [--split 1-6] [--errors 25] [--rules DIR] [--dump-errors FILE]
 
 Prints: action-category accuracy and Cohen's kappa against the `Action` column, the
 first-verb lookup baseline (most frequent category per first word, fitted on the same rows, so
 it is optimistic), the confusion matrix, the most common disagreements (by estimating rule),
 theme hit@1 / hit@3 against the `Issue` column, per-issue recall@3, and accuracy per half of the
 sessions (1-6 vs 7-12) to show whether the rules generalise.
+
+`--split 1-6` treats those sessions as the training half and the other sessions as the test half:
+it prints accuracy, kappa, confusion and per-category recall for each half, and lists (and dumps)
+disagreements from the training half only, so that rules can be tuned on one half while the other
+stays unseen.
 """
 
 from __future__ import annotations
@@ -48,6 +53,16 @@ def _kappa(confusion: dict[tuple[int, int], int], labels: list[int]) -> float:
     return (observed - expected) / (1 - expected) if expected < 1 else 0.0
 
 
+def _print_confusion(confusion: dict[tuple[int, int], int], labels: list[int]) -> None:
+    print("        " + "".join(f"{p:>7}" for p in labels) + "   recall")
+    for g in labels:
+        row_total = sum(confusion[(g, p)] for p in labels)
+        recall = confusion[(g, g)] / row_total if row_total else 0.0
+        print(
+            f"  {g:>4}  " + "".join(f"{confusion[(g, p)]:>7}" for p in labels) + f"   {recall:.3f}"
+        )
+
+
 def _half(row: dict[str, str]) -> str:
     return "sessions 1-6" if int(row.get("Session") or 0) <= 6 else "sessions 7-12"
 
@@ -71,12 +86,17 @@ def main(argv: list[str] | None = None) -> int:
         help="extra rules folder or file (layered over the built-in packs)",
     )
     parser.add_argument("--dump-errors", type=Path, help="write every disagreement to this TSV")
+    parser.add_argument(
+        "--split",
+        help="training sessions, e.g. 1-6: report train and test halves, list train errors only",
+    )
     args = parser.parse_args(argv)
 
     checker = load_checker(args.rules, user_rules=False)
     for error in checker.load_errors:
         print(f"rule load error: {error}", file=sys.stderr)
     wanted = _sessions(args.sessions)
+    train = _sessions(args.split)
     with args.csv_path.open(encoding="utf-8", newline="") as handle:
         rows = [
             r
@@ -102,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     hit1 = hit3 = themed = 0
     issue_total: Counter[str] = Counter()
     issue_hit: Counter[str] = Counter()
+    #: "train"/"test" -> confusion, when --split is given
+    split_confusion: dict[str, Counter[tuple[int, int]]] = defaultdict(Counter)
     dump = args.dump_errors.open("w", encoding="utf-8") if args.dump_errors else None
     started = time.perf_counter()
     for row in rows:
@@ -121,7 +143,10 @@ def main(argv: list[str] | None = None) -> int:
             half_gold.append((half, word, gold))
             by_half[half][0] += action.category == gold
             by_half[half][1] += 1
-            if action.category != gold:
+            in_train = train is None or int(row.get("Session") or 0) in train
+            if train is not None:
+                split_confusion["train" if in_train else "test"][(gold, action.category)] += 1
+            if action.category != gold and in_train:
                 key = (gold, action.category, action.rule_id or "-", action.verb or "-")
                 errors[key] += 1
                 error_examples.setdefault(key, text)
@@ -159,22 +184,32 @@ def main(argv: list[str] | None = None) -> int:
     for half, (ok, n) in sorted(by_half.items()):
         other = "sessions 7-12" if half == "sessions 1-6" else "sessions 1-6"
         fitted = [(w, g) for h, w, g in half_gold if h == half and half_words.get((other, w))]
-        cross = sum(
-            1 for w, g in fitted if max(half_words[(other, w)], key=half_words[(other, w)].get) == g
-        )
+        cross = sum(1 for w, g in fitted if half_words[(other, w)].most_common(1)[0][0] == g)
         print(
             f"  {half}: {ok / n:.4f}  ({n} rows; first-word baseline fitted on {other}: "
             f"{cross / n:.4f})"
         )
     print("\nconfusion (rows = UPR Info, columns = estimate):")
-    print("        " + "".join(f"{p:>7}" for p in labels) + "   recall")
-    for g in labels:
-        row_total = sum(confusion[(g, p)] for p in labels)
-        recall = confusion[(g, g)] / row_total if row_total else 0.0
-        print(
-            f"  {g:>4}  " + "".join(f"{confusion[(g, p)]:>7}" for p in labels) + f"   {recall:.3f}"
-        )
-    print(f"\nmost common disagreements (gold -> estimate, rule, verb), top {args.errors}:")
+    _print_confusion(confusion, labels)
+    if train is not None:
+        for name in ("train", "test"):
+            part = split_confusion[name]
+            total = sum(part.values())
+            if not total:
+                print(f"\n== {name}: no rows")
+                continue
+            ok = sum(part[(c, c)] for c in labels)
+            sessions = f"sessions {args.split}" if name == "train" else "the other sessions"
+            print(
+                f"\n== {name} ({sessions}): accuracy {ok / total:.4f} ({ok}/{total}), "
+                f"kappa {_kappa(part, labels):.4f}"
+            )
+            _print_confusion(part, labels)
+    scope = "training half" if train is not None else "all rows"
+    print(
+        f"\nmost common disagreements in the {scope} (gold -> estimate, rule, verb), "
+        f"top {args.errors}:"
+    )
     for (gold, est, rule_id, verb), count in errors.most_common(args.errors):
         example = error_examples[(gold, est, rule_id, verb)]
         print(f"  {count:>5}  {gold}->{est}  {rule_id:<36} {verb:<14} e.g. {example[:90]!r}")

@@ -259,6 +259,10 @@ NOMINALISATIONS: dict[str, str] = {
     "commutation": "commute",
     "suspension": "suspend",
     "closure": "close",
+    "prosecution": "prosecute",
+    "construction": "construct",
+    "appointment": "appoint",
+    "registration": "register",
 }
 
 #: Adverbial phrases that may stand before the leading verb ("As soon as possible, ratify...").

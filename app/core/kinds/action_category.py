@@ -16,6 +16,7 @@ longer object, then the later rule. Among verb-only rules the later rule wins.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -30,8 +31,8 @@ from app.core.models import ActionCategory, Finding
 from app.core.verbs import (
     ADVERBIAL_PHRASES,
     CONTROL_VERBS,
-    DITRANSITIVE,
     DETERMINERS,
+    DITRANSITIVE,
     LEAD_FILLERS,
     NOMINALISATIONS,
     PREAMBLE_OPENERS,
@@ -220,6 +221,11 @@ class ActionEstimator:
                     self.by_verb.setdefault(words[0], []).append((words[1:], rule, order))
         self.vocabulary = frozenset(self.by_verb)
         self.order = {id(rule): i for i, rule in enumerate(self.rules)}
+        # Plain attributes for the hot path: pydantic private attributes are slow to read.
+        self._patterns: dict[int, tuple[regex.Pattern[str] | None, regex.Pattern[str] | None]] = {
+            id(rule): (rule._object_re, rule._not_object_re) for rule in self.rules
+        }
+        self._results: dict[tuple[str, str], ActionCategory] = {}
         defaults = [r for r in self.rules if r.default]
         self.default = defaults[-1] if defaults else None
 
@@ -428,6 +434,8 @@ class ActionEstimator:
     ) -> tuple[ActionCategoryRule, _Head] | None:
         """A specific act named as the means: "..., including by adopting a law on X"."""
         for i in range(start, len(tokens) - 1):
+            if breaks[i] and ";" in doc.text[tokens[i - 1].end : tokens[i].start]:
+                return None  # the next recommendation of a list, not a means of this one
             if tokens[i].lower not in _MEANS_MARKERS:
                 continue
             j = i + 1
@@ -437,21 +445,13 @@ class ActionEstimator:
                 j += 1
             if j >= len(tokens):
                 continue
-            noun = NOMINALISATIONS.get(tokens[j].lower)
-            if (
-                noun is not None
-                and noun in self.by_verb
-                and j + 1 < len(tokens)
-                and tokens[j + 1].lower == "of"
-            ):
-                entries = tuple(r for parts, r, _o in self.by_verb[noun] if not parts)
-                head = _Head(j, j + 2, entries) if entries else None
-            elif tokens[j].lower.endswith("ing") and (
-                tokens[i].lower == "by" or tokens[j].lower not in _ING_NOUNS
-            ):
+            head: _Head | None = self._nominal_at(tokens, j)
+            if head is None:
+                if not tokens[j].lower.endswith("ing") or (
+                    tokens[i].lower != "by" and tokens[j].lower in _ING_NOUNS
+                ):
+                    continue
                 head = self._verb_at(tokens, j)
-            else:
-                continue
             if head is None:
                 continue
             rule, _found = self._decide(doc, tokens, breaks, head)
@@ -485,11 +485,13 @@ class ActionEstimator:
                 themed, found = self._choose(head.entries, theme)
                 if found:
                     return themed, head
-        if rule.category == 4:  # "address and investigate attacks": the specific verb commits
+        if rule.category == 4:
             second = self._coordinated(tokens, breaks, head.after)
             if second is not None:
                 other, found = self._choose(second.entries, window)
-                if other is not None and other.category == 5 and not found:
+                # "address and investigate attacks": a specific verb commits to the act;
+                # "take forward and continue its efforts": the effort is an existing one.
+                if other is not None and not found and other.category in (2, 5):
                     return other, head
         return rule, head
 
@@ -499,11 +501,40 @@ class ActionEstimator:
         if j + 1 >= n or breaks[j] or tokens[j].lower not in {"and", "or", "and/or"}:
             return None
         k = j + 1
-        while k < n and tokens[k].lower.endswith("ly") and lemma(tokens[k].lower, self.vocabulary) is None:
+        while (
+            k < n
+            and tokens[k].lower.endswith("ly")
+            and lemma(tokens[k].lower, self.vocabulary) is None
+        ):
             k += 1
         if k >= n or tokens[k].lower.endswith(("ing", "ed")):
             return None
         return self._verb_at(tokens, k)
+
+    def _nominal_at(self, tokens: list[Token], j: int) -> _Head | None:
+        """A nominalised act as the means: "the implementation of", "signature and ratification
+        of", "investigations into". (Modifiers before the noun were tried and did not help.)"""
+        n = len(tokens)
+        if j + 1 >= n:
+            return None
+        word = tokens[j].lower
+        noun = NOMINALISATIONS.get(word) or NOMINALISATIONS.get(
+            word[:-1] if word.endswith("s") else ""
+        )
+        if noun is None:
+            return None
+        after = j + 1
+        if (
+            tokens[after].lower in {"and", "or"}
+            and after + 2 < n
+            and tokens[after + 1].lower in NOMINALISATIONS
+        ):
+            after += 2  # "signature and ratification of": the later act is the commitment
+            noun = NOMINALISATIONS[tokens[after - 1].lower]
+        if after < n and tokens[after].lower in {"of", "into"} and noun in self.by_verb:
+            entries = tuple(r for parts, r, _o in self.by_verb[noun] if not parts)
+            return _Head(j, after + 1, entries) if entries else None
+        return None
 
     # -- the object ---------------------------------------------------------------------------
     def _object_window(
@@ -581,30 +612,43 @@ class ActionEstimator:
         """The best rule for this object window, and whether an object decided it."""
         best: tuple[tuple[int, int, int], ActionCategoryRule] | None = None
         plain: ActionCategoryRule | None = None
+        plain_order = -1
         for rule in rules:
-            order = self.order[id(rule)]
-            if rule.has_objects:
-                pos = rule.object_position(window)
-                if pos is not None:
-                    key = (pos[0], pos[1], -order)
+            key_id = id(rule)
+            order = self.order[key_id]
+            object_re, not_re = self._patterns[key_id]
+            if not_re is not None and window and _search(not_re, window) is not None:
+                continue
+            if object_re is not None:
+                match = _search(object_re, window) if window else None
+                if match is not None:
+                    key = (match.start(), match.start() - match.end(), -order)
                     if best is None or key < best[0]:
                         best = (key, rule)
-            elif rule.object_fits(window) and (plain is None or order > self.order[id(plain)]):
-                plain = rule
+            elif order > plain_order:
+                plain, plain_order = rule, order
         if best is not None:
             return best[1], True
         return plain, False
 
-    @staticmethod
-    def _result(rule: ActionCategoryRule, verb: str) -> ActionCategory:
+    def _result(self, rule: ActionCategoryRule, verb: str) -> ActionCategory:
+        # Results are frozen models, so one per (rule, verb) can be shared between drafts.
         verb = verb.lower()
-        return ActionCategory.model_construct(
-            category=rule.category,
-            reason=(rule.reason or rule.message).replace("{verb}", verb).replace("{match}", verb),
-            upgrade=rule.upgrade.replace("{verb}", verb),
-            verb=verb,
-            rule_id=rule.id,
-        )
+        key = (rule.id, verb)
+        result = self._results.get(key)
+        if result is None:
+            if len(self._results) > 10_000:
+                self._results.clear()
+            result = self._results[key] = ActionCategory.model_construct(
+                category=rule.category,
+                reason=(rule.reason or rule.message)
+                .replace("{verb}", verb)
+                .replace("{match}", verb),
+                upgrade=rule.upgrade.replace("{verb}", verb),
+                verb=verb,
+                rule_id=rule.id,
+            )
+        return result
 
 
 def _adverbial_at(tokens: list[Token], i: int) -> int:
@@ -618,16 +662,17 @@ def _adverbial_at(tokens: list[Token], i: int) -> int:
 
 def _breaks_before(doc: Document) -> list[str]:
     """For each token, the clause punctuation before it: "," (comma-like), "." (other) or ""."""
-    text = doc.text
-    out = []
-    previous_end = 0
-    for token in doc.tokens:
-        gap = text[previous_end : token.start]
-        if gap == " " or not gap or _BREAK.search(gap) is None:
-            out.append("")
-        else:
-            out.append("," if any(c in gap for c in ",;:") else ".")
-        previous_end = token.end
+    # Punctuation is rare and never inside a token, so find it once in the text and mark the
+    # token that follows each mark (faster than slicing every gap between tokens).
+    tokens = doc.tokens
+    out = [""] * len(tokens)
+    starts: list[int] | None = None
+    for match in _BREAK.finditer(doc.text):
+        if starts is None:
+            starts = [t.start for t in tokens]
+        k = bisect_left(starts, match.end())
+        if k < len(out) and out[k] != ",":
+            out[k] = "," if match.group().strip() in {",", ";", ":"} else "."
     return out
 
 
@@ -636,9 +681,8 @@ def _theme_after_with(doc: Document, tokens: list[Token], breaks: list[str], j: 
     before the clause ends."""
     n = len(tokens)
     for k in range(j + 1, min(n, j + OBJECT_WINDOW)):
-        if breaks[k] == "." or tokens[k].lower in {"to", "by", "through", "including", "and"}:
-            if tokens[k].lower != "and":
-                return ""
+        if breaks[k] == "." or tokens[k].lower in {"to", "by", "through", "including"}:
+            return ""
         if tokens[k].lower == "with" and k + 1 < n:
             end = min(n, k + 1 + OBJECT_WINDOW // 2)
             return doc.text[tokens[k + 1].start : tokens[end - 1].end]
