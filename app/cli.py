@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,22 +151,38 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 
 class Progress:
-    """A one-line progress bar on stderr, only when stderr is a terminal."""
+    """A progress bar on stderr for long batches, only when stderr is a terminal."""
 
-    def __init__(self, stream: TextIO, enabled: bool) -> None:
+    WIDTH = 30
+    MIN_TOTAL = 200
+
+    def __init__(self, stream: TextIO, total: int) -> None:
         self.stream = stream
-        self.enabled = enabled and stream.isatty()
+        self.total = total
+        self.enabled = total >= self.MIN_TOTAL and stream.isatty()
         self.count = 0
+        self.started = time.monotonic()
+        self._step = max(1, total // 200)
 
     def tick(self) -> None:
         self.count += 1
-        if self.enabled and self.count % 500 == 0:
-            self.stream.write(f"\rchecked {self.count:,} drafts…")
+        if self.enabled and (self.count % self._step == 0 or self.count == self.total):
+            self.stream.write("\r" + self.line())
             self.stream.flush()
 
+    def line(self) -> str:
+        done = self.count / self.total if self.total else 1.0
+        filled = int(done * self.WIDTH)
+        rate = self.count / max(time.monotonic() - self.started, 1e-6)
+        return (
+            f"[{'#' * filled}{' ' * (self.WIDTH - filled)}] {done:4.0%} "
+            f"{self.count:,}/{self.total:,} drafts, {rate:,.0f}/s"
+        )
+
     def done(self) -> None:
-        if self.enabled and self.count >= 500:
-            self.stream.write(f"\rchecked {self.count:,} drafts.   \n")
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -180,7 +197,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     suggest = _evidence_suggester(args)
     fail_rank = SEVERITY_RANK.get(args.fail_on, 99)
     out = sys.stdout
-    progress = Progress(sys.stderr, enabled=True)
+    drafts = list(read_drafts(args.inputs, args.column))  # input errors surface before output
+    progress = Progress(sys.stderr, len(drafts))
     worst = -1
     records: list[dict[str, Any]] = []
     csv_writer = None
@@ -204,7 +222,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "findings",
             ]
         )
-    for index, draft in enumerate(read_drafts(args.inputs, args.column)):
+    for index, draft in enumerate(drafts):
         context = CheckContext(state_under_review=args.state or "")
         extra: dict[str, Any] = {}
         if suggest is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -129,15 +130,33 @@ def test_check_with_library_uses_precedents(
     library = tmp_path / "refs.smartlib"
     conn = open_library(library, create=True)
     conn.execute("BEGIN")
-    add_item(conn, EvidenceItem(
-        kind="precedent", country="Examplestan", recommending_state="Norland", cycle="3",
-        response="supported", issues="Elections",
-        text="Amend the electoral law to give the election commission a protected budget."))
+    add_item(
+        conn,
+        EvidenceItem(
+            kind="precedent",
+            country="Examplestan",
+            recommending_state="Norland",
+            cycle="3",
+            response="supported",
+            issues="Elections",
+            text="Amend the electoral law to give the election commission a protected budget.",
+        ),
+    )
     conn.execute("COMMIT")
     conn.close()
     draft = "Amend the electoral law to give the election commission a protected budget by 2027."
-    code, out, err = run(capsys, draft, "--state", "Examplestan", "--library", str(library),
-                         "--format", "jsonl", "--fail-on", "never")
+    code, out, err = run(
+        capsys,
+        draft,
+        "--state",
+        "Examplestan",
+        "--library",
+        str(library),
+        "--format",
+        "jsonl",
+        "--fail-on",
+        "never",
+    )
     assert code == 0, err
     record = json.loads(out)
     assert record["precedents"][0]["recommending_state"] == "Norland"
@@ -169,3 +188,25 @@ def test_check_uses_a_configured_languagetool_server(
         assert not any(f["dimension"] == "grammar" for f in json.loads(out)["findings"])
     finally:
         server.stop()
+
+
+def test_progress_bar_draws_on_a_terminal_only() -> None:
+    from app.cli import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = Progress(screen, 400)
+    for _ in range(400):
+        bar.tick()
+    bar.done()
+    last = screen.getvalue().rstrip("\n").split("\r")[-1]
+    assert last.startswith("[" + "#" * Progress.WIDTH + "] 100% 400/400 drafts")
+    piped = io.StringIO()
+    quiet = Progress(piped, 400)
+    for _ in range(400):
+        quiet.tick()
+    quiet.done()
+    assert piped.getvalue() == ""
