@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.core.models import SEVERITY_RANK, CheckContext, CheckResult
+from app.core.models import SCORED_DIMENSIONS, SEVERITY_RANK, CheckContext, CheckResult
 
 SUBCOMMANDS = ("check", "rules", "evidence", "export", "gui")
 MAX_INPUT_BYTES = 200_000_000
@@ -212,13 +212,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "smart_score",
                 "action_category",
                 "themes",
-                "specific",
-                "measurable",
-                "attainable",
-                "relevant",
-                "time_bound",
-                "jargon",
-                "tone",
+                *SCORED_DIMENSIONS,
                 "findings",
             ]
         )
@@ -252,18 +246,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                     result.smart_score,
                     result.action_category.category,
                     "; ".join(t.issue for t in result.themes),
-                    *(
-                        scores.get(d, "")
-                        for d in (
-                            "specific",
-                            "measurable",
-                            "attainable",
-                            "relevant",
-                            "time_bound",
-                            "jargon",
-                            "tone",
-                        )
-                    ),
+                    *(scores.get(d, "") for d in SCORED_DIMENSIONS),
                     len(result.findings),
                 ]
             )

@@ -6,26 +6,24 @@ Spans are Python string offsets (code points) into the draft text, end exclusive
 
 from __future__ import annotations
 
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["error", "warning", "suggestion"]
 Status = Literal["met", "partly", "not_met"]
 
+Dimension = Literal[
+    # scored, in scorecard order
+    "specific", "measurable", "attainable", "relevant", "time_bound", "jargon", "tone",
+    # findings and underlines only
+    "readability", "grammar", "spelling", "action",
+]  # fmt: skip
+DIMENSIONS: tuple[str, ...] = get_args(Dimension)
 #: Dimensions that make up the SMART score, in scorecard order.
-SCORED_DIMENSIONS: tuple[str, ...] = (
-    "specific",
-    "measurable",
-    "attainable",
-    "relevant",
-    "time_bound",
-    "jargon",
-    "tone",
-)
+SCORED_DIMENSIONS: tuple[str, ...] = DIMENSIONS[:7]
 #: Dimensions that produce findings and underlines but do not change the SMART score.
-UNSCORED_DIMENSIONS: tuple[str, ...] = ("readability", "grammar", "spelling", "action")
-DIMENSIONS: tuple[str, ...] = SCORED_DIMENSIONS + UNSCORED_DIMENSIONS
+UNSCORED_DIMENSIONS: tuple[str, ...] = DIMENSIONS[7:]
 
 DIMENSION_LABELS: dict[str, str] = {
     "specific": "Specific",

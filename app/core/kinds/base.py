@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar
 
 import regex
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
@@ -16,6 +16,7 @@ from app.core.document import Document
 from app.core.models import (
     ActionCategory,
     CheckContext,
+    Dimension,
     Finding,
     Readability,
     Replacement,
@@ -26,19 +27,6 @@ from app.core.termindex import TermHit, TermIndex
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-RuleDimension = Literal[
-    "specific",
-    "measurable",
-    "attainable",
-    "relevant",
-    "time_bound",
-    "jargon",
-    "tone",
-    "readability",
-    "grammar",
-    "spelling",
-    "action",
-]
 
 _ID = r"^[a-z0-9_]+(?:[.-][a-z0-9_]+)+$"
 
@@ -83,7 +71,7 @@ class Rule(BaseModel):
     #: Whether examples are judged by findings (default) or by the kind's own test.
     id: str = Field(pattern=_ID)
     kind: str
-    dimension: RuleDimension
+    dimension: Dimension
     severity: Severity = "warning"
     message: str
     explanation: str = ""
