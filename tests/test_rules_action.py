@@ -34,8 +34,8 @@ def checker() -> Checker:
         ("Raise the minimum age of marriage to 18.", 5),
         ("Bring the Press Act into line with the Covenant.", 5),
         ("Bring the juvenile justice system into line with international standards.", 4),
-        ("End the state of emergency.", 5),
-        ("End violence against women.", 4),
+        ("End the state of emergency in the border districts.", 5),
+        ("End violence against women in rural households.", 4),
         ("Undertake a study on the causes of school drop-out.", 3),
         # frames that change the meaning of the verb that follows
         ("Consider ratifying the Convention on Migrant Workers.", 3),
@@ -81,6 +81,12 @@ def checker() -> Checker:
         ("Adhere to the principles of the rule of law in its counter-terrorism work.", 4),
         ("Adhere to the Optional Protocol on a communications procedure.", 5),
         ("Give careful consideration to lowering the voting age.", 3),
+        # addressed to other actors, taking up help, sharing as the aim
+        ("Recommends that the international community fund rural clinics.", 1),
+        ("To donors: support the census with equipment.", 1),
+        ("Make use of the technical support offered by UNDP for its census.", 1),
+        ("Deepen its dialogue with neighbours to share its experience of mediation.", 1),
+        ("Deepen its dialogue with neighbours to settle border disputes.", 4),
         # a nominalised means: "signature and ratification of" commits to ratifying
         ("Protect migrants, including through signature and ratification of the Convention.", 5),
     ],
@@ -92,7 +98,9 @@ def test_category(checker: Checker, text: str, category: int) -> None:
 
 
 def test_estimate_comes_with_reason_and_upgrade(checker: Checker) -> None:
-    action = checker.check("Take all necessary measures to protect journalists.").action_category
+    action = checker.check(
+        "Take all necessary measures to keep reporters safe from attack."
+    ).action_category
     assert action.category == 4
     assert action.rule_id.startswith("action_category.")
     assert action.verb
@@ -100,7 +108,7 @@ def test_estimate_comes_with_reason_and_upgrade(checker: Checker) -> None:
 
 
 def test_no_verb_falls_back_to_general(checker: Checker) -> None:
-    action = checker.check("Human rights for all.").action_category
+    action = checker.check("Human dignity for every resident.").action_category
     assert action.category == 4
 
 
@@ -148,8 +156,8 @@ def test_bad_object_regex_is_reported_with_key() -> None:
 
 def test_estimate_is_shared_between_equal_drafts(checker: Checker) -> None:
     """Results are frozen, so the estimator may hand the same object to equal drafts."""
-    first = checker.check("Ratify the Convention against Torture.").action_category
-    second = checker.check("Ratify the Convention against Torture.").action_category
+    first = checker.check("Ratify the Convention against Torture this year.").action_category
+    second = checker.check("Ratify the Convention against Torture this year.").action_category
     assert first == second
     with pytest.raises(ValueError):
         first.category = 1
@@ -159,3 +167,21 @@ def test_punctuation_marks_clause_breaks(checker: Checker) -> None:
     """Object windows stop at commas: 'measures' after a comma is not the verb's object."""
     text = "Adopt, as a priority, a law on asylum; and take measures for refugees."
     assert checker.check(text).action_category.category == 5
+
+
+def test_subjects_rule_needs_no_verbs() -> None:
+    """A rule may name addressees instead of verbs; without either it is an error."""
+    pack = (
+        "pack: mine\nrules:\n"
+        "  - id: mine.others\n    kind: action_category\n    category: 1\n    message: m\n"
+        "    subjects: [regional partners]\n"
+        "    examples: {flag: [That regional partners fund it.], pass: [Fund it.]}\n"
+        "  - id: mine.empty\n    kind: action_category\n    category: 1\n    message: m\n"
+        "    examples: {flag: [x], pass: [y]}\n"
+    )
+    loaded = load_text(pack)
+    assert [r.id for r in loaded.rules] == ["mine.others"]
+    assert loaded.errors
+    checker = Checker(loaded.rules)
+    action = checker.check("That regional partners fund the new clinic.").action_category
+    assert (action.category, action.rule_id) == (1, "mine.others")

@@ -106,6 +106,16 @@ _ING_NOUNS = frozenset(
 )
 #: Means that keep a continuing recommendation continuing ("continue ... by implementing X").
 _CONTINUING_MEANS = frozenset({"implement", "continue", "pursue", "maintain", "apply"})
+#: Minimal-action verbs that need no object to be minimal ("to share its experience").
+_SHARING = frozenset({"share", "exchange"})
+#: Objects that make "to seek / to request" a request for outside help.
+_HELP = regex.compile(
+    r"\b(?:assistance|support|aid|funding|expertise|help|cooperation)\b", regex.IGNORECASE
+)
+#: Words before the addressee of a draft ("Recommends that the...", "To ...").
+_ADDRESS_OPENERS = frozenset(
+    ["recommend", "recommends", "recommended", "that", "to", "the", "it", "is", "calls", "on"]
+)
 _BE = frozenset({"be", "is", "are", "was", "were", "been", "being"})
 _FRAME = regex.compile(
     r"\b(?:encouraged|invited|urged|called\s+(?:up)?on|requested|recommended|recommends|asked|"
@@ -127,14 +137,19 @@ class ActionCategoryRule(Rule):
     upgrade: str = ""
     #: The fallback when no known verb leads the draft.
     default: bool = False
+    #: Actors other than the State under Review; a draft addressed to one of them ("That the
+    #: international community assist...", "To donors: ...") takes this rule whatever its verb.
+    subjects: list[str] = Field(default_factory=list)
 
     _object_re: regex.Pattern[str] | None = PrivateAttr(default=None)
     _not_object_re: regex.Pattern[str] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _needs_verbs(self) -> ActionCategoryRule:
-        if not self.verbs and not self.default:
-            raise ValueError("an action_category rule needs `verbs` (or `default: true`)")
+        if not self.verbs and not self.default and not self.subjects:
+            raise ValueError(
+                "an action_category rule needs `verbs` (or `subjects`, or `default: true`)"
+            )
         return self
 
     def compile(self, macros: Mapping[str, str]) -> None:
@@ -228,6 +243,14 @@ class ActionEstimator:
         self._results: dict[tuple[str, str], ActionCategory] = {}
         defaults = [r for r in self.rules if r.default]
         self.default = defaults[-1] if defaults else None
+        #: addressee phrase (lower-case words) -> rule; later rules win
+        self.subjects: dict[tuple[str, ...], ActionCategoryRule] = {}
+        for rule in self.rules:
+            for phrase in rule.subjects:
+                words = tuple(w.lower() for w in regex.findall(r"[\p{L}\p{N}'’-]+", phrase))
+                if words:
+                    self.subjects[words] = rule
+        self._subject_starts = frozenset(words[0] for words in self.subjects)
 
     # -- public ------------------------------------------------------------------------------
     def estimate(self, doc: Document) -> tuple[ActionCategory, tuple[int, int] | None]:
@@ -242,6 +265,13 @@ class ActionEstimator:
 
     def _estimate(self, doc: Document) -> tuple[ActionCategory, tuple[int, int] | None]:
         tokens = doc.tokens
+        addressed = self._addressee(tokens)
+        if addressed is not None:
+            other, start, end = addressed
+            return self._result(other, doc.text[tokens[start].start : tokens[end - 1].end]), (
+                tokens[start].start,
+                tokens[end - 1].end,
+            )
         breaks = _breaks_before(doc)
         for head in self._heads(doc, tokens, breaks):
             rule, head = self._decide(doc, tokens, breaks, head)
@@ -268,6 +298,23 @@ class ActionEstimator:
         )
 
     # -- finding the leading verb ------------------------------------------------------------
+    def _addressee(self, tokens: list[Token]) -> tuple[ActionCategoryRule, int, int] | None:
+        """A draft addressed to another actor: "(Recommends) that the international community
+        help...", "To donors: provide...". Returns the rule and the phrase's token span."""
+        if not self.subjects:
+            return None
+        i = 0
+        n = min(len(tokens), 6)
+        while i < n and tokens[i].lower in _ADDRESS_OPENERS:
+            i += 1
+        if i >= n or tokens[i].lower not in self._subject_starts:
+            return None
+        for words, rule in self.subjects.items():
+            end = i + len(words)
+            if tuple(t.lower for t in tokens[i:end]) == words:
+                return rule, i, end
+        return None
+
     def _heads(self, doc: Document, tokens: list[Token], breaks: list[str]) -> Iterable[_Head]:
         """Candidate leading verbs, most likely first."""
         head = self._find_head(tokens, breaks)
@@ -493,7 +540,27 @@ class ActionEstimator:
                 # "take forward and continue its efforts": the effort is an existing one.
                 if other is not None and not found and other.category in (2, 5):
                     return other, head
+            purpose = self._purpose(tokens, breaks, head.after)
+            if purpose is not None:
+                aim, _found = self._choose(purpose.entries, "")
+                # "intensify its engagement with donors to share its experience": the aim is
+                # to share experience or to obtain help, which is minimal action.
+                if aim is not None and aim.category == 1:
+                    verb = lemma(tokens[purpose.index].lower, self.vocabulary)
+                    aim_object = self._object_window(doc, tokens, breaks, purpose.after)
+                    if verb in _SHARING or _HELP.search(aim_object):
+                        return aim, head
         return rule, head
+
+    def _purpose(self, tokens: list[Token], breaks: list[str], j: int) -> _Head | None:
+        """The verb of a purpose clause right after the head's object ("... to share X")."""
+        n = len(tokens)
+        for k in range(j, min(n - 1, j + OBJECT_WINDOW)):
+            if k > j and breaks[k]:
+                return None
+            if tokens[k].lower == "to":
+                return self._verb_at(tokens, k + 1)
+        return None
 
     def _coordinated(self, tokens: list[Token], breaks: list[str], j: int) -> _Head | None:
         """A verb coordinated with the head that shares its object ("strengthen and enforce X")."""
