@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,6 +149,45 @@ def test_timeout_is_a_clear_error(fake: FakeLanguageTool) -> None:
     with pytest.raises(LanguageToolError, match="did not answer within 1 s"):
         checker.check("Some text.")
     assert checker.status().startswith("Grammar check failed:")
+    # language_tool_python's check() would retry once (twice the timeout); we send one request.
+    assert len(fake.requests) == 1
+
+
+def test_match_spanning_non_bmp_character(fake: FakeLanguageTool) -> None:
+    """language_tool_python's Match keeps the UTF-16 length: it would cover one char too many."""
+    from app.language import fakelt
+
+    fakelt.TYPOS["𝒜ppel"] = ["Apple"]
+    try:
+        text = "😀 An 𝒜ppel, we recieve."
+        findings = checker_for(fake).check(text)
+        assert [text[f.start:f.end] for f in findings] == ["𝒜ppel", "recieve"]
+    finally:
+        del fakelt.TYPOS["𝒜ppel"]
+
+
+def test_client_is_built_once_and_lazily(fake: FakeLanguageTool) -> None:
+    checker = checker_for(fake)
+    assert fake.language_requests == 0  # no network on construction (GUI thread)
+    checker.check("One.")
+    checker.check("Two.")
+    assert fake.language_requests == 1  # language_tool_python's GET /v2/languages, once
+
+
+def test_unsupported_language_and_foreign_server(fake: FakeLanguageTool) -> None:
+    with pytest.raises(LanguageToolError, match="does not offer the language 'de-AT'"):
+        checker_for(fake, language="de-AT").check("Text.")
+    fake.mode = "not-lt"
+    with pytest.raises(LanguageToolError, match="not like a LanguageTool server"):
+        checker_for(fake).check("Text.")
+
+
+def test_system_proxy_is_not_used(fake: FakeLanguageTool, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # discard port: nothing listens
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert [f.matched for f in checker_for(fake).check("We recieve.")] == ["recieve"]
 
 
 def test_total_deadline_stops_long_runs(fake: FakeLanguageTool) -> None:
@@ -177,7 +217,9 @@ def test_server_gone(fake: FakeLanguageTool) -> None:
     [
         ("malformed", "not valid JSON"),
         ("html", "not valid JSON"),
-        ("error", "HTTP 500"),
+        ("binary", "not valid JSON"),
+        # language_tool_python does not pass the HTTP status on; LanguageTool's "Error: ..." body is
+        ("error", "server answered: Error: internal error"),
         ("too-long", "too long"),
     ],
 )
@@ -213,6 +255,17 @@ def test_test_connection(fake: FakeLanguageTool) -> None:
     fake.mode = "error"
     with pytest.raises(LanguageToolError):
         checker_for(fake).test_connection()
+
+
+def test_import_does_not_load_requests_or_language_tool_python() -> None:
+    code = (
+        "import sys, app.language, app.language.languagetool, app.language.cli_support; "
+        "print(sorted(m for m in ('requests', 'language_tool_python', 'urllib3') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                         text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"
 
 
 def test_not_configured() -> None:
@@ -356,3 +409,51 @@ def test_local_server_that_cannot_start(tmp_path: Path) -> None:
     with pytest.raises(LanguageToolError, match="keeps stopping"):
         server.ensure_running()
     server.close()
+
+
+@needs_posix
+def test_language_tool_python_never_downloads(tmp_path: Path, fake: FakeLanguageTool,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every path we use (URL, local folder, test connection, close) with the library's
+    download and local-start entry points booby-trapped."""
+    import language_tool_python
+    import language_tool_python.download_lt as download_lt
+    import language_tool_python.server as lt_server
+
+    calls: list[str] = []
+
+    def trap(name: str) -> object:
+        def boom(*args: object, **kwargs: object) -> None:
+            calls.append(name)
+            raise AssertionError(f"{name} must never be called")
+        return boom
+
+    monkeypatch.setattr(download_lt, "download_lt", trap("download_lt"))
+    monkeypatch.setattr(download_lt.LocalLanguageTool, "download", trap("download"))
+    monkeypatch.setattr(download_lt.LocalLanguageTool, "from_version_name",
+                        trap("from_version_name"))
+    monkeypatch.setattr(lt_server.LanguageTool, "_start_local_server",
+                        trap("_start_local_server"))
+    monkeypatch.setattr(language_tool_python.LanguageTool, "_register_spellings",
+                        trap("_register_spellings"))
+
+    url_checker = checker_for(fake)
+    assert [f.matched for f in url_checker.check("We recieve.")] == ["recieve"]
+    assert url_checker.test_connection().startswith("Connected")
+    fake.stop()
+    with pytest.raises(LanguageToolError, match="Cannot reach"):  # a dead remote: no fallback
+        url_checker.check("Again.")
+    url_checker.close()
+
+    (tmp_path / "languagetool-server.jar").write_bytes(b"PK")
+    local = GrammarChecker(folder=str(tmp_path), java=_fake_java(tmp_path), timeout=5,
+                           start_timeout=30)
+    try:
+        assert [f.matched for f in local.check("The goverment.")] == ["goverment"]
+        assert local.server is not None and local.server._proc is not None
+        local.server._proc.kill()
+        local.server._proc.wait(5)
+        assert [f.matched for f in local.check("We recieve.")] == ["recieve"]
+    finally:
+        local.close()
+    assert calls == []

@@ -1,10 +1,11 @@
 """A small stand-in for a LanguageTool server's `/v2/check`, for tests, benchmarks and demos.
 
-Real LanguageTool (a Java server) is not available to the test suite, so this answers with the
-JSON shape LanguageTool documents: `matches[]` with `offset`/`length` in UTF-16 code units (Java
+Real LanguageTool (a Java server) is not available to the test suite, so this answers
+`GET /v2/languages` (language_tool_python queries it when a client is built) and `/v2/check` with
+the JSON shape LanguageTool documents: `matches[]` with `offset`/`length` in UTF-16 code units (Java
 string indices), `replacements[].value`, `rule.id`, `rule.issueType`, `rule.category.id`.
-It flags a few fixed typos and "a" before a vowel. Modes simulate failures (slow, malformed, HTTP
-error, dropped connection). Loopback only.
+It flags a few fixed typos and "a" before a vowel. Modes simulate failures (slow, malformed,
+binary, HTTP error, dropped connection, a JSON service that is not LanguageTool). Loopback only.
 
 Run as `python -m app.language.fakelt --port 8081`, which also accepts (and ignores) LanguageTool's
 own `-cp languagetool-server.jar org.languagetool.server.HTTPServer --allow-origin` arguments, so it
@@ -93,6 +94,8 @@ class FakeLanguageTool:
         self.delay = delay
         self.slow_seconds = 10.0
         self.requests: list[dict[str, str]] = []
+        #: GET /v2/languages count: language_tool_python sends one when it builds a client.
+        self.language_requests = 0
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -109,7 +112,10 @@ class FakeLanguageTool:
                 self.wfile.write(body)
 
             def do_GET(self) -> None:
-                if self.path.startswith("/v2/languages"):
+                outer.language_requests += 1
+                if outer.mode == "not-lt":  # some other JSON service
+                    self._send(200, json.dumps({"status": "ok"}).encode())
+                elif self.path.startswith("/v2/languages"):
                     langs = [{"name": "English (GB)", "code": "en", "longCode": "en-GB"},
                              {"name": "English (US)", "code": "en", "longCode": "en-US"},
                              {"name": "French", "code": "fr", "longCode": "fr"},
@@ -136,6 +142,8 @@ class FakeLanguageTool:
                     self._send(200, b"{\"matches\": [ {\"offset\": ")
                 elif mode == "wrong-shape":
                     self._send(200, json.dumps({"matches": [{"offset": "x"}, 7]}).encode())
+                elif mode == "binary":
+                    self._send(200, b"\xff\xfe\x00garbage\x9c", "application/octet-stream")
                 elif mode == "html":
                     self._send(200, b"<html>proxy login</html>", "text/html")
                 elif mode == "error":

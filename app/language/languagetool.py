@@ -1,20 +1,28 @@
 """LanguageTool adapter: a local install (we start its server) or a server URL on the network.
 
-Why urllib instead of language_tool_python: its `LanguageTool()` downloads LanguageTool when no
-remote URL is given, its local mode expects its own download folder layout, and its HTTP calls use
-a fixed timeout. We need the opposite guarantees (never download, per-request timeout, chunking,
-UTF-16 offset conversion, clear user-facing errors), and `/v2/check` is one form POST, so we talk
-to it directly. No code path here can reach a download.
+HTTP goes through `language_tool_python` (the project's LanguageTool library), always as
+`LanguageTool(language, remote_server=URL)`: for a configured URL directly, for a local folder at
+`http://127.0.0.1:PORT` of the `languagetool-server.jar` that `LocalServer` starts itself. With a
+remote server the library never starts or downloads anything; `_RemoteOnly` also refuses its
+local-start hook, retries and system proxies. It is imported lazily (it pulls in `requests`,
+~0.2 s) so importing this module stays cheap.
 
-LanguageTool reports `offset`/`length` in UTF-16 code units (Java string indices); drafts use Python
-code points. `_Utf16Map` converts, so text after an emoji or other astral character lines up.
+What we still do ourselves, because the library does not: the per-request timeout and the total
+deadline (its `_TIMEOUT` is a 300 s class constant and `check()` retries once), chunking of long
+texts, turning its errors (status code dropped, answer body as message) into one readable line,
+and match conversion. We read the raw `/v2/check` JSON instead of its `Match` objects: `Match`
+drops `rule.description`/`rule.urls`, fails the whole answer on one match missing a field, keeps
+the length in UTF-16 units, and caches astral positions in class attributes shared by all threads.
+LanguageTool reports `offset`/`length` in UTF-16 code units (Java string indices); drafts use
+Python code points. `_Utf16Map` converts, so text after (and matches across) an emoji line up.
+Accepted spellings are never registered with the library (`new_spellings` edits files inside a
+local LanguageTool); LanguageTool's spelling matches on our vocabulary are filtered out instead.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import json
 import logging
 import os
 import shutil
@@ -23,12 +31,10 @@ import subprocess
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from app.core.models import CheckContext, Finding, Replacement, Severity
 
@@ -121,56 +127,173 @@ def normalise_url(url: str) -> str:
     return urllib.parse.urlunsplit((parsed.scheme, parsed.netloc, path, "", ""))
 
 
-# -- HTTP client -----------------------------------------------------------------------------
+# -- HTTP client (through language_tool_python) ----------------------------------------------
+#: Empty proxy entries make `requests` connect directly even when HTTP(S)_PROXY/ALL_PROXY are set:
+#: a LAN or loopback LanguageTool must never go through a system proxy.
+_NO_PROXIES = {"http": "", "https": "", "all": ""}
+_REMOTE_TOOL_CLASS: type[Any] | None = None
+
+
+def _remote_tool_class() -> type[Any]:
+    """`language_tool_python.LanguageTool` restricted to a server we name (imported lazily)."""
+    global _REMOTE_TOOL_CLASS
+    if _REMOTE_TOOL_CLASS is not None:
+        return _REMOTE_TOOL_CLASS
+    try:
+        import language_tool_python
+    except ImportError as exc:  # pragma: no cover - it is a declared dependency
+        raise LanguageToolError(
+            f"The language_tool_python package is missing ({exc}); reinstall SMARTrec."
+        ) from exc
+
+    class _RemoteOnly(language_tool_python.LanguageTool):
+        """Always `remote_server=`; one try per request; our timeout; never a local start."""
+
+        def __init__(self, base_url: str, language: str, timeout: float) -> None:
+            # The library's `_TIMEOUT` is a 300 s class constant; an instance value shadows it
+            # and is already in place for the GET /v2/languages its constructor sends.
+            self._TIMEOUT = timeout  # type: ignore[assignment]
+            # `host` only matters for a local server; giving it skips a lookup of "localhost".
+            super().__init__(
+                language,
+                remote_server=base_url + "/",
+                host="127.0.0.1",
+                proxies=dict(_NO_PROXIES),
+            )
+
+        def _start_local_server(self) -> None:
+            # Only reachable when not remote, which never happens here; this is the code path
+            # that downloads LanguageTool, so refuse it outright should that ever change.
+            raise LanguageToolError("SMARTrec never downloads or starts LanguageTool this way.")
+
+        def _query_server(
+            self,
+            url: str,
+            params: dict[str, str] | None = None,
+            num_tries: int = 2,
+            method: Literal["get", "post"] = "get",
+        ) -> Any:
+            # `check()` asks for 2 tries: a timed-out request would silently take twice the
+            # timeout and overrun our deadline. Retrying is the caller's decision.
+            return super()._query_server(url, params, num_tries=1, method=method)
+
+    _REMOTE_TOOL_CLASS = _RemoteOnly
+    return _RemoteOnly
+
+
+def _exception_chain(exc: BaseException) -> list[BaseException]:
+    """`exc`, its causes and the exceptions wrapped in their args (requests/urllib3 nest them)."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo and len(seen) < 20:
+        item = todo.pop(0)
+        if any(item is s for s in seen):
+            continue
+        seen.append(item)
+        nested = [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args]
+        todo.extend(n for n in nested if isinstance(n, BaseException))
+    return seen
+
+
 class LanguageToolClient:
-    """Talks to `/v2/check` and `/v2/languages` of one server."""
+    """`/v2/check` and `/v2/languages` of one server, through language_tool_python.
+
+    Construction does no network I/O (the settings dialog builds clients on the GUI thread);
+    the library's `LanguageTool` objects, whose constructor queries the server, are created on
+    first use, one per language, and reused.
+    """
 
     def __init__(self, url: str, timeout: float = 10.0, chunk_chars: int = DEFAULT_CHUNK_CHARS):
         self.base_url = normalise_url(url)
         self.timeout = timeout
         self.chunk_chars = chunk_chars
-        # Never use a system proxy for a LAN or loopback server.
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        self._tools: dict[str, Any] = {}
+        # The per-request timeout is an attribute of the shared tool object: one request at a time.
+        self._lock = threading.RLock()
 
-    def _request(self, path: str, data: bytes | None, timeout: float) -> bytes:
-        url = self.base_url + path
-        request = urllib.request.Request(url, data=data, headers={"Accept": "application/json"})
-        try:
-            with self._opener.open(request, timeout=timeout) as response:
-                return bytes(response.read())
-        except urllib.error.HTTPError as exc:
-            detail = ""
-            with contextlib.suppress(Exception):
-                detail = exc.read(300).decode("utf-8", "replace").strip()
-            if exc.code == 413 or "exceeds the limit" in detail:
+    def _tool(self, language: str, timeout: float) -> Any:
+        with self._lock:
+            tool = self._tools.get(language)
+            if tool is not None:
+                return tool
+            try:
+                tool = _remote_tool_class()(self.base_url, language, timeout)
+            except LanguageToolError:
+                raise
+            except ValueError as exc:
+                if "language" in str(exc) and not isinstance(exc, UnicodeError):
+                    raise LanguageToolError(
+                        f"The LanguageTool server at {self.base_url} does not offer the "
+                        f"language '{language}'; choose another variant in Settings → Language."
+                    ) from exc
+                raise self._translate(exc, timeout) from exc
+            except (AttributeError, KeyError, TypeError) as exc:
+                # /v2/languages answered JSON, but not a list of {code, longCode} objects.
                 raise LanguageToolError(
-                    "The LanguageTool server refused the text as too long."
+                    "The server answered, but not like a LanguageTool server."
                 ) from exc
-            raise LanguageToolError(
-                f"LanguageTool server answered HTTP {exc.code}"
-                + (f": {detail[:200]}" if detail else ".")
-            ) from exc
-        except TimeoutError as exc:
-            raise LanguageToolError(
+            except Exception as exc:  # library errors: one status line
+                raise self._translate(exc, timeout) from exc
+            self._tools[language] = tool
+            return tool
+
+    def _request(
+        self, tool: Any, endpoint: str, params: dict[str, str] | None,
+        method: Literal["get", "post"], timeout: float,
+    ) -> Any:
+        url = urllib.parse.urljoin(tool.url, endpoint)
+        with self._lock:
+            tool._TIMEOUT = timeout
+            try:
+                return tool._query_server(url, params, method=method)
+            except Exception as exc:  # library errors: one status line
+                raise self._translate(exc, timeout) from exc
+
+    def _translate(self, exc: BaseException, timeout: float) -> LanguageToolError:
+        """One readable line for whatever the library or `requests` raised."""
+        import requests
+        from urllib3.exceptions import NewConnectionError
+
+        chain = _exception_chain(exc)
+        if any(isinstance(e, (requests.Timeout, TimeoutError, socket.timeout)) for e in chain):
+            return LanguageToolError(
                 f"LanguageTool did not answer within {timeout:.3g} s ({self.base_url})."
-            ) from exc
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise LanguageToolError(
-                    f"LanguageTool did not answer within {timeout:.3g} s ({self.base_url})."
-                ) from exc
-            raise LanguageToolError(
-                f"Cannot reach LanguageTool at {self.base_url}: {reason}."
-            ) from exc
-        except (ConnectionError, OSError) as exc:
-            raise LanguageToolError(
-                f"Connection to LanguageTool at {self.base_url} failed: {exc}."
-            ) from exc
+            )
+        refused = next((e for e in chain if isinstance(e, NewConnectionError)), None)
+        if refused is not None:
+            os_error = next((e for e in chain if isinstance(e, OSError) and e.strerror), None)
+            reason = os_error.strerror if os_error is not None else str(refused).split(": ")[-1]
+            return LanguageToolError(f"Cannot reach LanguageTool at {self.base_url}: {reason}.")
+        if type(exc).__name__ == "RateLimitError":
+            return LanguageToolError(
+                "The LanguageTool server refuses more requests for now (rate limit)."
+            )
+        if isinstance(exc, ValueError) or any(isinstance(e, ValueError) for e in chain):
+            # When the answer is not JSON the library raises its LanguageToolError with the raw
+            # body as message and without the HTTP status (checked before the connection case:
+            # requests' JSONDecodeError is also a RequestException). LanguageTool's own errors
+            # are plain text starting with "Error:". A body that is not UTF-8 escapes from the
+            # library as UnicodeDecodeError.
+            body = "" if isinstance(exc, UnicodeError) else " ".join(str(exc).split())
+            if "exceeds the limit" in body:
+                return LanguageToolError("The LanguageTool server refused the text as too long.")
+            if body.startswith("Error:"):
+                return LanguageToolError(f"LanguageTool server answered: {body[:200]}")
+            return LanguageToolError(
+                "LanguageTool sent an answer that is not valid JSON (is the URL a LanguageTool "
+                "server?)."
+            )
+        if any(isinstance(e, (requests.RequestException, OSError)) for e in chain):
+            inner = chain[-1] if len(chain) > 1 else exc
+            detail = f"{type(inner).__name__}: {inner}" if str(inner) else type(inner).__name__
+            return LanguageToolError(
+                f"Connection to LanguageTool at {self.base_url} failed: {detail[:200]}."
+            )
+        return LanguageToolError(f"LanguageTool request failed: {str(exc)[:200] or type(exc)}")
 
     def languages(self, timeout: float | None = None) -> list[dict[str, Any]]:
-        raw = self._request("/v2/languages", None, timeout or self.timeout)
-        data = _parse_json(raw)
+        timeout = timeout or self.timeout
+        data = self._request(self._tool("auto", timeout), "languages", None, "get", timeout)
         if not isinstance(data, list):
             raise LanguageToolError("The server answered, but not like a LanguageTool server.")
         return [item for item in data if isinstance(item, dict)]
@@ -194,30 +317,20 @@ class LanguageToolClient:
                 if remaining <= 0:
                     raise LanguageToolError("LanguageTool took too long for this text.")
                 timeout = min(timeout, remaining)
-            form = {"text": chunk, "language": language}
-            if disabled:
-                form["disabledRules"] = disabled
-            body = urllib.parse.urlencode(form).encode("utf-8")
             try:
-                raw = self._request("/v2/check", body, timeout)
+                tool = self._tool(language, timeout)
+                params: dict[str, str] = tool._create_params(chunk)
+                if disabled:  # our order, not the library's set order
+                    params["disabledRules"] = disabled
+                data = self._request(tool, "check", params, "post", timeout)
             except LanguageToolError as exc:
                 if timeout < self.timeout and "did not answer" in str(exc):
                     raise LanguageToolError(
                         "LanguageTool took too long for this text; try a shorter text."
                     ) from exc
                 raise
-            matches.extend(_convert_matches(_parse_json(raw), chunk, chunk_start))
+            matches.extend(_convert_matches(data, chunk, chunk_start))
         return matches
-
-
-def _parse_json(raw: bytes) -> Any:
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise LanguageToolError(
-            "LanguageTool sent an answer that is not valid JSON (is the URL a LanguageTool "
-            "server?)."
-        ) from exc
 
 
 def _convert_matches(data: Any, chunk: str, chunk_start: int) -> list[dict[str, Any]]:
@@ -615,9 +728,9 @@ class GrammarChecker:
         codes = {str(item.get("longCode") or item.get("code") or "") for item in languages}
         short = self.language.split("-")[0]
         have = self.language in codes or short in {c.split("-")[0] for c in codes}
-        raw = client.check("This is a test.", self.language, deadline=t0 + self.timeout * 2)
+        if have:  # otherwise the library refuses the language before sending anything
+            client.check("This is a test.", self.language, deadline=t0 + self.timeout * 2)
         elapsed = (time.monotonic() - t0) * 1000
-        del raw
         note = "" if have else f" (warning: it does not list {self.language})"
         self._status = f"LanguageTool ready at {client.base_url}{note}"
         return (
