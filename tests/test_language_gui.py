@@ -135,7 +135,7 @@ def test_dialog_test_failure_is_shown(qtbot: QtBot, fake: FakeLanguageTool,
     dialog.url.setText(fake.url)
     dialog.test_connection()
     qtbot.waitUntil(lambda: dialog.test_result.text().startswith("✗"), timeout=10000)
-    assert "HTTP 500" in dialog.test_result.text()
+    assert "Error: internal error" in dialog.test_result.text()
     dialog.reject()
 
 
