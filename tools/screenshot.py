@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tab", default="Scorecard", help="right-hand tab to show")
     parser.add_argument("--size", default="1440x900")
     parser.add_argument("--zoom", type=int, default=0, help="zoom steps (trainer mode)")
+    parser.add_argument("--precedent", action="store_true",
+                        help="add an invented prior UPR recommendation close to the chosen "
+                             "draft, to show the scorecard's precedent check")
     args = parser.parse_args(argv[1:])
 
     code = _reexec_under_xvfb(argv)
@@ -92,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             return len(ctl.checker.check(d.text).findings)  # type: ignore[attr-defined]
 
         chosen = max(drafts, key=weight)
+    if args.precedent:
+        _add_demo_precedent(ctl.project, chosen.text)
     ctl.select_draft(chosen.id)
     for i in range(window.tabs.count()):
         if window.tabs.tabText(i) == args.tab:
@@ -115,6 +120,24 @@ def main(argv: list[str] | None = None) -> int:
     window.hide()
     shutil.rmtree(tmp, ignore_errors=True)
     return 0 if ok else 1
+
+
+def _add_demo_precedent(project: object, text: str) -> None:
+    """An invented earlier recommendation (our own words, not a real one) for the picture:
+    the draft's first sentence, reworded a little."""
+    from app.evidence.store import EvidenceItem, add_item
+
+    conn = project.connection  # type: ignore[attr-defined]
+    meta = project.meta  # type: ignore[attr-defined]
+    conn.execute("BEGIN IMMEDIATE")
+    add_item(conn, EvidenceItem(
+        kind="precedent",
+        text=text.replace("Amend the Elections Act before the August 2027 general elections",
+                          "Amend the Elections Act").rstrip(".") + " before the next elections.",
+        country=meta.state_under_review, cycle="3", session="35",
+        recommending_state="Norway", response="supported", issues="Elections",
+    ))
+    conn.execute("COMMIT")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QFont,
@@ -135,6 +135,7 @@ class MainController(QObject):
         self._connect()
         self._spelling_ready.connect(self.schedule_check)
         self._spelling_hooked: object = None
+        self._project_words: set[str] = set()
         self._optional_loaded = False
         if not defer_optional:
             self.load_optional_modules()
@@ -197,6 +198,11 @@ class MainController(QObject):
         w.editor.disable_requested.connect(self.disable_rule)
         w.scorecard.finding_activated.connect(self.jump_to)
         w.scorecard.theme_chosen.connect(self.set_theme)
+        w.scorecard.phrasing_requested.connect(self.insert_precedent_phrase)
+        w.scorecard.precedent_requested.connect(self.show_precedent)
+        w.scorecard.span_requested.connect(self.select_checked_span)
+        w.editor.add_word_requested.connect(self.add_user_word)
+        w.editor.add_project_word_requested.connect(self.add_project_word)
         w.history.restore_requested.connect(self.restore_text)
         w.tabs.currentChanged.connect(lambda _i: self._refresh_history_if_visible())
 
@@ -234,6 +240,7 @@ class MainController(QObject):
             from app.gui.grammar import GrammarRunner
 
             self.grammar = GrammarRunner(self)
+            self._feed_project_words()
             self.grammar.findings_ready.connect(self._grammar_ready)
             self.grammar.status_changed.connect(self._grammar_status)
         except ImportError:
@@ -326,6 +333,7 @@ class MainController(QObject):
         w.saved_label.setText("Read-only" if project.read_only else "All changes saved")
         w.saved_label.setToolTip("" if project.read_only
                                  else "Every change is saved automatically.")
+        self._feed_project_words()
         drafts = project.drafts()
         self._set_fields_enabled(False)
         self.refresh_drafts(select=drafts[0].id if drafts else None)
@@ -913,6 +921,8 @@ class MainController(QObject):
         wanted = [*others, spelling] if spelling is not None and enabled else others
         if wanted != checker.providers:
             checker.providers[:] = wanted
+        if spelling is not None and spelling is not self._words_fed_to:
+            self._feed_project_words()  # the language changed: a new provider
         if spelling is not None and spelling is not self._spelling_hooked:
             self._spelling_hooked = spelling
             if hasattr(spelling, "on_ready"):
@@ -924,7 +934,7 @@ class MainController(QObject):
         self.result_text = text
         w = self.w
         w.editor.set_findings(result.findings, text)
-        w.scorecard.set_result(result)
+        w.scorecard.set_result(result, text=text)
         shown = min(len(result.findings), 500)
         more = f" · {shown} of {len(result.findings)} shown" if shown < len(result.findings) \
             else ""
@@ -978,6 +988,133 @@ class MainController(QObject):
         self.w.theme_combo.setCurrentText(name)
         self._field_changed("theme", name)
         self.flush()
+
+    def select_checked_span(self, start: int, end: int) -> None:
+        """Select a span given in offsets of the last checked text (e.g. the longest clause)."""
+        from app.gui.spans import OffsetMap
+
+        omap = OffsetMap(self.result_text)
+        self.w.editor.select_span(omap.to_qt(start), omap.to_qt(end))
+
+    def insert_precedent_phrase(self, precedent: Any) -> None:
+        """Add ", as recommended previously by <State> (cycle N)" at the end of the first
+        sentence, through the editor's cursor so that Ctrl+Z takes it out again."""
+        from app.gui.spans import OffsetMap
+
+        editor = self.w.editor
+        if editor.isReadOnly() or self.current_id is None:
+            return
+        text = self.current_text()
+        at = first_sentence_end(text)
+        phrase = precedent_phrase(precedent)
+        cursor = editor.textCursor()
+        cursor.beginEditBlock()
+        cursor.setPosition(OffsetMap(text).to_qt(at))
+        cursor.insertText(phrase)
+        cursor.endEditBlock()
+        editor.setTextCursor(cursor)
+        editor.setFocus()
+        self.run_check()
+
+    def show_precedent(self, precedent: Any) -> None:
+        """The earlier recommendation in full, with a way to find it in the Evidence tab."""
+        from app.gui.scorecard import response_words
+
+        when = ", ".join(x for x in (f"cycle {precedent.cycle}" if precedent.cycle else "",
+                                     f"session {precedent.session}" if precedent.session
+                                     else "") if x)
+        box = QMessageBox(self.w)
+        box.setWindowTitle("Earlier recommendation")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setText(f"{precedent.recommending_state or 'Another State'}"
+                    f"{' (' + when + ')' if when else ''}: the State "
+                    f"{response_words(precedent.response)}.")
+        box.setInformativeText(precedent.text)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        find = None
+        panel = self.evidence_panel
+        if panel is not None and hasattr(panel, "search_box"):
+            find = box.addButton("Find in Evidence tab", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        self._precedent_box = box
+        box.exec()
+        if find is not None and box.clickedButton() is find:
+            self.find_in_evidence(precedent)
+
+    _precedent_box: QMessageBox | None = None
+
+    def find_in_evidence(self, precedent: Any) -> None:
+        """Switch to the Evidence tab, filtered to prior recommendations, searching its words."""
+        panel = self.evidence_panel
+        if panel is None:
+            return
+        self.w.tabs.setCurrentWidget(panel)
+        box = getattr(panel, "filter_box", None)
+        if box is not None:
+            index = box.findText("Prior UPR recommendations")
+            if index >= 0:
+                box.setCurrentIndex(index)
+        words = " ".join(precedent.text.split()[:12])
+        panel.search_box.setText(words)
+
+    # -- dictionaries -----------------------------------------------------------------------
+    def _spelling_target(self) -> Any:
+        runner = self.grammar
+        if runner is None:
+            return None
+        if hasattr(runner, "add_word"):
+            return runner
+        slot = getattr(runner, "spelling_slot", None)
+        if slot is not None and hasattr(slot, "add_word"):
+            return slot
+        return getattr(runner, "spelling", None)
+
+    def add_user_word(self, word: str) -> None:
+        """"Add to dictionary": the user's dictionary file, for every project."""
+        target = self._spelling_target()
+        if target is None:
+            self.w.statusBar().showMessage("Spelling is not available.", 4000)
+            return
+        try:
+            target.add_word(word)
+        except OSError as exc:
+            self.error("Cannot add the word", f"The dictionary could not be written: {exc}")
+            return
+        self.w.statusBar().showMessage(f"“{word}” added to your dictionary.", 4000)
+        self.run_check()
+
+    def add_project_word(self, word: str) -> None:
+        """"Add to project dictionary": kept in the project file, for this project only."""
+        from app.storage.errors import ProjectError
+
+        if self.project is None or self.project.read_only:
+            return
+        try:
+            self.project.add_word(word)
+        except ProjectError as exc:
+            self.error("Cannot add the word", str(exc))
+            return
+        self._feed_project_words()
+        self.w.statusBar().showMessage(f"“{word}” added to this project's dictionary.", 4000)
+        self.run_check()
+
+    def _feed_project_words(self) -> None:
+        """Give the project's dictionary to the spelling check (and LanguageTool's filter)."""
+        words: set[str] = set()
+        if self.project is not None and hasattr(self.project, "words"):
+            try:
+                words = self.project.words()
+            except Exception:
+                words = set()
+        self._project_words = words
+        self._words_fed_to = None
+        runner = self.grammar
+        spelling = getattr(runner, "spelling", None) if runner is not None else None
+        if spelling is not None and hasattr(spelling, "set_project_words"):
+            spelling.set_project_words(sorted(words))
+            self._words_fed_to = spelling
+
+    _words_fed_to: object = None
 
     def jump_to(self, finding: Finding) -> None:
         from app.gui.spans import OffsetMap
@@ -1294,6 +1431,26 @@ class MainController(QObject):
                 self.grammar.shutdown()
         self.tasks.shutdown()
         self.settings.sync()
+
+
+def first_sentence_end(text: str) -> int:
+    """Where a phrase belongs at the end of the first sentence: before its full stop (or at
+    the end of the text, without trailing spaces, when there is none). Sentences as the engine
+    splits them, so "e.g." or "U.N." do not end one."""
+    from app.core.document import Document
+
+    spans = Document(text).sentences
+    end = spans[0][1] if spans else len(text)
+    end = len(text[:end].rstrip())
+    while end > 0 and text[end - 1] in ".!?":
+        end -= 1
+    return end
+
+
+def precedent_phrase(precedent: Any) -> str:
+    who = precedent.recommending_state or "another State"
+    cycle = f" (cycle {precedent.cycle})" if precedent.cycle else ""
+    return f", as recommended previously by {who}{cycle}"
 
 
 def _base_point_size() -> float:

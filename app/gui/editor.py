@@ -44,6 +44,9 @@ class DraftEditor(QPlainTextEdit):
 
     ignore_requested = Signal(object)  # Finding
     disable_requested = Signal(object)  # Finding
+    #: "Add to dictionary" (the user's dictionary) / "Add to project dictionary", with the word.
+    add_word_requested = Signal(str)
+    add_project_word_requested = Signal(str)
     fix_applied = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -181,6 +184,16 @@ class DraftEditor(QPlainTextEdit):
                 act.triggered.connect(
                     lambda _=False, u=u, rep=rep: self.apply_replacement(u, rep)
                 )
+            if f.dimension == "spelling" and f.matched.strip():
+                word = f.matched.strip()
+                add = menu.addAction("Add to dictionary")
+                add.setToolTip(f"Accept “{word}” in all your projects")
+                add.triggered.connect(lambda _=False, w=word: self.add_word_requested.emit(w))
+                add_p = menu.addAction("Add to project dictionary")
+                add_p.setToolTip(f"Accept “{word}” in this project only")
+                add_p.setEnabled(not read_only)
+                add_p.triggered.connect(
+                    lambda _=False, w=word: self.add_project_word_requested.emit(w))
             ignore = menu.addAction("Ignore here")
             ignore.setEnabled(not read_only)
             ignore.triggered.connect(lambda _=False, f=f: self.ignore_requested.emit(f))

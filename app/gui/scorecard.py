@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.gui import theme
 
 if TYPE_CHECKING:  # the models pull in pydantic; keep it off the startup path
-    from app.core.models import CheckResult, Finding
+    from app.core.models import CheckResult, Finding, Precedent
 
 LETTERS = {
     "specific": "S",
@@ -48,6 +48,16 @@ CATEGORY_NAMES = {
     4: "General action",
     5: "Specific action",
 }
+
+
+def response_words(response: str) -> str:
+    """The State's response in a sentence ("supported it", "noted it")."""
+    value = response.strip().lower()
+    if value in ("supported", "accepted", "support", "accept"):
+        return "supported it"
+    if value in ("noted", "note", "rejected"):
+        return "noted it" if value != "rejected" else "rejected it"
+    return f"responded: {response.strip()}" if value else "response not recorded"
 
 
 def _title(text: str) -> QLabel:
@@ -111,12 +121,22 @@ class ScorecardPanel(QWidget):
 
     finding_activated = Signal(object)  # Finding
     theme_chosen = Signal(str)
+    #: "as recommended previously" was clicked for this Precedent.
+    phrasing_requested = Signal(object)
+    #: "Show the precedent" was clicked for this Precedent.
+    precedent_requested = Signal(object)
+    #: "Show the longest clause" was clicked: (start, end) in Python offsets of the checked text.
+    span_requested = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Scorecard")
         self._dark = False
         self._findings: list[Finding] = []
+        self._precedents: list[Precedent] = []
+        self._longest: tuple[int, int] = (0, 0)
+        #: The checked text already carries the "as recommended previously" phrase.
+        self._phrased = False
 
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -144,6 +164,25 @@ class ScorecardPanel(QWidget):
         sub.addStretch(1)
         head.addLayout(sub, 1)
         lay.addLayout(head)
+
+        # Precedents: a callout under the score, hidden unless the draft closely matches an
+        # earlier recommendation to the same State (a delegate needs to know that first).
+        self.precedent_box = QFrame()
+        self.precedent_box.setObjectName("PrecedentBox")
+        box_lay = QVBoxLayout(self.precedent_box)
+        box_lay.setContentsMargins(10, 8, 10, 8)
+        box_lay.setSpacing(4)
+        self.precedents_title = _title("Recommended before")
+        self.precedents = QLabel("")
+        self.precedents.setWordWrap(True)
+        self.precedents.setTextFormat(Qt.TextFormat.RichText)
+        self.precedents.setAccessibleName("Earlier recommendations like this draft")
+        self.precedents.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                                | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.precedents.linkActivated.connect(self._precedent_link)
+        box_lay.addWidget(self.precedents_title)
+        box_lay.addWidget(self.precedents)
+        lay.addWidget(self.precedent_box)
 
         # Dimensions
         lay.addWidget(_title("S.M.A.R.T. check"))
@@ -187,6 +226,8 @@ class ScorecardPanel(QWidget):
         self.readability.setWordWrap(True)
         self.readability.setTextFormat(Qt.TextFormat.RichText)
         self.readability.setAccessibleName("Readability")
+        self.readability.setToolTip("Click “show the longest clause” to select it in the draft")
+        self.readability.linkActivated.connect(self._readability_link)
         lay.addWidget(self.readability)
         lay.addWidget(_title("Suggested themes"))
         self.themes = QLabel("")
@@ -253,12 +294,15 @@ class ScorecardPanel(QWidget):
         self.category_label.setText("")
         self.upgrade.setText("")
         self.readability.setText("")
+        self._longest = (0, 0)
+        self._show_precedents([], False)
         self.themes.setText("")
         self.findings.clear()
         self._findings = []
         self.findings_title.setText("FINDINGS")
 
-    def set_result(self, result: CheckResult, max_items: int = 500) -> None:
+    def set_result(self, result: CheckResult, max_items: int = 500, text: str = "") -> None:
+        """Show `result`; `text` (the checked draft) hides the phrasing offer once it is used."""
         from app.core.models import SCORED_DIMENSIONS
 
         self._ensure_rows()
@@ -286,22 +330,91 @@ class ScorecardPanel(QWidget):
             f"To reach 5: {cat.upgrade}" if cat.upgrade else "Highest category."
         )
 
-        r = result.readability
-        self.readability.setText(
-            f"{r.words} words · {r.sentences} sentence{'s' if r.sentences != 1 else ''} · "
-            f"longest clause {r.longest_clause_words} words<br>"
-            f"Reading ease {r.flesch_reading_ease:.0f} · grade {r.grade_level:.1f} · "
-            f"{r.passives} passive · {r.nominalisations} nominalisations"
-        )
+        self._set_readability(result)
+        self._show_precedents(list(result.precedents),
+                              "recommended previously" in text.lower())
         if result.themes:
+            # The reason says where a suggestion comes from (keywords, or the votes of similar
+            # past recommendations); it is shown in full, not elided.
             self.themes.setText("<br>".join(
-                f"<a href='theme:{quote(t.issue)}'><b>{html.escape(t.issue)}</b></a> "
-                f"<span style='color:gray'>({html.escape(t.reason)})</span>"
+                f"<a href='theme:{quote(t.issue)}'><b>{html.escape(t.issue)}</b></a><br>"
+                f"<span style='color:gray'>{html.escape(t.reason)}</span>"
                 for t in result.themes[:3]
             ))
         else:
             self.themes.setText("<span style='color:gray'>No theme recognised yet.</span>")
         self._set_findings(list(result.findings), max_items)
+
+    def _set_readability(self, result: CheckResult) -> None:
+        """Plain-words reading of the figures, with a link that selects the worst clause."""
+        from app.core.readability import describe
+
+        r = result.readability
+        lines = [html.escape(line) for line in describe(r)]
+        span = tuple(r.longest_clause)
+        flagged = False
+        for f in result.findings:  # the rule's own span, when the long-clause rule fired
+            if f.rule_id.startswith("readability.") and "clause" in f.rule_id and f.end > f.start:
+                span, flagged = (f.start, f.end), True
+                break
+        self._longest = (int(span[0]), int(span[1]))
+        link = ""
+        # Worth pointing at when flagged, or when it is long enough to be worth a look.
+        if self._longest[1] > self._longest[0] and (flagged or r.longest_clause_words >= 20):
+            link = ("<br><a href='readability:longest'>Show the longest clause "
+                    f"({r.longest_clause_words} words)</a>")
+        self.readability.setText("<br>".join(lines) + link)
+
+    def _show_precedents(self, precedents: list[Precedent], phrased: bool) -> None:
+        self._precedents = precedents[:3]
+        self._phrased = phrased
+        shown = bool(self._precedents)
+        self.precedent_box.setVisible(shown)
+        if not shown:
+            self.precedents.setText("")
+            return
+        accent = theme.dimension_colour("relevant", self._dark).name()
+        tint = QColor(accent)
+        tint.setAlpha(28)
+        self.precedent_box.setStyleSheet(
+            f"QFrame#PrecedentBox {{ border-left: 4px solid {accent};"
+            f" background: rgba({tint.red()},{tint.green()},{tint.blue()},{tint.alpha()});"
+            " border-radius: 4px; }")
+        blocks = []
+        for i, p in enumerate(self._precedents):
+            who = html.escape(p.recommending_state or "Another State")
+            when = ", ".join(
+                part for part in (f"cycle {p.cycle}" if p.cycle else "",
+                                  f"session {p.session}" if p.session else "") if part
+            )
+            response = html.escape(response_words(p.response))
+            excerpt = p.text if len(p.text) <= 160 else p.text[:157].rstrip() + "…"
+            actions = [f"<a href='precedent:{i}'>Show it</a>"]
+            if not phrased:
+                actions.insert(0, f"<a href='phrase:{i}'>Add “as recommended previously”</a>")
+            blocks.append(
+                f"<b>{who}</b> recommended this{' in ' + html.escape(when) if when else ''}"
+                f" ({round(p.similarity * 100)} % alike).<br>"
+                f"The State {response}.<br>"
+                f"<span style='color:gray'>“{html.escape(excerpt)}”</span><br>"
+                + " · ".join(actions)
+            )
+        self.precedents.setText("<br><br>".join(blocks))
+
+    def _precedent_link(self, link: str) -> None:
+        kind, _, index = link.partition(":")
+        try:
+            precedent = self._precedents[int(index)]
+        except (ValueError, IndexError):
+            return
+        if kind == "phrase":
+            self.phrasing_requested.emit(precedent)
+        elif kind == "precedent":
+            self.precedent_requested.emit(precedent)
+
+    def _readability_link(self, link: str) -> None:
+        if link == "readability:longest" and self._longest[1] > self._longest[0]:
+            self.span_requested.emit(*self._longest)
 
     def _set_findings(self, findings: list[Finding], max_items: int) -> None:
         from app.core.models import DIMENSION_LABELS, SEVERITY_RANK

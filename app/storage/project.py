@@ -52,7 +52,9 @@ APPLICATION_ID = 0x534D5243
 MAX_SNAPSHOTS_PER_DRAFT = 500
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_OUR_TABLES = frozenset({"meta", "drafts", "snapshots", "ignored_findings", "rule_overrides"})
+_OUR_TABLES = frozenset(
+    {"meta", "drafts", "snapshots", "ignored_findings", "rule_overrides", "words"}
+)
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
@@ -101,8 +103,18 @@ def _migration_1(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_2(conn: sqlite3.Connection) -> None:
+    """Project dictionary: words the spelling check accepts in this project only."""
+    conn.execute(
+        """CREATE TABLE words (
+            word TEXT PRIMARY KEY,
+            added TEXT NOT NULL
+        )"""
+    )
+
+
 #: MIGRATIONS[i] brings a file from schema version i to i + 1. Append only; never edit old ones.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -112,10 +124,12 @@ def _infer_version(conn: sqlite3.Connection) -> int:
     That happens after recovery with the sqlite3 shell's `.dump`, which does not carry the
     header pragmas. When adding migration N, teach this function to recognise schema N.
     """
-    has_drafts = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'drafts'"
-    ).fetchone()
-    return 1 if has_drafts else 0
+    tables = {
+        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    if "drafts" not in tables:
+        return 0
+    return 2 if "words" in tables else 1
 
 
 def _now() -> datetime:
@@ -1017,6 +1031,36 @@ class Project:
     def remove_rule_override(self, rule_id: str) -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM rule_overrides WHERE rule_id = ?", (rule_id,))
+
+    # ----------------------------------------------------------------------- dictionary
+
+    def words(self) -> set[str]:
+        """The project dictionary: words the spelling check accepts in this project.
+
+        A read-only file of schema 1 (never migrated) simply has none.
+        """
+        try:
+            return {r[0] for r in self._read("SELECT word FROM words")}
+        except sqlite3.OperationalError:
+            if self._read_only:
+                return set()
+            raise
+
+    def add_word(self, word: str) -> bool:
+        """Accept `word` in this project; False when it is empty or already there."""
+        word = word.strip()
+        if not word:
+            return False
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO words (word, added) VALUES (?, ?)", (word, _ts(_now()))
+            )
+            return cur.rowcount > 0
+
+    def remove_word(self, word: str) -> bool:
+        with self.transaction() as conn:
+            cur = conn.execute("DELETE FROM words WHERE word = ?", (word.strip(),))
+            return cur.rowcount > 0
 
     # ----------------------------------------------------------------------- copies
 
