@@ -379,25 +379,27 @@ def test_evidence_schema_hook_and_undo_of_related_rows(
     p.close()
 
 
-def test_migration_two_can_be_added(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_further_migration_can_be_added(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     p = Project.create(path, META)
     d = p.add_draft(text="kept across the upgrade")
     p.close()
 
-    def migration_2(conn: sqlite3.Connection) -> None:
+    n = project_mod.SCHEMA_VERSION
+
+    def migration_next(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE drafts ADD COLUMN colour TEXT NOT NULL DEFAULT ''")
 
-    monkeypatch.setattr(project_mod, "MIGRATIONS", [*project_mod.MIGRATIONS, migration_2])
-    monkeypatch.setattr(project_mod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(project_mod, "MIGRATIONS", [*project_mod.MIGRATIONS, migration_next])
+    monkeypatch.setattr(project_mod, "SCHEMA_VERSION", n + 1)
     p = Project.open(path)
     assert p.get_draft(d.id).text == "kept across the upgrade"
-    assert p.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert p.connection.execute("PRAGMA user_version").fetchone()[0] == n + 1
     cols = [r[1] for r in p.connection.execute("PRAGMA table_info(drafts)")]
     assert "colour" in cols
     p.close()
-    backup = path.with_name(path.name + ".schema1.bak")
+    backup = path.with_name(path.name + f".schema{n}.bak")
     raw = sqlite3.connect(backup)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == n
     assert raw.execute("SELECT text FROM drafts").fetchall() == [("kept across the upgrade",)]
     raw.close()
 
