@@ -5,7 +5,7 @@ the draft each vote for their UPR Info issues with weight (score / best score) *
 closest few dominate and the long tail only breaks ties. The `issues` column takes part in the
 BM25 match with weight 2, so a draft that names a theme ("elections", "torture") leans towards
 precedents tagged with it. All parameters were chosen on sessions 1-6 → 7-9 of the UPR Info
-cycle-1 export and then measured once on sessions 1-9 → 10-12 (see docs/readme/evidence.md).
+cycle-1 export and then measured once on sessions 1-9 → 10-12 (see README, "Evidence library").
 """
 
 from __future__ import annotations

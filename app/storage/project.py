@@ -491,7 +491,7 @@ class Project:
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             # WAL: readers never block the writer and a commit is one append to the -wal file;
-            # NORMAL sync keeps every commit across a process crash (see docs/readme/storage.md).
+            # NORMAL sync keeps every commit across a process crash (see README, "Project files").
             conn.execute("PRAGMA journal_mode = WAL").fetchone()
             conn.execute("PRAGMA synchronous = NORMAL")
             cls._migrate(target, conn)
