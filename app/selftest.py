@@ -112,13 +112,10 @@ def run_selftest(out: Any = None) -> int:
         from app.export import export_document
         from app.gui.export_pdf import ensure_gui_app
 
-        ensure_gui_app()
-        from PySide6.QtGui import QGuiApplication
-
+        platform = ensure_gui_app()
         path = export_document(state["data"], "pdf", "factsheet", folder / "selftest.pdf")
         if not path.read_bytes().startswith(b"%PDF"):
             raise RuntimeError("not a PDF")
-        platform = QGuiApplication.platformName()
         return f"Qt platform '{platform}', {path.name} {path.stat().st_size // 1024} KB"
 
     def spelling() -> str:

@@ -16,15 +16,18 @@ from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, Q
 _app_ref: list[QGuiApplication] = []
 
 
-def ensure_gui_app() -> None:
-    """The CLI has no QApplication: make a headless one (offscreen when there is no display)."""
-    if QGuiApplication.instance() is not None:
-        return
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _app_ref.append(QGuiApplication(sys.argv[:1]))
+def ensure_gui_app() -> str:
+    """The CLI has no QApplication: make a headless one (offscreen when there is no display).
+
+    Returns the Qt platform in use, so callers outside `app.gui` never touch Qt themselves.
+    """
+    if QGuiApplication.instance() is None:
+        if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        ):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _app_ref.append(QGuiApplication(sys.argv[:1]))
+    return QGuiApplication.platformName()
 
 
 def page_layout(landscape: bool = False) -> QPageLayout:
