@@ -10,12 +10,11 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings
+from gui_support import App
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.models import CheckContext, Precedent, ThemeSuggestion
-from app.gui.controller import MainController, first_sentence_end
-from app.gui.window import MainWindow
+from app.gui.controller import first_sentence_end
 from app.storage.models import ProjectMeta
 from app.storage.project import Project
 
@@ -55,20 +54,6 @@ def rules_dir(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "gapstest.yaml").write_text(RULES, encoding="utf-8")
     return folder
-
-
-class App:
-    def __init__(self, qtbot: Any, tmp_path: Path, rules: Path) -> None:
-        self.window = MainWindow()
-        qtbot.addWidget(self.window)
-        self.settings = QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat)
-        self.ctl = MainController(self.window, self.settings, user_rules=False,
-                                  async_rules=False, builtin_rules=False,
-                                  extra_rule_dirs=[rules])
-        self.window.show()
-
-    def close(self) -> None:
-        self.ctl.shutdown()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from gui_support import App
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -82,22 +83,6 @@ def make_project(path: Path, texts: list[tuple[str, str]]) -> None:
     for text, theme in texts:
         project.add_draft(text=text, theme=theme)
     project.close()
-
-
-class App:
-    """A window + controller pair, closed (and its project released) at teardown."""
-
-    def __init__(self, qtbot: Any, tmp_path: Path, rules: Path) -> None:
-        self.window = MainWindow()
-        qtbot.addWidget(self.window)
-        self.settings = QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat)
-        self.ctl = MainController(self.window, self.settings, user_rules=False,
-                                  async_rules=False, builtin_rules=False,
-                                  extra_rule_dirs=[rules])
-        self.window.show()
-
-    def close(self) -> None:
-        self.ctl.shutdown()
 
 
 @pytest.fixture
