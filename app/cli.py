@@ -119,6 +119,7 @@ def result_record(index: int, draft: Draft, result: CheckResult) -> dict[str, An
         "source": draft.source,
         "line": draft.line,
         "smart_score": result.smart_score,
+        "overall": result.overall,
         "scores": result.scores(),
         "reasons": {d.dimension: d.reason for d in result.dimensions},
         "action_category": {

@@ -28,6 +28,7 @@ from app.core.models import (
     Finding,
     RuleOverride,
     ThemeSuggestion,
+    overall_class,
 )
 from app.core.readability import measure
 from app.core.termindex import TermIndex
@@ -170,6 +171,9 @@ class Checker:
             findings=tuple(findings),
             dimensions=tuple(dimensions),
             smart_score=score,
+            overall=overall_class(
+                {d.dimension: d.status for d in dimensions}, empty=not text.strip()
+            ),
             action_category=run.action,
             readability=run.readability,
             themes=themes,

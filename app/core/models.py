@@ -12,6 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["error", "warning", "suggestion"]
 Status = Literal["met", "partly", "not_met"]
+#: The rubric's overall class: strong = every SMART verdict met; weak = no concrete act or no
+#: verifiable output; adequate = in between (typically a concrete act without a deadline).
+Overall = Literal["strong", "adequate", "weak"]
+#: The verdicts the rubric's overall class is built from.
+OVERALL_DIMENSIONS: tuple[str, ...] = ("specific", "measurable", "time_bound", "jargon", "tone")
 
 Dimension = Literal[
     # scored, in scorecard order
@@ -173,6 +178,7 @@ class CheckResult(_Frozen):
     findings: tuple[Finding, ...]
     dimensions: tuple[DimensionStatus, ...]
     smart_score: int = Field(ge=0, le=100)
+    overall: Overall
     action_category: ActionCategory
     readability: Readability
     themes: tuple[ThemeSuggestion, ...]
@@ -187,6 +193,15 @@ class CheckResult(_Frozen):
 
     def scores(self) -> dict[str, str]:
         return {d.dimension: d.status for d in self.dimensions}
+
+
+def overall_class(statuses: dict[str, str], *, empty: bool = False) -> Overall:
+    """The rubric's overall class from the dimension verdicts (one definition for every screen)."""
+    if empty or statuses.get("specific") != "met" or statuses.get("measurable") != "met":
+        return "weak"
+    if all(statuses.get(d) == "met" for d in OVERALL_DIMENSIONS):
+        return "strong"
+    return "adequate"
 
 
 class RuleOverride(BaseModel):
