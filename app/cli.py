@@ -322,6 +322,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from app.core.engine import Checker, load_checker
     from app.core.loader import load_layers
 
+    if args.rules_command == "cache":
+        from app.core.rulecache import cache_dir, clear, entries
+
+        if args.clear:
+            print(f"removed {clear()} cached rule sets from {cache_dir()}")
+        else:
+            print(f"{len(entries())} cached rule sets in {cache_dir()}")
+        return 0
     if args.rules_command == "lint":
         status = 0
         for name in args.files:
@@ -353,15 +361,31 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 1 if failures or checker.load_errors else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from app import __version__
+class _VersionAction(argparse.Action):
+    """`--version`, reading the version only when asked (importlib.metadata is slow to import)."""
 
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from app import __version__
+
+        print(f"SMARTrec {__version__}")
+        parser.exit()
+
+
+#: Commands that need none of the optional sub-command modules (so they do not import them).
+_SELF_CONTAINED = frozenset({"check", "rules", "gui"})
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; for a `command` in _SELF_CONTAINED, without other modules' commands."""
     parser = argparse.ArgumentParser(
         prog="smartrec",
         description="Check UPR recommendations for S.M.A.R.T. drafting. "
         "Run without a command to open the desktop app.",
     )
-    parser.add_argument("--version", action="version", version=f"SMARTrec {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--selftest",
         action="store_true",
@@ -400,6 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--no-user-rules", action="store_true")
     lint = rules_sub.add_parser("lint", help="validate rule files")
     lint.add_argument("files", nargs="+", metavar="FILE")
+    cache = rules_sub.add_parser("cache", help="show or clear the compiled-rule cache")
+    cache.add_argument("--clear", action="store_true", help="delete every cached rule set")
     rules.set_defaults(func=cmd_rules)
 
     gui = sub.add_parser("gui", help="open the desktop app (the default)")
@@ -407,6 +433,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui.set_defaults(func=cmd_gui)
 
     for module in ("app.evidence.cli", "app.export.cli"):
+        if command in _SELF_CONTAINED:
+            break
         try:
             register = __import__(module, fromlist=["register"]).register
         except ImportError:
@@ -425,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
         argv = ["gui", *argv]
-    parser = build_parser()
+    parser = build_parser(argv[0])
     args = parser.parse_args(argv)
     if args.selftest:
         from app.selftest import run_selftest

@@ -16,7 +16,7 @@ from app.core.kinds.base import Run
 from app.core.kinds.existence import ExistenceRule
 from app.core.kinds.substitution import SubstitutionRule
 from app.core.kinds.theme import ThemeRule, ThemeScorer
-from app.core.loader import apply_overrides, load_layers, rule_files
+from app.core.loader import apply_overrides, rule_files
 from app.core.models import (
     DIMENSION_LABELS,
     SCORE_WEIGHTS,
@@ -31,6 +31,7 @@ from app.core.models import (
     overall_class,
 )
 from app.core.readability import measure
+from app.core.rulecache import load_layers_cached
 from app.core.termindex import TermIndex
 
 #: What the scorecard says when a dimension has no findings.
@@ -317,7 +318,7 @@ def load_checker(
     layers = default_layers(extra_dirs, user_rules=user_rules)
     if not builtin:
         layers = layers[1:]
-    loaded = load_layers(layers)
+    loaded = load_layers_cached(layers)
     if builtin:
         from app.paths import rules_dir
 
