@@ -273,7 +273,9 @@ def _add_language_providers(checker: Any, args: argparse.Namespace) -> Any:
         return None
     from app.language.cli_support import providers_from_settings
 
-    providers, grammar, status = providers_from_settings(no_grammar=args.no_grammar)
+    providers, grammar, status = providers_from_settings(
+        no_grammar=args.no_grammar, suggest=args.suggest
+    )
     if not args.no_spelling:
         checker.providers.extend(providers)
     if status and not args.no_grammar:
@@ -415,6 +417,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     check.add_argument("--library", help="evidence library file: add suggestions and precedents")
     check.add_argument("--no-grammar", action="store_true", help="do not use LanguageTool")
     check.add_argument("--no-spelling", action="store_true", help="do not check spelling")
+    check.add_argument(
+        "--suggest",
+        action="store_true",
+        help="offer spelling corrections (slower: loads the whole word list)",
+    )
     check.set_defaults(func=cmd_check)
 
     rules = sub.add_parser("rules", help="test or lint rule files")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -38,3 +39,29 @@ def write_atomic(path: Path, *chunks: bytes) -> bool:
             os.unlink(tmp)
         return False
     return True
+
+
+def read_pickle(path: Path, header: bytes) -> object | None:
+    """The object pickled after `header` in `path`, or None when absent, foreign or damaged.
+
+    The header (a magic line and the content key) is compared before anything is unpickled.
+    """
+    try:
+        with path.open("rb") as handle:
+            if handle.read(len(header)) != header:
+                return None
+            body = handle.read()
+    except OSError:
+        return None
+    try:
+        return pickle.loads(body)
+    except Exception:  # a truncated or foreign entry is rebuilt, whatever the unpickler says
+        return None
+
+
+def write_pickle(path: Path, header: bytes, value: object) -> bool:
+    try:
+        body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # something unpicklable: simply not cached
+        return False
+    return write_atomic(path, header, body)

