@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app.core import readability
 from app.core.wordtable import MappedTable, MemoryTable, cached_table
 
@@ -21,10 +23,12 @@ def _values() -> dict[str, str]:
     return {word: str(len(word)) for word in words} | {"a": "first", "zzzz": "", "état": "7"}
 
 
-def test_a_mapped_table_finds_exactly_the_listed_words(tmp_path: Path) -> None:
+@pytest.mark.parametrize("preload_after", [10**9, 0], ids=["searched", "preloaded"])
+def test_a_mapped_table_finds_exactly_the_listed_words(tmp_path: Path, preload_after: int) -> None:
     values = _values()
     table = cached_table("demo", "k1", lambda: values, tmp_path)
     assert isinstance(table, MappedTable)
+    table.PRELOAD_AFTER = preload_after
     for word, value in values.items():
         assert table.get(word) == value
     for missing in ("", "0", "aa" * 20, "zzzzz", "état2", "\uffff", "b" * 13):

@@ -163,6 +163,9 @@ class SpellingProvider:
         self._usable = False
         #: normalised word -> None (known) or tuple of suggestions (unknown).
         self._verdicts: dict[str, tuple[str, ...] | None] = {}
+        #: (surface token, context words) with nothing to flag: most tokens of a batch skip all
+        #: the splitting and normalising. Emptied whenever the accepted words change.
+        self._known_tokens: set[tuple[str, frozenset[str]]] = set()
         self._context_cache: tuple[str, frozenset[str]] = ("", frozenset())
         self._load_lock = threading.Lock()
         self._loaded = threading.Event()
@@ -249,6 +252,7 @@ class SpellingProvider:
     def set_project_words(self, words: Iterable[str]) -> None:
         """Replace the per-project accepted words (the project's own terms)."""
         self._project_words = frozenset(words_of(words))
+        self._known_tokens = set()
 
     def add_word(self, word: str) -> bool:
         """"Add to dictionary": accept `word` now and store it in the user's dictionary file."""
@@ -310,11 +314,20 @@ class SpellingProvider:
         if "/" in text or "@" in text or "www." in text:
             skip = [m.span() for m in _URL_RE.finditer(text)]
         findings: list[Finding] = []
+        known_tokens = self._known_tokens
         for match in WORD_RE.finditer(text):
+            token = match.group()
+            if (token, extra) in known_tokens:
+                continue
             start = match.start()
             if skip and any(s <= start < e for s, e in skip):
                 continue
-            for part_start, part_end in self._parts(match.group(), start, extra):
+            parts = self._parts(token, start, extra)
+            if all(self._verdict(normalise(text[a:b]), extra) is None for a, b in parts):
+                if len(known_tokens) < VERDICT_CACHE_LIMIT:
+                    known_tokens.add((token, extra))
+                continue
+            for part_start, part_end in parts:
                 surface = text[part_start:part_end]
                 suggestions = self._verdict(normalise(surface), extra)
                 if suggestions is None:

@@ -1,0 +1,132 @@
+"""Batch `smartrec check` over a CSV: drafts per second and peak memory, beside proselint 0.16.
+
+Usage: python bench/batch.py ../shared/data/upr-info-cycle1.csv [--column Text] [--runs 1]
+       [--no-proselint] [--library FILE]
+
+Every figure is a whole `smartrec check FILE` process (start-up, reading, checking, writing the
+default text output to a null device), measured in the same run as proselint 0.16 (installed
+into a throw-away venv) linting the same texts one by one in one process (its import not
+counted). Peak memory is the largest sum of resident memory over the process and its workers
+(sampled every 20 ms from /proc; Linux only). Targets: default run >= 12x proselint's drafts/s,
+peak memory <= 400 MB; with --library (a library of about as many items as drafts, e.g. built
+by bench/library_lookup.py) >= 1,000 drafts/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of `root` and all its descendants (0 where /proc is missing)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """(wall seconds, peak resident bytes of the process tree)."""
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            if os.path.isdir("/proc"):
+                peak = max(peak, tree_rss(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _out, err = process.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{command} failed ({process.returncode}):\n{err[-2000:]}")
+    return elapsed, peak
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("csv_path", type=Path)
+    parser.add_argument("--column", default="Text")
+    parser.add_argument("--runs", type=int, default=1, help="runs per figure (median)")
+    parser.add_argument("--no-proselint", action="store_true")
+    parser.add_argument("--library", type=Path, help="evidence library for the --library figure")
+    args = parser.parse_args()
+    with args.csv_path.open(encoding="utf-8", newline="") as handle:
+        texts = [row[args.column] for row in csv.DictReader(handle) if row[args.column].strip()]
+    tmp = Path(tempfile.mkdtemp(prefix="smartrec-batch-"))
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp / "config"), XDG_DATA_HOME=str(tmp / "data"),
+               XDG_CACHE_HOME=str(tmp / "cache"))
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    base = [sys.executable, "-m", "app", "check", "--no-user-rules", "--fail-on", "never",
+            "--column", args.column, str(args.csv_path)]
+    variants = {
+        "default (all cores)": base,
+        "--no-spelling": [*base, "--no-spelling"],
+        "--jobs 1": [*base, "--jobs", "1"],
+    }
+    if args.library:
+        variants["--library"] = [*base, "--library", str(args.library)]
+    subprocess.run([*base[:4], "--no-user-rules", "warm up the caches"], env=env,
+                   capture_output=True)
+    reference = None
+    if not args.no_proselint:
+        from bench.proselint_ref import Proselint
+
+        print("installing proselint 0.16 into a throw-away venv ...", flush=True)
+        proselint = Proselint()
+        try:
+            rates = []
+            for _ in range(args.runs):
+                result = proselint.lint(texts)
+                rates.append(result["drafts"] / result["seconds"])
+            reference = statistics.median(rates)
+        finally:
+            proselint.close()
+        print(f"proselint 0.16: {reference:,.0f} drafts/s ({len(texts):,} drafts, one process)")
+    for name, command in variants.items():
+        times, peaks = zip(*(run(command, env) for _ in range(args.runs)), strict=True)
+        rate = len(texts) / statistics.median(times)
+        line = (f"smartrec check {name}: {rate:,.0f} drafts/s, "
+                f"peak memory {max(peaks) / 2**20:,.0f} MB")
+        if reference:
+            line += f", {rate / reference:.1f}x proselint"
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
