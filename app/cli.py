@@ -256,7 +256,7 @@ def evidence_suggester(
     library = Path(library_path)
     if not library.is_file():
         raise InputError(f"{library}: no such evidence library")
-    from app.evidence.context import build_context, suggest_for_text
+    from app.evidence.context import check_with_library
     from app.evidence.library import LibraryError, open_library
 
     try:
@@ -266,8 +266,7 @@ def evidence_suggester(
 
     def suggest(text: str, state: str) -> tuple[CheckContext, dict[str, Any]]:
         """Precedents and theme votes feed the check; suggestions go into the JSON output."""
-        context = build_context(None, None, text, state, extra_libraries=[str(library)])
-        return context, dict(suggest_for_text(library, text, state))
+        return check_with_library(library, text, state)
 
     return suggest
 
