@@ -6,10 +6,13 @@ Usage: python bench/batch.py ../shared/data/upr-info-cycle1.csv [--column Text] 
 Every figure is a whole `smartrec check FILE` process (start-up, reading, checking, writing the
 default text output to a null device), measured in the same run as proselint 0.16 (installed
 into a throw-away venv) linting the same texts one by one in one process (its import not
-counted). Peak memory is the largest sum of resident memory over the process and its workers
-(sampled every 20 ms from /proc; Linux only). Targets: default run >= 12x proselint's drafts/s,
-peak memory <= 400 MB; with --library (a library of about as many items as drafts, e.g. built
-by bench/library_lookup.py) >= 1,000 drafts/s.
+counted); runs are interleaved (proselint, then each variant, --runs times) so that changing
+load hits every figure alike. Besides wall-clock drafts/s, each line gives drafts per CPU-second
+(all processes' user+system time), which other jobs on the machine disturb far less. Peak
+memory is the largest sum of resident memory over the process and its workers (sampled every
+20 ms from /proc; Linux only). Targets: default run >= 12x proselint's drafts/s, peak memory
+<= 400 MB; with --library (about as many items as drafts, e.g. the same CSV imported with
+`smartrec evidence import CSV --library FILE`) >= 1,000 drafts/s.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -51,9 +55,10 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """(wall seconds, peak resident bytes of the process tree)."""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of the process and its workers, peak resident bytes)."""
     peak = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
@@ -70,11 +75,13 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     sampler.start()
     _out, err = process.communicate()
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     done.set()
     sampler.join()
     if process.returncode not in (0, 1):
         raise SystemExit(f"{command} failed ({process.returncode}):\n{err[-2000:]}")
-    return elapsed, peak
+    return elapsed, cpu, peak
 
 
 def main() -> int:
@@ -116,28 +123,40 @@ def main() -> int:
         counts[name] = len(rows)
     subprocess.run([*base[:4], "--no-user-rules", "warm up the caches"], env=env,
                    capture_output=True)
-    reference = None
+    proselint = None
     if not args.no_proselint:
         from bench.proselint_ref import Proselint
 
         print("installing proselint 0.16 into a throw-away venv ...", flush=True)
         proselint = Proselint()
-        try:
-            rates = []
-            for _ in range(args.runs):
+    measured: dict[str, list[tuple[float, float, int]]] = {name: [] for name in variants}
+    reference: list[tuple[float, float]] = []
+    try:
+        for _ in range(args.runs):
+            if proselint is not None:
                 result = proselint.lint(texts)
-                rates.append(result["drafts"] / result["seconds"])
-            reference = statistics.median(rates)
-        finally:
+                reference.append((result["drafts"] / result["seconds"],
+                                  result["drafts"] / result["cpu"]))
+            for name, command in variants.items():
+                measured[name].append(run(command, env))
+    finally:
+        if proselint is not None:
             proselint.close()
-        print(f"proselint 0.16: {reference:,.0f} drafts/s ({len(texts):,} drafts, one process)")
-    for name, command in variants.items():
-        times, peaks = zip(*(run(command, env) for _ in range(args.runs)), strict=True)
-        rate = counts[name] / statistics.median(times)
-        line = (f"smartrec check {name}: {rate:,.0f} drafts/s, "
-                f"peak memory {max(peaks) / 2**20:,.0f} MB")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"{len(texts):,} drafts, {cores} cores, median of {args.runs} interleaved run(s)")
+    wall_ref = statistics.median(r[0] for r in reference) if reference else 0.0
+    cpu_ref = statistics.median(r[1] for r in reference) if reference else 0.0
+    if reference:
+        print(f"proselint 0.16: {wall_ref:,.0f} drafts/s, {cpu_ref:,.0f} drafts/CPU-s")
+    for name, runs in measured.items():
+        wall = counts[name] / statistics.median(r[0] for r in runs)
+        cpu = counts[name] / statistics.median(r[1] for r in runs)
+        peak = max(r[2] for r in runs)
+        line = (f"smartrec check {name}: {wall:,.0f} drafts/s, {cpu:,.0f} drafts/CPU-s, "
+                f"peak memory {peak / 2**20:,.0f} MB")
         if reference:
-            line += f", {rate / reference:.1f}x proselint"
+            line += (f"; vs proselint {wall / wall_ref:.1f}x wall, "
+                     f"{cpu / cpu_ref:.1f}x per CPU-s")
         print(line)
     return 0
 
