@@ -234,8 +234,9 @@ def _work(items: list[tuple[int, Any]]) -> Chunk:
 
 
 def _context() -> Any:
-    """fork where it is safe (POSIX, no threads yet): workers start with the parent's checker."""
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+    """fork where it is safe (Linux, no threads yet): workers start with the parent's checker.
+    Elsewhere (macOS system libraries, Windows) workers are spawned and build their own."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 

@@ -110,3 +110,19 @@ def test_ctrl_c_stops_within_a_second_and_leaves_no_output_file(tmp_path: Path) 
     assert time.monotonic() - sent < 1.0
     assert process.returncode == 130 and "interrupted" in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.txt"]
+
+
+@pytest.mark.slow
+def test_spawned_workers_build_the_same_checker(
+    capsys: pytest.CaptureFixture[str], batch_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where fork is not used (macOS, Windows), workers build their checker themselves."""
+    import multiprocessing
+
+    from app import cli_batch
+
+    assert main([*BASE, "--format", "jsonl", "--jobs", "1", str(batch_file)]) == 0
+    serial = capsys.readouterr().out
+    monkeypatch.setattr(cli_batch, "_context", lambda: multiprocessing.get_context("spawn"))
+    assert main([*BASE, "--format", "jsonl", "--jobs", "2", str(batch_file)]) == 0
+    assert capsys.readouterr().out == serial

@@ -92,7 +92,8 @@ def providers_from_settings(
     else:
         # The vocabulary filters LanguageTool's spelling matches even with our spelling off.
         vocabulary = spelling or SpellingProvider(
-            settings.spelling_language, words=words, user_dictionary=user_dictionary
+            settings.spelling_language, words=words, user_dictionary=user_dictionary,
+            suggest=False,  # only its accepted-word lists are used
         )
         grammar, status = grammar_from_settings(settings, vocabulary=vocabulary)
     if warning:
