@@ -68,6 +68,12 @@ def main() -> int:
           f"(target <= 0.4 s: {'OK' if median <= 0.4 else 'MISSED'})")
     print(f"median process start -> project open, drafts listed: "
           f"{statistics.median(opened):.3f} s")
+    if sys.platform != "win32":
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB; bytes on macOS
+        peak_mb = peak / (2**20 if sys.platform == "darwin" else 2**10)
+        print(f"peak resident memory of one app process (sample project): {peak_mb:.0f} MB")
     first = statistics.median(checked)
     print(f"median process start -> rules loaded and first draft checked: {first:.3f} s "
           f"(target <= 0.8 s: {'OK' if first <= 0.8 else 'MISSED'})")
