@@ -126,3 +126,54 @@ def test_spawned_workers_build_the_same_checker(
     monkeypatch.setattr(cli_batch, "_context", lambda: multiprocessing.get_context("spawn"))
     assert main([*BASE, "--format", "jsonl", "--jobs", "2", str(batch_file)]) == 0
     assert capsys.readouterr().out == serial
+
+
+def test_a_parallel_library_check_reads_the_library_and_never_writes_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import cli_batch
+    from app.evidence.library import open_library
+    from app.evidence.store import EvidenceItem, add_item
+
+    library = tmp_path / "refs.smartlib"
+    conn = open_library(library, create=True)
+    conn.execute("BEGIN")
+    for i, text in enumerate(_OBJECTS):
+        add_item(conn, EvidenceItem(kind="precedent", country="Examplestan", issues="Elections",
+                                    recommending_state=f"State {i}", text=f"Adopt {text}."))
+    conn.execute("COMMIT")
+    conn.close()
+    before = library.read_bytes(), library.stat().st_mtime_ns
+    drafts = tmp_path / "drafts.txt"
+    drafts.write_text("\n".join(_drafts(120)) + "\n", encoding="utf-8")
+    monkeypatch.setattr(cli_batch, "PARALLEL_MIN_DRAFTS", 100)  # look-ups are slow to repeat
+    args = [*BASE, "--no-spelling", "--format", "jsonl", "--state", "Examplestan",
+            "--library", str(library), str(drafts)]
+    assert main([*args, "--jobs", "2"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(records) == 120
+    assert any(r["precedents"] for r in records) and all("theme_votes" in r for r in records)
+    assert (library.read_bytes(), library.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drafts.txt", "refs.smartlib"]
+    assert main([*args, "--jobs", "1"]) == 0
+    assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == records
+
+
+def test_progress_counts_whole_chunks() -> None:
+    import io
+
+    from app.cli import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = Progress(screen, 1000)
+    for _ in range(15):
+        bar.tick(64)
+    bar.tick(40)
+    bar.done()
+    assert screen.getvalue().rstrip("\n").split("\r")[-1].startswith(
+        "[" + "#" * Progress.WIDTH + "] 100% 1,000/1,000 drafts"
+    )
