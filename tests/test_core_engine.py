@@ -51,8 +51,9 @@ def test_vague_draft_exact_findings(checker: Checker) -> None:
         "jargon": "partly",
         "tone": "met",
     }
-    # specific 10 + measurable 20 + attainable 10 + jargon 5 + tone 10
-    assert result.smart_score == 55
+    # (specific 10 + measurable 20 + attainable 10 + jargon 5 + tone 10) x 0.85 for a general
+    # action (category 4): 55 x 0.85 = 46.75
+    assert result.smart_score == 47
     assert [t.issue for t in result.themes] == ["Elections"]
 
 

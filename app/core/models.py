@@ -11,7 +11,11 @@ from typing import Any, Literal, Self, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["error", "warning", "suggestion"]
-Status = Literal["met", "partly", "not_met"]
+#: "not_applicable": the criterion does not apply to this draft (a "continue" recommendation has
+#: no natural deadline; a draft not in English gets no English verdicts). It is left out of the
+#: score rather than counted as met, and never shown as "met".
+Status = Literal["met", "partly", "not_met", "not_applicable"]
+STATUSES: tuple[str, ...] = get_args(Status)
 #: The rubric's overall class: strong = every SMART verdict met; weak = no concrete act or no
 #: verifiable output; adequate = in between (typically a concrete act without a deadline).
 Overall = Literal["strong", "adequate", "weak"]
@@ -22,7 +26,7 @@ Dimension = Literal[
     # scored, in scorecard order
     "specific", "measurable", "attainable", "relevant", "time_bound", "jargon", "tone",
     # findings and underlines only
-    "readability", "grammar", "spelling", "action",
+    "readability", "grammar", "spelling", "action", "language",
 ]  # fmt: skip
 DIMENSIONS: tuple[str, ...] = get_args(Dimension)
 #: Dimensions that make up the SMART score, in scorecard order.
@@ -42,6 +46,7 @@ DIMENSION_LABELS: dict[str, str] = {
     "grammar": "Grammar",
     "spelling": "Spelling",
     "action": "Action category",
+    "language": "Language",
 }
 
 #: Weight of each scored dimension in the 0-100 SMART score (sums to 100).
