@@ -50,9 +50,9 @@ _MET_REASONS = {
 #: A suggestion leaves a criterion met; a warning makes it partly met, an error not met.
 _STATUS_BY_SEVERITY = {"error": "not_met", "warning": "partly", "suggestion": "met"}
 _STATUS_VALUE = {"met": 1.0, "partly": 0.5, "not_met": 0.0}
-#: How the action category bears on the score: a specific act (5) keeps the verdicts' score, a
-#: general one (4) or a request to consider (3) loses some, continuing (2) and minimal (1) more,
-#: as an expert reader grades them.
+#: How the action category bears on the score of a draft that names no concrete act: a general
+#: action (4) or a request to consider (3) loses some, continuing (2) and minimal (1) more, as an
+#: expert reader grades them.
 ACTION_FACTOR = {5: 1.0, 4: 0.85, 3: 0.8, 2: 0.7, 1: 0.65}
 NOT_ENGLISH_RULE = "language.not-english"
 NOT_ENGLISH_REASON = "Not applicable: SMART rules check English only for now."
@@ -400,13 +400,17 @@ class Checker:
 
 def smart_score(dimensions: Sequence[DimensionStatus], category: int) -> int:
     """0-100: the weighted share of applicable criteria met (not applicable ones are left out,
-    not counted as met), scaled by how committal the action category is."""
+    not counted as met). Without a concrete act the share is scaled down by how little the
+    leading verb commits to (continue, consider, ensure); a concrete act anywhere in the draft
+    is what counts, as the rubric says, so then the leading verb costs nothing."""
     applicable = [d for d in dimensions if d.status != "not_applicable"]
     total = sum(SCORE_WEIGHTS[d.dimension] for d in applicable)
     if not total:
         return 0
     share = sum(SCORE_WEIGHTS[d.dimension] * _STATUS_VALUE[d.status] for d in applicable) / total
-    return round(100 * share * ACTION_FACTOR.get(category, 1.0))
+    concrete = any(d.dimension == "specific" and d.status == "met" for d in dimensions)
+    factor = 1.0 if concrete else ACTION_FACTOR.get(category, 1.0)
+    return round(100 * share * factor)
 
 
 def _not_applicable(action: ActionCategory) -> str:

@@ -40,18 +40,30 @@ MIN_WORDS = 3
 
 _WORD = regex.compile(r"\p{L}+(?:['’]\p{L}+)*")
 _ENGLISH = frozenset(
-    ["the", "of", "and", "to", "in", "for", "with", "by", "on", "its", "their", "that", "this", "be", "is", "are", "from", "or", "as", "at", "all", "an", "which", "should", "into", "under", "within", "before", "after", "about", "such"]
+    {
+        "the", "of", "and", "to", "in", "for", "with", "by", "on", "its", "their", "that",
+        "this", "be", "is", "are", "from", "or", "as", "at", "all", "an", "which", "should",
+        "into", "under", "within", "before", "after", "about", "such",
+    }
 )
 #: Function words of the other Latin-script candidates that English prose never uses.
 _FOREIGN = frozenset(
-    (
-        "le les des du et une pour sur dans avec est sont aux ses leur qui "  # French
-        "el los las del y una para por con es son sus su que al "  # Spanish
-        "os das dos um uma com não são "  # Portuguese
-        "der die das und ist mit für von zu den "  # German
-        "il della delle degli per sono "  # Italian
-        "het een van voor niet"  # Dutch
-    ).split()
+    {
+        # French
+        "le", "les", "des", "du", "et", "une", "pour", "sur", "dans", "avec", "est", "sont",
+        "aux", "ses", "leur", "qui",
+        # Spanish
+        "el", "los", "las", "del", "y", "una", "para", "por", "con", "es", "son", "sus", "su",
+        "que", "al",
+        # Portuguese
+        "os", "das", "dos", "um", "uma", "com", "não", "são",
+        # German
+        "der", "die", "und", "ist", "mit", "für", "von", "zu", "den",
+        # Italian
+        "il", "della", "delle", "degli", "per", "sono",
+        # Dutch
+        "het", "een", "van", "voor", "niet",
+    }
 )
 
 

@@ -49,13 +49,15 @@ DIMENSION_LABELS: dict[str, str] = {
     "language": "Language",
 }
 
-#: Weight of each scored dimension in the 0-100 SMART score (sums to 100).
+#: Weight of each scored dimension in the 0-100 SMART score (sums to 100). The act, its output
+#: and its deadline carry most of it: they are what separates the rubric's strong, adequate and
+#: weak recommendations.
 SCORE_WEIGHTS: dict[str, int] = {
-    "specific": 20,
+    "specific": 25,
     "measurable": 20,
-    "attainable": 10,
-    "relevant": 10,
-    "time_bound": 20,
+    "attainable": 5,
+    "relevant": 5,
+    "time_bound": 25,
     "jargon": 10,
     "tone": 10,
 }
