@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,8 @@ _MET_REASONS = {
 #: A suggestion leaves a criterion met; a warning makes it partly met, an error not met.
 _STATUS_BY_SEVERITY = {"error": "not_met", "warning": "partly", "suggestion": "met"}
 _STATUS_VALUE = {"met": 1.0, "partly": 0.5, "not_met": 0.0}
+#: This many warnings in one dimension make it "not met" rather than "partly met".
+MANY_WARNINGS = 3
 #: How the action category bears on the score of a draft that names no concrete act: a general
 #: action (4) or a request to consider (3) loses some, continuing (2) and minimal (1) more, as an
 #: expert reader grades them.
@@ -307,9 +310,11 @@ class Checker:
         "partly"); without one, a requirement's verdict (met, quoting its words, or not
         applicable) stands, else the dimension is met. A "met" never carries a problem message."""
         worst: dict[str, Finding] = {}
+        warnings: Counter[str] = Counter()
         for finding in findings:
             if finding.severity == "suggestion":
                 continue
+            warnings[finding.dimension] += finding.severity == "warning"
             current = worst.get(finding.dimension)
             if current is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[current.severity]:
                 worst[finding.dimension] = finding
@@ -319,13 +324,12 @@ class Checker:
             if dimension == "relevant":
                 out.append(_relevance(context, top))
             elif top is not None:
-                out.append(
-                    DimensionStatus.build(
-                        dimension=dimension,
-                        status=_STATUS_BY_SEVERITY[top.severity],
-                        reason=top.message,
-                    )
-                )
+                status = _STATUS_BY_SEVERITY[top.severity]
+                reason = top.message
+                if status == "partly" and warnings[dimension] >= MANY_WARNINGS:
+                    status = "not_met"  # a draft full of jargon does not have plain language
+                    reason = f"{warnings[dimension]} problems, the first: {reason}"
+                out.append(DimensionStatus.build(dimension=dimension, status=status, reason=reason))
             elif dimension in verdicts:
                 out.append(verdicts[dimension])
             else:

@@ -139,6 +139,10 @@ class Readability(_Frozen):
     grade_level: float = 0.0
     passives: int = 0
     nominalisations: int = 0
+    #: The longest run of nouns and adjectives with no verb or preposition between them
+    #: ("human rights defenders protection mechanism"): a reader has to untangle it.
+    longest_noun_chain: int = 0
+    noun_chain: tuple[int, int] = (0, 0)
 
 
 class ThemeSuggestion(_Frozen):
