@@ -49,7 +49,11 @@ class ConditionalRule(Rule):
 
 
 def _defined_here(text: str, start: int, end: int) -> bool:
-    """'Full Name (ACR)' or 'ACR (Full Name)' at the first use counts as a definition."""
+    """'Full Name (ACR)' or 'ACR (Full Name)' counts as a definition, at the first use or
+    anywhere in the draft (an acronym defined once, then used, is fine)."""
     before = text[max(0, start - 2) : start]
     after = text[end : end + 2]
-    return (before.endswith("(") and after.startswith(")")) or after.lstrip().startswith("(")
+    if (before.endswith("(") and after.startswith(")")) or after.lstrip().startswith("("):
+        return True
+    acronym = text[start:end]
+    return f"({acronym})" in text or f"({acronym} " in text
