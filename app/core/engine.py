@@ -403,13 +403,14 @@ class Checker:
 
 
 def smart_score(dimensions: Sequence[DimensionStatus], category: int) -> int:
-    """0-100: the weighted share of applicable criteria met (not applicable ones are left out,
-    not counted as met). Without a concrete act the share is scaled down by how little the
-    leading verb commits to (continue, consider, ensure); a concrete act anywhere in the draft
-    is what counts, as the rubric says, so then the leading verb costs nothing."""
+    """0-100: the weighted share of criteria met. A criterion that does not apply earns nothing
+    (it is left out, not counted as met: a "continue" recommendation has no deadline, and does
+    not score like one that sets it). Without a concrete act the share is scaled down by how
+    little the leading verb commits to (continue, consider, ensure); a concrete act anywhere in
+    the draft is what counts, as the rubric says, so then the leading verb costs nothing."""
     applicable = [d for d in dimensions if d.status != "not_applicable"]
-    total = sum(SCORE_WEIGHTS[d.dimension] for d in applicable)
-    if not total:
+    total = sum(SCORE_WEIGHTS.values())
+    if not applicable:
         return 0
     share = sum(SCORE_WEIGHTS[d.dimension] * _STATUS_VALUE[d.status] for d in applicable) / total
     concrete = any(d.dimension == "specific" and d.status == "met" for d in dimensions)
