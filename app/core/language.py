@@ -35,6 +35,8 @@ LANGUAGE_NAMES = {
 }
 #: How sure the detector must be before a draft counts as not English.
 MIN_CONFIDENCE = 0.9
+#: Only the start of a long paste is read: a few sentences tell the language.
+SAMPLE_CHARS = 3000
 #: Fewer words than this (acronyms and numbers aside) say too little to judge: read as English.
 MIN_WORDS = 3
 
@@ -69,6 +71,7 @@ _FOREIGN = frozenset(
 
 def detect(text: str) -> str:
     """ISO 639-1 code of the draft's language; "en" when unsure (too short, mixed, acronyms)."""
+    text = text[:SAMPLE_CHARS]
     found = _WORD.findall(text)
     # acronyms say nothing about the language, unless the whole draft is in capitals
     words = [w for w in found if not w.isupper() or len(w) == 1] or found

@@ -58,6 +58,8 @@ def syllables(word: str) -> int:
 def _count_syllables(word: str) -> int:
     if not any(ch.isalpha() for ch in word):
         return 1
+    if len(word) > 40:  # not a word (a pasted hash or a run of letters): the dictionary is no use
+        return max(1, len(word) // 3)
     import textstat  # imported lazily: it loads a large pronunciation dictionary
 
     try:
