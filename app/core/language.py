@@ -71,21 +71,35 @@ _FOREIGN = frozenset(
 
 def detect(text: str) -> str:
     """ISO 639-1 code of the draft's language; "en" when unsure (too short, mixed, acronyms)."""
-    text = text[:SAMPLE_CHARS]
-    found = _WORD.findall(text)
-    # acronyms say nothing about the language, unless the whole draft is in capitals
-    words = [w for w in found if not w.isupper() or len(w) == 1] or found
-    if len(words) < MIN_WORDS:
-        return "en"
-    lowers = [w.lower() for w in words]
-    english = sum(1 for w in lowers if w in _ENGLISH)
-    foreign = sum(1 for w in lowers if w in _FOREIGN)
-    if text.isascii() and english >= 2 and english > 2 * foreign:
-        return "en"  # the common case, decided without the model
+    quick = quick_decision(text)
+    if quick is not None:
+        return quick
+    words, english, foreign = _counts(text)
     language, confidence = _identifier().classify(" ".join(words))
     if language != "en" and confidence >= MIN_CONFIDENCE and foreign + 1 > english:
         return str(language)
     return "en"
+
+
+def quick_decision(text: str) -> str | None:
+    """"en" for a draft too short to judge or plainly English, decided without the model."""
+    words, english, foreign = _counts(text)
+    if len(words) < MIN_WORDS:
+        return "en"
+    if text[:SAMPLE_CHARS].isascii() and english >= 2 and english > 2 * foreign:
+        return "en"  # the common case
+    return None
+
+
+def _counts(text: str) -> tuple[list[str], int, int]:
+    """Words of the sample (acronyms left out unless all is in capitals), English and foreign
+    function words among them."""
+    found = _WORD.findall(text[:SAMPLE_CHARS])
+    words = [w for w in found if not w.isupper() or len(w) == 1] or found
+    lowers = [w.lower() for w in words]
+    english = sum(1 for w in lowers if w in _ENGLISH)
+    foreign = sum(1 for w in lowers if w in _FOREIGN)
+    return words, english, foreign
 
 
 def language_name(code: str) -> str:
