@@ -38,6 +38,10 @@ _CHAIN_BREAKERS = frozenset(
         "ensure", "adopt", "take", "provide", "guarantee", "promote", "strengthen", "establish",
         "continue", "consider", "implement", "allow", "make", "give", "protect", "respect",
         "publish", "amend", "repeal", "ratify", "set", "put", "end", "stop", "hold", "bring",
+        "among", "across", "over", "upon", "via", "per", "amid", "throughout", "beyond", "like",
+        "regarding", "concerning", "following", "since", "until", "whether", "increase",
+        "reduce", "raise", "improve", "combat", "prevent", "eliminate", "support", "include",
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     }
 )  # fmt: skip
 
@@ -164,7 +168,7 @@ def describe(figures: Readability) -> list[str]:
             f"A {figures.longest_clause_words}-word stretch without a comma or full stop is hard "
             "to follow when read aloud: split it."
         )
-    if figures.longest_noun_chain > 4:
+    if figures.longest_noun_chain > 5:
         lines.append(
             f"{figures.longest_noun_chain} nouns in a row: say how they relate with a verb or "
             "'of' / 'for'."
