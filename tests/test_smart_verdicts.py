@@ -364,3 +364,23 @@ def test_rules_test_fails_a_rule_that_flags_the_wrong_words(
     pack.write_text(pack.read_text(encoding="utf-8").replace("gender]", "gender-based]"))
     loaded = load_file(pack)
     assert Checker(loaded.rules).run_examples() == []
+
+
+def test_exports_say_not_applicable(tmp_path: Path) -> None:
+    from app.storage.models import ProjectMeta
+    from app.storage.project import Project
+
+    path = tmp_path / "p.smartrec"
+    project = Project.create(path, ProjectMeta(state_under_review="Freedonia", cycle="4"))
+    project.add_draft(text="Continue its programme of free school meals.", theme="")
+    project.close()
+    out = tmp_path / "list.csv"
+    assert main(["export", str(path), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert "not applicable" in text
+    annex = tmp_path / "annex.docx"
+    assert main(["export", str(path), "--document", "annex", "--out", str(annex)]) == 0
+    import docx
+
+    cells = [c.text for t in docx.Document(str(annex)).tables for r in t.rows for c in r.cells]
+    assert "n/a" in cells
