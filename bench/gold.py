@@ -8,7 +8,8 @@ Runs the checker the way `smartrec check` does by default (offline spelling on, 
 and prints, per criterion: agreement, balanced accuracy, and how often "met" was said where the
 experts said no (false met) or vice versa; then pairwise ordering of the SMART score against the
 experts' `quality` grade (pairs whose grades differ by 3 or more), the mean score per expert
-`overall` class, and agreement of `CheckResult.overall` with the expert `overall`.
+`overall` class, agreement of `CheckResult.overall` with the expert `overall`, and how many "met"
+verdicts carry a problem message as their reason (must be 0).
 
 A verdict counts as "met" only when the status is "met": "partly", "not met" and "not applicable"
 all count as not met, as the rubric says a field is `yes` only when the text has it.
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"rows: {len(rows)}  ({args.gold.name})")
     print(
-        f"\n{'criterion':<28}{'agree':>8}{'bal.acc':>9}{'false met':>11}{'false not':>11}"
+        f"\n{'criterion':<32}{'agree':>8}{'bal.acc':>9}{'false met':>11}{'false not':>11}"
         f"{'gold yes':>10}{'said met':>10}{'n/a':>6}"
     )
     for dimension, field in CRITERIA.items():
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         n = tp + fn + tn + fp
         label = f"{dimension} ({field})"
         print(
-            f"{label:<28}{(tp + tn) / n:>8.1%}{balanced_accuracy(tp, fn, tn, fp):>9.1%}"
+            f"{label:<32}{(tp + tn) / n:>8.1%}{balanced_accuracy(tp, fn, tn, fp):>9.1%}"
             f"{fp:>11}{fn:>11}{tp + fn:>10}{tp + fp:>10}{na:>6}"
         )
 
@@ -160,6 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     print("  gold \\ said " + "".join(f"{c:>10}" for c in classes))
     for g in classes:
         print(f"  {g:<12}" + "".join(f"{confusion[(g, p)]:>10}" for p in classes))
+
+    contradictions = sum(
+        1
+        for result in results
+        for status in result.dimensions
+        if status.status == "met" and status.reason in {f.message for f in result.findings}
+    )
+    print(f"'met' verdicts whose reason is a problem message: {contradictions}")
 
     if args.errors:
         field = CRITERIA[args.errors]
