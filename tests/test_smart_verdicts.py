@@ -385,3 +385,16 @@ def test_exports_say_not_applicable(tmp_path: Path) -> None:
 
     cells = [c.text for t in docx.Document(str(annex)).tables for r in t.rows for c in r.cells]
     assert "n/a" in cells
+
+
+def test_also_met_by_an_unknown_rule_is_a_load_error() -> None:
+    from app.core.loader import load_text
+
+    loaded = load_text(
+        "pack: t\nrules:\n  - id: t.output\n    kind: requirement\n    dimension: measurable\n"
+        "    message: m\n    terms: [percent]\n    also_met_by: [t.nothing]\n"
+        "    examples: {flag: [Adopt it.], pass: [Reach 40 percent.]}\n"
+    )
+    checker = Checker(loaded.rules, loaded.errors)
+    assert [e.key for e in checker.load_errors] == ["also_met_by"]
+    assert "t.nothing" in str(checker.load_errors[0])

@@ -105,6 +105,18 @@ class Checker:
         for rule in active:
             rule.register(self._index)
         self._requirements = [r for r in active if isinstance(r, RequirementRule)]
+        known = {r.id for r in self.rules if isinstance(r, RequirementRule)}  # enabled or not
+        for rule in self._requirements:
+            for other in rule.also_met_by:
+                if other not in known:
+                    self.load_errors.append(
+                        RuleLoadError(
+                            rule._source,
+                            rule._line,
+                            "also_met_by",
+                            f"no requirement rule with id {other!r}",
+                        )
+                    )
         finders = [
             r
             for r in active

@@ -27,6 +27,8 @@ class RequirementRule(TextMatch):
         return self
 
     def check(self, run: Run) -> Iterable[Finding]:
+        """This rule alone; the engine decides requirements together (`also_met_by`) and keeps
+        what met them for the verdict's reason."""
         start, end = run.doc.body_span
         if end <= start or self.first_match(run) is not None or not self.applies(run):
             return
