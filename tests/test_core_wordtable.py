@@ -87,3 +87,22 @@ def test_a_warm_one_draft_check_loads_no_dictionary_or_parser(tmp_path: Path) ->
     assert "yaml" in cold and "spellchecker" in cold  # an empty cache is filled first
     assert "electoins" in runs[1].stdout  # still flagged
     assert warm == "[]", runs[1].stderr
+
+
+@pytest.mark.slow
+def test_the_cached_language_detector_classifies_like_a_fresh_one() -> None:
+    from app.core import language
+
+    samples = [
+        "Garantizar elecciones libres y justas en todo el país antes de 2027.",
+        "Garantir des élections libres et transparentes dans tout le pays.",
+        "Ensure free and fair elections.",
+    ]
+    language._identifier.cache_clear()
+    first = language._identifier()  # built from the model, or loaded if another test built it
+    language._identifier.cache_clear()
+    cached = language._identifier()  # now certainly from the cache file
+    language._identifier.cache_clear()
+    assert cached is not first
+    assert [cached.classify(s) for s in samples] == [first.classify(s) for s in samples]
+    assert [language.detect(s) for s in samples] == ["es", "fr", "en"]
