@@ -4,7 +4,10 @@ Usage: python bench/cli_startup.py [--runs 9] [--no-proselint]
 
 Each figure is the median wall time of fresh processes:
   floor        python -c "import pydantic, yaml, regex"
-  warm         smartrec check "<draft>"  (defaults: spelling on; caches already built)
+  warm         smartrec check "<draft>"  (defaults: spelling on; caches already built); the
+               issue's draft has one English function word, so the language detector
+               (py3langid, which imports numpy) has to decide that it is English
+  warm, plain  the same with a draft the quick English test settles without the detector
   rule change  the same after a rule file changed (the compiled-rule cache misses, the word
                tables are warm): an extra --rules file gets a new comment before every run
   cold         with an empty cache folder (first run after installing)
@@ -28,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 DRAFT = "Ensure free and fair elections."
+PLAIN = "Ensure that the elections are free and fair."
 RULE = """\
 # run {n}
 pack: bench
@@ -78,7 +82,10 @@ def main() -> int:
     timed(warm_cmd, env)  # builds the caches
     timed(changed_cmd, env)
 
-    figures: dict[str, list[float]] = {"floor": [], "warm": [], "rule change": [], "cold": []}
+    plain_cmd = [*smartrec, PLAIN]
+    figures: dict[str, list[float]] = {
+        "floor": [], "warm": [], "warm, plain": [], "rule change": [], "cold": []
+    }
     proselint = None
     if not args.no_proselint:
         from bench.proselint_ref import Proselint
@@ -92,6 +99,7 @@ def main() -> int:
         for _ in range(args.runs):  # interleaved, so that load changes hit every figure alike
             figures["floor"].append(timed(floor_cmd, env))
             figures["warm"].append(timed(warm_cmd, env))
+            figures["warm, plain"].append(timed(plain_cmd, env))
             figures["rule change"].append(timed(changed_cmd, env, touch_rule))
             figures["cold"].append(timed(warm_cmd, next(cold_envs)))
             if proselint is not None:
@@ -101,11 +109,11 @@ def main() -> int:
         if proselint is not None:
             proselint.close()
     floor = statistics.median(figures["floor"])
-    targets = {"warm": 4.0, "rule change": 10.0}
+    targets = {"warm": 4.0, "warm, plain": 4.0, "rule change": 10.0}
     print(f"median of {args.runs} runs each, wall time of a fresh process:")
     for name, values in figures.items():
         median = statistics.median(values)
-        line = f"  {name:<12} {median * 1000:7.0f} ms  = {median / floor:5.2f}x the import floor"
+        line = f"  {name:<13} {median * 1000:7.0f} ms  = {median / floor:5.2f}x the import floor"
         if name in targets:
             ok = median / floor <= targets[name]
             line += f"  (target <= {targets[name]:g}x: {'OK' if ok else 'MISSED'})"
