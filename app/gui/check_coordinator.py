@@ -179,7 +179,7 @@ class CheckCoordinator(QObject):
             return
         current = self.drafts.current_id
         jobs = [(d.id, d.text, self._ignored_of(project, d.id)) for d in project.drafts()
-                if d.id != current and len(d.text) <= ASYNC_CHECK_CHARS]
+                if d.id != current and d.text.strip() and len(d.text) <= ASYNC_CHECK_CHARS]
         path, state = project.path, project.meta.state_under_review
 
         def work() -> list[tuple[int, int]]:

@@ -342,6 +342,11 @@ class MainController(QObject):
 
     def _show_result(self, result: CheckResult, text: str, draft_id: int) -> None:
         w = self.w
+        if not text.strip():
+            w.editor.clear_findings()
+            w.scorecard.show_empty()
+            w.check_label.setText("")
+            return
         w.editor.set_findings(result.findings, text)
         w.scorecard.set_result(result, text=text)
         shown = min(len(result.findings), 500)

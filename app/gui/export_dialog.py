@@ -40,6 +40,7 @@ from app.export import (
     export_document,
 )
 from app.export.model import ExportError, require_drafts
+from app.gui.export_pdf import make_document, page_layout, write_pdf
 from app.gui.tasks import TaskManager
 
 _FILTERS = {
@@ -231,7 +232,8 @@ class ExportDialog(QDialog):
         self.status.setText(f"Writing {dest.name}…")
 
         def work() -> Path:
-            return export_document(data, fmt, document, dest, factsheet_count=count)
+            return export_document(data, fmt, document, dest, factsheet_count=count,
+                                   pdf_writer=write_pdf)
 
         self.tasks.run(work, self._done, self._failed)
         return True
@@ -270,7 +272,6 @@ class ExportDialog(QDialog):
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         from app.export.html import to_html
-        from app.gui.export_pdf import make_document, page_layout
 
         document, _ = self.selected()
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

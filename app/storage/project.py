@@ -20,12 +20,21 @@ from pathlib import Path
 from typing import Any
 
 from app.core.models import RuleOverride
+from app.evidence.schema import EVIDENCE_SCHEMA_VERSION, ensure_schema
+from app.evidence.schema import schema_version as evidence_schema_version
 from app.storage.errors import (
     DraftNotFoundError,
     ProjectError,
     ProjectLockedError,
     ProjectReadOnlyError,
     ProjectSaveError,
+)
+from app.storage.links import (
+    EvidenceLink,
+    delete_link,
+    ensure_links_table,
+    insert_link,
+    read_links,
 )
 from app.storage.lock import ProjectLock
 from app.storage.models import DeletedDraft, Draft, ProjectMeta, RelatedRow, Snapshot
@@ -162,28 +171,19 @@ def _describe(path: Path) -> str:
 
 
 def _ensure_evidence_schema(conn: sqlite3.Connection) -> None:
-    """Let the evidence module create or upgrade its tables inside our migration transaction."""
-    try:
-        from app.evidence.schema import ensure_schema  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return
+    """The evidence module's tables (the project's own evidence store) and our links table,
+    created or upgraded inside our migration transaction."""
     ensure_schema(conn, project=True)
+    ensure_links_table(conn)
 
 
 def _evidence_too_new(conn: sqlite3.Connection) -> str | None:
     """The evidence module's own version check, read-only, so a project whose evidence tables
-    are newer is refused before anything is written (optional hooks, guarded by getattr)."""
-    try:
-        from app.evidence import schema as evidence  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    version_of = getattr(evidence, "schema_version", None)
-    supported = getattr(evidence, "EVIDENCE_SCHEMA_VERSION", None)
-    if not callable(version_of) or not isinstance(supported, int):
-        return None
-    version = version_of(conn)
-    if isinstance(version, int) and version > supported:
-        return f"evidence schema {version}; this version understands up to {supported}"
+    are newer is refused before anything is written."""
+    version = evidence_schema_version(conn)
+    if version > EVIDENCE_SCHEMA_VERSION:
+        return (f"evidence schema {version}; this version understands up to "
+                f"{EVIDENCE_SCHEMA_VERSION}")
     return None
 
 
@@ -1061,6 +1061,24 @@ class Project:
         with self.transaction() as conn:
             cur = conn.execute("DELETE FROM words WHERE word = ?", (word.strip(),))
             return cur.rowcount > 0
+
+    # ----------------------------------------------------------------------- evidence links
+
+    def evidence_links(self, draft_id: int) -> list[EvidenceLink]:
+        """The evidence linked to a draft, oldest first."""
+        with self._mutex:
+            return read_links(self._live(), draft_id)
+
+    def link_evidence(self, link: EvidenceLink) -> None:
+        """Link evidence to its draft (no-op when already linked); commits at once."""
+        with self.transaction() as conn:
+            self._require_draft(conn, link.draft_id)
+            insert_link(conn, link)
+
+    def unlink_evidence(self, draft_id: int, evidence_id: int,
+                        library: str | None = None) -> None:
+        with self.transaction() as conn:
+            delete_link(conn, draft_id, evidence_id, library)
 
     # ----------------------------------------------------------------------- copies
 
