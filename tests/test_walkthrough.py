@@ -182,8 +182,8 @@ def test_the_window_fits_a_small_screen(qtbot: Any, home: Path) -> None:
         ctl.view.zoom(0)
         for _ in range(steps):
             ctl.view.zoom(+1)
-        qtbot.wait(50)  # the window is fitted again once the larger text is laid out
-        assert available.contains(window.frameGeometry()), (steps, window.frameGeometry())
+        # The window is fitted again once the larger text is laid out.
+        qtbot.waitUntil(lambda: available.contains(window.frameGeometry()), timeout=5000)
         assert window.minimumSizeHint().width() <= available.width()
         status_bar = window.statusBar()
         assert status_bar.isVisible()

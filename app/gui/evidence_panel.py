@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -46,6 +46,14 @@ FILTERS: tuple[tuple[str, tuple[str, ...] | None], ...] = (
 )
 SUGGESTION_LIMIT = 15
 TYPING_DELAY_MS = 400
+
+
+def _row_size(target: QListWidget, row: QWidget) -> QSize:
+    """A row as wide as the list and as tall as its wrapped text needs at that width."""
+    width = max(120, target.viewport().width())
+    layout = row.layout()
+    height = layout.totalHeightForWidth(width) if layout is not None else -1
+    return QSize(width, height if height > 0 else row.sizeHint().height())
 
 
 def snippet_html(snippet: str) -> str:
@@ -102,10 +110,12 @@ class EvidencePanel(QWidget):
         self._library_menu.aboutToShow.connect(self._fill_library_menu)
         self.libraries_button.setMenu(self._library_menu)
 
-        top = QHBoxLayout()
-        top.addWidget(self.search_box, 1)
-        top.addWidget(self.filter_box)
-        top.addWidget(self.libraries_button)
+        top = QVBoxLayout()
+        top.addWidget(self.search_box)
+        choices = QHBoxLayout()
+        choices.addWidget(self.filter_box, 1)
+        choices.addWidget(self.libraries_button)
+        top.addLayout(choices)
 
         self.linked_label = QLabel("Linked to this draft")
         self.linked_label.setWordWrap(True)
@@ -126,6 +136,11 @@ class EvidencePanel(QWidget):
         layout.addWidget(self.results_list, 3)
         layout.addWidget(self.status)
 
+        for rows in (self.linked_list, self.results_list):
+            rows.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            rows.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+            rows.viewport().installEventFilter(self)
+
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TYPING_DELAY_MS)
@@ -133,6 +148,18 @@ class EvidencePanel(QWidget):
         self.search_box.textChanged.connect(lambda _t: self._timer.start())
         self.filter_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self._show_links()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """A narrower list (smaller window, larger zoom) re-wraps its rows instead of cutting."""
+        if event.type() == QEvent.Type.Resize:
+            for rows in (self.linked_list, self.results_list):
+                if watched is rows.viewport():
+                    for i in range(rows.count()):
+                        item = rows.item(i)
+                        widget = rows.itemWidget(item)
+                        if widget is not None:
+                            item.setSizeHint(_row_size(rows, widget))
+        return False
 
     # ------------------------------------------------------------------ public API
 
@@ -274,7 +301,7 @@ class EvidencePanel(QWidget):
     @staticmethod
     def _add_row(target: QListWidget, row: _Row) -> None:
         item = QListWidgetItem()
-        item.setSizeHint(row.sizeHint())
+        item.setSizeHint(_row_size(target, row))
         target.addItem(item)
         target.setItemWidget(item, row)
 

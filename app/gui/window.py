@@ -242,8 +242,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Draft details")
         self.tabs.setDocumentMode(False)
-        # At large zoom the tab labels end in "…" and scroll; they are never cut mid-word.
-        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        # At large zoom the tab labels stay whole and the tab bar scrolls.
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         self.tabs.setUsesScrollButtons(True)
         self.scorecard = ScorecardPanel()
         self.tabs.addTab(self.scorecard, "Scorecard")
