@@ -7,9 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-pytest.importorskip("pytestqt")
-
 from gui_support import App
 from PySide6.QtWidgets import QMessageBox
 

@@ -435,7 +435,6 @@ def test_restore_skips_related_rows_whose_target_is_gone(
 
 
 def test_real_evidence_links_follow_delete_and_undo(path: Path) -> None:
-    pytest.importorskip("app.evidence.schema")
     p = Project.create(path, META)
     a = p.add_draft(text="Adopt the electoral code by 2027.")
     with p.transaction() as conn:

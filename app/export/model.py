@@ -112,6 +112,15 @@ class ExportMeta:
             bits.append(cycle)
         return ", ".join(bits)
 
+    def subtitle(self) -> str:
+        """The line under every document's title: State, cycle, delegation, when and by what."""
+        bits = [self.title_suffix()]
+        if self.recommending_state:
+            bits.append(f"Recommending State: {self.recommending_state}")
+        if self.generated:
+            bits.append(f"Prepared {self.generated[:10]} with SMARTrec {self.app_version}")
+        return " · ".join(bits)
+
 
 @dataclass(frozen=True)
 class ExportProject:

@@ -38,6 +38,7 @@ from app.storage.links import (
 )
 from app.storage.lock import ProjectLock
 from app.storage.models import DeletedDraft, Draft, ProjectMeta, RelatedRow, Snapshot
+from app.storage.sqlite_file import header_problem
 
 __all__ = [
     "APPLICATION_ID",
@@ -60,7 +61,6 @@ APPLICATION_ID = 0x534D5243
 #: Oldest snapshots beyond this many per draft are dropped, so autosave history stays bounded.
 MAX_SNAPSHOTS_PER_DRAFT = 500
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _OUR_TABLES = frozenset(
     {"meta", "drafts", "snapshots", "ignored_findings", "rule_overrides", "words"}
 )
@@ -189,21 +189,9 @@ def _evidence_too_new(conn: sqlite3.Connection) -> str | None:
 
 def _check_header(path: Path) -> None:
     """Cheap first test on raw bytes, before any SQLite connection touches the file."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(100)
-    except FileNotFoundError:
-        raise ProjectError(f"{_describe(path)} does not exist (moved or deleted?).") from None
-    except IsADirectoryError:
-        raise ProjectError(f"{_describe(path)} is a folder, not a SMARTrec project.") from None
-    except PermissionError:
-        raise ProjectError(f"{_describe(path)} cannot be read: permission denied.") from None
-    except OSError as exc:
-        raise ProjectError(f"{_describe(path)} cannot be read: {exc.strerror or exc}.") from None
-    if not head:
-        raise ProjectError(f"{_describe(path)} is an empty file, not a SMARTrec project.")
-    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
-        raise ProjectError(f"{_describe(path)} is not a SMARTrec project (not an SQLite database).")
+    problem = header_problem(path, "a SMARTrec project")
+    if problem is not None:
+        raise ProjectError(problem)
 
 
 def _validate(path: Path) -> None:
