@@ -35,11 +35,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def launch(qtbot: Any) -> tuple[MainWindow, MainController]:
-    window, ctl = start(["--no-user-rules"])
-    qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: ctl.project is not None and ctl.checker is not None
-                    and ctl.result is not None, timeout=30000)
-    return window, ctl
+    startup = start(["--no-user-rules"])
+    qtbot.addWidget(startup.window)
+
+    def ready() -> bool:
+        ctl = startup.controller
+        return (ctl is not None and ctl.project is not None and ctl.checker is not None
+                and ctl.result is not None)
+
+    qtbot.waitUntil(ready, timeout=30000)
+    assert startup.controller is not None
+    return startup.window, startup.controller
 
 
 def click_draft(qtbot: Any, window: MainWindow, title: str) -> None:

@@ -12,12 +12,11 @@ Results go out through `result_ready`; the coordinator touches no widgets.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 
-from app.core.engine import Checker, load_checker
 from app.core.models import CheckContext, CheckResult, Finding
-from app.evidence.context import build_context
 from app.gui.drafts_controller import DraftsController
 from app.gui.grammar import GrammarRunner
 from app.gui.save_manager import single_shot
@@ -26,6 +25,9 @@ from app.gui.tasks import TaskManager
 from app.paths import rules_dir, user_rules_dir
 from app.storage.project import Project
 from app.storage.reader import reading
+
+if TYPE_CHECKING:
+    from app.core.engine import Checker
 
 #: Texts longer than this are checked in the background.
 ASYNC_CHECK_CHARS = 20_000
@@ -134,6 +136,9 @@ class CheckCoordinator(QObject):
         generation = self._rules_generation
 
         def build() -> Checker:
+            # Imported here, in the worker: the rule engine is not needed to show the window.
+            from app.core.engine import load_checker
+
             checker = load_checker(extra_dirs=opts.extra_rule_dirs, overrides=overrides,
                                    user_rules=opts.user_rules, builtin=opts.builtin_rules)
             # The first check loads dictionaries lazily; pay that here, not on a keystroke.
@@ -183,6 +188,8 @@ class CheckCoordinator(QObject):
         path, state = project.path, project.meta.state_under_review
 
         def work() -> list[tuple[int, int]]:
+            from app.evidence.context import build_context
+
             with reading(path) as conn:
                 return [(draft_id, checker.check(text, build_context(
                     conn, draft_id, text, state, ignored=ignored)).smart_score)
@@ -300,6 +307,8 @@ class CheckCoordinator(QObject):
         generation = self._evidence_generation
 
         def work() -> CheckContext:
+            from app.evidence.context import build_context
+
             with reading(path) as conn:
                 return build_context(conn, draft_id, text, state)
 

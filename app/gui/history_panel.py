@@ -10,6 +10,7 @@ import difflib
 import html
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import theme
-from app.storage.models import Snapshot
+
+if TYPE_CHECKING:  # the window is drawn before the data models are imported
+    from app.storage.models import Snapshot
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
 #: Word diffs are quadratic in the worst case; longer texts are shown without highlighting.
