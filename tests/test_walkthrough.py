@@ -191,6 +191,14 @@ def test_the_window_fits_a_small_screen(qtbot: Any, home: Path) -> None:
         # The window is fitted again once the larger text is laid out.
         qtbot.waitUntil(lambda: available.contains(window.frameGeometry()), timeout=5000)
         assert window.minimumSizeHint().width() <= available.width()
+        # Labels stay whole: buttons as wide as their text, tabs scroll rather than elide.
+        for button in (window.drafts.add_button, window.drafts.dup_button,
+                       window.drafts.del_button):
+            assert button.width() >= button.sizeHint().width(), (steps, button.text())
+        bar = window.tabs.tabBar()
+        for i in range(bar.count()):
+            needed = bar.fontMetrics().horizontalAdvance(bar.tabText(i))
+            assert bar.tabRect(i).width() > needed, (steps, bar.tabText(i))
         status_bar = window.statusBar()
         assert status_bar.isVisible()
         bottom = status_bar.mapTo(window, QPoint(0, status_bar.height())).y()

@@ -73,6 +73,8 @@ class CheckCoordinator(QObject):
     score_ready = Signal(int, int)
     #: a message for the status bar, and how long to show it (ms)
     message = Signal(str, int)
+    #: the dictionary finished loading (emitted from its loader thread, queued onto ours)
+    _spelling_loaded = Signal()
 
     def __init__(self, session: ProjectSession, drafts: DraftsController,
                  grammar: GrammarRunner, options: RuleOptions,
@@ -110,9 +112,6 @@ class CheckCoordinator(QObject):
         drafts.text_edited.connect(self._text_edited)
         session.about_to_close.connect(self._clear)
         session.project_changed.connect(self._project_changed)
-
-    #: Emitted from the spelling loader thread; queued onto the GUI thread.
-    _spelling_loaded = Signal()
 
     # -- rules -------------------------------------------------------------------------------
     def watch_rules(self) -> None:
