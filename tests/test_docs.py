@@ -117,3 +117,18 @@ def _check_smartrec(tokens: list[str]) -> list[str]:
     helped = help_text(*words) or ""
     options = [t.strip("[]").split("=")[0] for t in tokens if t.strip("[").startswith("--")]
     return [f"smartrec {' '.join(words)} {o}" for o in options if o not in helped]
+
+
+def test_readme_names_the_system_libraries_qt_needs() -> None:
+    """The Debian libraries the window needs (dev.sh installs them for the tests) are the ones
+    the README tells a new user to install."""
+    dev = (ROOT / "dev.sh").read_text(encoding="utf-8")
+    listed = re.search(r'SYSTEM_PACKAGES="([^"]+)"', dev)
+    assert listed is not None
+    qt_libraries = {p for p in listed.group(1).split()
+                    if p.startswith(("libxcb", "libxkb", "libegl", "libgl"))}
+    assert len(qt_libraries) >= 8
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    apt = re.search(r"sudo apt-get install ([^`]+?)\n```", readme, flags=re.S)
+    assert apt is not None
+    assert qt_libraries <= set(apt.group(1).replace("\\", " ").split())
