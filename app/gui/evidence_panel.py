@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -103,9 +102,9 @@ class EvidencePanel(QWidget):
         self.filter_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.filter_box.setMinimumContentsLength(8)
-        self.libraries_button = QToolButton()
-        self.libraries_button.setText("Libraries")
-        self.libraries_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button draws its menu arrow beside the label, not over it.
+        self.libraries_button = QPushButton("Libraries")
+        self.libraries_button.setAccessibleName("Evidence libraries")
         self._library_menu = QMenu(self)
         self._library_menu.aboutToShow.connect(self._fill_library_menu)
         self.libraries_button.setMenu(self._library_menu)
