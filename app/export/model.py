@@ -211,53 +211,47 @@ def collect(project: Project, checker: Checker | None, *,
         text = draft.text.strip()
         if not text:
             continue
-        footnotes = linked_footnotes(project, draft.id)
         priority = len(drafts) + 1
-        checked: dict[str, Any] = {}
-        if checker is not None:
-            checked = _check(checker, project, draft.id, text, export_meta, footnotes)
-        drafts.append(
-            ExportDraft(
-                number=priority,
-                theme=draft.theme.strip(),
-                text=text,
-                priority=priority,
-                title=draft.title,
-                status=draft.status,
-                draft_id=draft.id,
-                footnotes=footnotes,
-                **checked,
-            )
+        item = ExportDraft(
+            number=priority,
+            theme=draft.theme.strip(),
+            text=text,
+            priority=priority,
+            title=draft.title,
+            status=draft.status,
+            draft_id=draft.id,
+            footnotes=linked_footnotes(project, draft.id),
         )
+        if checker is not None:
+            item = _checked(item, checker, project, export_meta)
+        drafts.append(item)
     return ExportProject(meta=export_meta, drafts=drafts)
 
 
-def _check(
-    checker: Checker,
-    project: Project,
-    draft_id: int,
-    text: str,
-    meta: ExportMeta,
-    footnotes: list[Footnote],
-) -> dict[str, Any]:
+def _checked(draft: ExportDraft, checker: Checker, project: Project,
+             meta: ExportMeta) -> ExportDraft:
+    """The draft with its SMART verdicts, score, class and action category."""
+    assert draft.draft_id is not None
     context = CheckContext(
         state_under_review=meta.state_under_review,
-        linked_evidence=[EvidenceRef(kind=_ref_kind(f.kind), label=f.label) for f in footnotes],
-        ignored=project.ignored(draft_id),
+        linked_evidence=[EvidenceRef(kind=_ref_kind(f.kind), label=f.label)
+                         for f in draft.footnotes],
+        ignored=project.ignored(draft.draft_id),
     )
-    result = checker.check(text, context=context)
+    result = checker.check(draft.text, context=context)
     scored = [d for d in result.dimensions if d.dimension in SCORED_DIMENSIONS]
     statuses = {d.dimension: d.status for d in scored}
     reasons = {d.dimension: d.reason for d in scored}
-    ordered = {dim: statuses[dim] for dim in SCORED_DIMENSIONS if dim in statuses}
-    return {
-        "smart_status": ordered,
-        "smart_reasons": {dim: reasons[dim] for dim in ordered},
-        "smart_score": result.smart_score,
-        "overall": result.overall,
-        "action_category": result.action_category.category,
-        "action_reason": result.action_category.reason,
-    }
+    ordered: dict[str, str] = {dim: statuses[dim] for dim in SCORED_DIMENSIONS if dim in statuses}
+    return replace(
+        draft,
+        smart_status=ordered,
+        smart_reasons={dim: reasons[dim] for dim in ordered},
+        smart_score=result.smart_score,
+        overall=result.overall,
+        action_category=result.action_category.category,
+        action_reason=result.action_category.reason,
+    )
 
 
 RefKind = Literal["finding", "commitment", "precedent", "other"]
