@@ -316,7 +316,8 @@ class ScorecardPanel(QWidget):
         self.findings_title.setText("FINDINGS")
 
     def show_empty(self) -> None:
-        """An empty draft has nothing to judge: no score and no criteria, just what to do."""
+        """An empty draft has nothing to judge: the criteria without verdicts, no score."""
+        self._ensure_rows()
         self.clear()
         self.summary.setText("Type the recommendation to see how SMART it is.")
 
