@@ -20,6 +20,7 @@ from app.core.models import SEVERITY_RANK, CheckContext, CheckResult
 
 if TYPE_CHECKING:
     from app.cli_batch import CheckOptions
+    from app.export import PdfWriter
 
 SUBCOMMANDS = ("check", "rules", "evidence", "export", "gui")
 MAX_INPUT_BYTES = 200_000_000
@@ -403,15 +404,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     gui.add_argument("project", nargs="?")
     gui.set_defaults(func=cmd_gui)
 
-    for module in ("app.evidence.cli", "app.export.cli"):
-        if command in _SELF_CONTAINED:
-            break
-        try:
-            register = __import__(module, fromlist=["register"]).register
-        except ImportError:
-            continue
-        register(sub)
+    if command not in _SELF_CONTAINED:  # check/rules/gui start faster without these imports
+        from app.evidence.cli import register as register_evidence
+        from app.export.cli import register as register_export
+
+        register_evidence(sub)
+        register_export(sub, pdf_writer=_pdf_writer)
     return parser
+
+
+def _pdf_writer() -> PdfWriter:
+    """Qt's PDF writer, loaded only when a PDF is asked for."""
+    from app.gui.export_pdf import write_pdf
+
+    return write_pdf
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
