@@ -5,9 +5,10 @@ into dicts, yet a one-draft check needs a few dozen words. A table is built once
 (`cached_table`), written to the user cache folder, and then opened in microseconds: the
 operating system pages in only the parts that are read, and every process shares them.
 
-File format: a header line `SMARTrec word table <FORMAT> <key>` then `word<TAB>value` lines
-sorted by their UTF-8 bytes. The key names the source (e.g. its size and date), so a changed
-source builds a new table; a file with another header is ignored and rebuilt. Writes go to a
+File format: a header line `SMARTrec word table <FORMAT> <key> <body bytes>` then
+`word<TAB>value` lines sorted by their UTF-8 bytes. The key names the source (e.g. its size and
+date), so a changed source builds a new table; a file with another header, or shorter or longer
+than its header says (a copy cut short), is ignored and rebuilt. Writes go to a
 temporary file renamed into place; a read-only cache folder means the table is kept in memory.
 """
 
@@ -20,8 +21,8 @@ from typing import Protocol
 
 from app.core.cachefiles import cache_folder, write_atomic
 
-FORMAT = 1
-_HEADER = b"SMARTrec word table %d %s\n"
+FORMAT = 2
+_HEADER = b"SMARTrec word table %d %s "
 
 
 class WordTable(Protocol):
@@ -44,10 +45,16 @@ class MappedTable:
     def __init__(self, path: Path, header: bytes) -> None:
         with path.open("rb") as handle:
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        if self._map[: len(header)] != header:
+        end = self._map.find(b"\n", 0, len(header) + 24)
+        size = self._map[len(header) : end] if end > 0 else b""
+        if (
+            self._map[: len(header)] != header
+            or not size.isdigit()
+            or len(self._map) - end - 1 != int(size)
+        ):
             self._map.close()
-            raise ValueError(f"{path}: not a table for this key")
-        self._start = len(header)
+            raise ValueError(f"{path}: not a complete table for this key")
+        self._start = end + 1
         self._lookups = 0
         self._all: dict[str, str] | None = None
 
@@ -123,4 +130,4 @@ def _write(path: Path, header: bytes, values: Mapping[str, str]) -> bool:
         if word and not any(ch in word for ch in "\t\n")
     )
     body = b"".join(word + b"\t" + value + b"\n" for word, value in lines)
-    return write_atomic(path, header, body)
+    return write_atomic(path, header, b"%d\n" % len(body), body)
