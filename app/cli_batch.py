@@ -250,7 +250,12 @@ def _parallel(
 ) -> int:
     global _WORKER
     _WORKER = parent
-    pool: Pool = _context().Pool(jobs, initializer=_start_worker, initargs=(parent.options,))
+    context = _context()
+    if context.get_start_method() == "fork":
+        from app.core.language import preload
+
+        preload()  # forked workers share the language model's memory instead of loading it
+    pool: Pool = context.Pool(jobs, initializer=_start_worker, initargs=(parent.options,))
     pending: deque[AsyncResult[Chunk]] = deque()
     worst = -1
     try:

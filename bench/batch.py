@@ -9,9 +9,10 @@ into a throw-away venv) linting the same texts one by one in one process (its im
 counted); runs are interleaved (proselint, then each variant, --runs times) so that changing
 load hits every figure alike. Besides wall-clock drafts/s, each line gives drafts per CPU-second
 (all processes' user+system time), which other jobs on the machine disturb far less. Peak
-memory is the largest sum of resident memory over the process and its workers (sampled every
-20 ms from /proc; Linux only). Targets: default run >= 12x proselint's drafts/s, peak memory
-<= 400 MB; with --library (about as many items as drafts, e.g. the same CSV imported with
+memory is the largest sum of proportional memory (PSS: shared pages split between the processes
+that share them) over the process and its workers, sampled every 20 ms from /proc (Linux only).
+Targets: default run >= 12x proselint's drafts/s, peak memory <= 400 MB; with --library
+(about as many items as drafts, e.g. the same CSV imported with
 `smartrec evidence import CSV --library FILE`) >= 1,000 drafts/s.
 """
 
@@ -32,10 +33,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of `root` and all its descendants (0 where /proc is missing)."""
+def tree_memory(root: int) -> int:
+    """Bytes of memory used by `root` and all its descendants: the sum of their proportional set
+    sizes (shared pages split between the processes sharing them; resident size where the
+    kernel has no smaps_rollup), 0 where /proc is missing."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -44,15 +46,28 @@ def tree_rss(root: int) -> int:
                 fields = handle.read().rsplit(b")", 1)[1].split()
         except OSError:
             continue
-        pid = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total += _process_memory(pid)
         stack.extend(children.get(pid, []))
     return total
+
+
+def _process_memory(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
 
 
 def run(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
@@ -68,7 +83,7 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
         nonlocal peak
         while not done.is_set():
             if os.path.isdir("/proc"):
-                peak = max(peak, tree_rss(process.pid))
+                peak = max(peak, tree_memory(process.pid))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
