@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from app.core.models import Precedent
+from app.evidence import memindex
 from app.evidence.search import Source, rank
 from app.evidence.store import EvidenceItem, get_items
 from app.evidence.text import fts_query, light_stem, quote, words
@@ -57,7 +58,13 @@ def nearest(
     out: list[tuple[float, EvidenceItem]] = []
     for path, conn in conns.items():
         ids = [i for _, p, i in scored if p == path]
-        items = get_items(conn, ids) if ids else {}
+        index = memindex.active(conn)
+        if not ids:
+            items = {}
+        elif index is not None:
+            items = index.items(conn, ids)
+        else:
+            items = get_items(conn, ids)
         out.extend((s, items[i]) for s, p, i in scored if p == path and i in items)
     out.sort(key=lambda t: -t[0])
     return out
@@ -75,25 +82,26 @@ def votes_from_neighbours(
     best = neighbours[0][0]
     weights: dict[str, float] = {}
     total = 0.0
-    for score, item in neighbours:
+    tags = [item.issue_list() for _, item in neighbours]  # parsed once, used three times
+    for (score, _item), issues in zip(neighbours, tags, strict=True):
         w = (score / best) ** power if best > 0 else 1.0
         total += w
-        for issue in item.issue_list():
+        for issue in issues:
             weights[issue] = weights.get(issue, 0.0) + w
     if total <= 0:
         return {}
-    top = neighbours[:explain_k]
+    top = tags[:explain_k]
     ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_THEME_VOTES]
     out: dict[str, tuple[float, str]] = {}
     for issue, weight in ranked:
         share = weight / total
         if share < MIN_THEME_SHARE:
             continue
-        tagged = sum(1 for _, item in top if issue in item.issue_list())
+        tagged = sum(1 for issues in top if issue in issues)
         pool = top
         if not tagged:
-            pool = neighbours
-            tagged = sum(1 for _, item in pool if issue in item.issue_list())
+            pool = tags
+            tagged = sum(1 for issues in pool if issue in issues)
         reason = (
             f"{tagged} of the {len(pool)} most similar past recommendations were tagged {issue}"
         )
