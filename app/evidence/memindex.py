@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 import sqlite3
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,26 +75,35 @@ class MemoryIndex:
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.smartrec_instances "
             "USING fts5vocab(main, evidence_fts, instance)"
         )
-        # one row per (term, item), sorted by term: occurrences in each column
-        found = conn.execute(
+        # one row per (term, item), sorted by term: occurrences in each column; read in slices
+        # into compact arrays, so building never holds a Python object per posting
+        cursor = conn.execute(
             "SELECT term, doc, sum(col = 'text'), sum(col = 'issues'), sum(col = 'keywords') "
             "FROM temp.smartrec_instances GROUP BY term, doc"
-        ).fetchall()
-        conn.execute("DROP TABLE IF EXISTS temp.smartrec_instances")
+        )
         total_rows = len(ids)
         terms: list[str] = []
         starts: list[int] = []
+        doc_ids = array("q")
+        per_column = array("d")
         previous = None
-        for i, record in enumerate(found):
-            if record[0] != previous:
-                previous = record[0]
-                terms.append(str(previous))
-                starts.append(i)
-        starts.append(len(found))
-        docs = np.fromiter((r[1] for r in found), dtype=np.int64, count=len(found))
-        counts = np.array([r[2:] for r in found], dtype=np.float64).reshape(-1, 3).T.copy()
+        position = 0
+        while batch := cursor.fetchmany(20_000):
+            for term, doc, in_text, in_issues, in_keywords in batch:
+                if term != previous:
+                    previous = term
+                    terms.append(str(term))
+                    starts.append(position)
+                doc_ids.append(doc)
+                per_column.extend((in_text, in_issues, in_keywords))
+                position += 1
+        starts.append(position)
+        conn.execute("DROP TABLE IF EXISTS temp.smartrec_instances")
+        docs = np.frombuffer(doc_ids, dtype=np.int64).copy()
+        counts = np.frombuffer(per_column, dtype=np.float64).reshape(-1, 3).T.copy()
+        del doc_ids, per_column
         rows = np.searchsorted(self.ids, docs).astype(np.int32)
-        if len(found) and (rows.max() >= total_rows or (self.ids[rows] != docs).any()):
+        if position and (rows.max() >= total_rows or (self.ids[rows] != docs).any()):
             raise ValueError("the library's full-text index does not match its items")
         lengths = np.bincount(rows, weights=counts.sum(axis=0), minlength=total_rows)
         self._avgdl = float(lengths.sum()) / total_rows if total_rows else 1.0
