@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from app.core.models import Precedent
 from app.evidence import memindex
-from app.evidence.search import Source, rank
+from app.evidence.search import Source, planned_query, rank
 from app.evidence.store import EvidenceItem, get_items
 from app.evidence.text import fts_query, light_stem, quote, words
 
@@ -32,6 +32,11 @@ MIN_THEME_SHARE = 0.05
 
 #: Word-overlap similarity (0..1) from which a prior recommendation counts as a precedent.
 PRECEDENT_THRESHOLD = 0.55
+#: Neighbours and precedent candidates are ranked on the draft's rarest words, taken until the
+#: sum of their document frequencies passes this: the rare words carry the meaning, and bm25()
+#: costs in proportion to the postings it reads. On sessions 1-9 -> 10-12 of the UPR Info
+#: cycle-1 export, theme hit@3 94.4 % with 12,000 (94.4 % with every word), 3.4x faster.
+POSTINGS_BUDGET = 12_000
 PRECEDENT_CANDIDATES = 20
 
 
@@ -43,12 +48,12 @@ def nearest(
     sources: Iterable[Source], text: str, *, k: int = THEME_K
 ) -> list[tuple[float, EvidenceItem]]:
     """The k precedents closest to `text` by BM25, across sources, best first."""
-    match = fts_query(text, max_terms=48)
-    if not match:
+    if not fts_query(text, max_terms=48):
         return []
     scored: list[tuple[float, str | None, int]] = []
     conns = dict(_as_sources(sources))
     for path, conn in conns.items():
+        match = planned_query(conn, text, budget=POSTINGS_BUDGET, max_terms=48)
         for item_id, score in rank(
             conn, match, kinds=["precedent"], limit=k, weights=THEME_WEIGHTS, boost=1.0
         ):
@@ -171,11 +176,11 @@ def find_precedents(
     """Earlier recommendations to `state` that say nearly what the draft says."""
     if not state.strip():
         return []
-    match = fts_query(text, max_terms=48)
-    if not match:
+    if not fts_query(text, max_terms=48):
         return []
     found: list[Precedent] = []
     for _path, conn in _as_sources(sources):
+        match = planned_query(conn, text, budget=POSTINGS_BUDGET, max_terms=48)
         ranked = rank(
             conn, match, country=state, kinds=["precedent"], limit=PRECEDENT_CANDIDATES,
             same_country_only=True,
