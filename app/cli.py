@@ -196,6 +196,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"smartrec: rule error: {error}", file=sys.stderr)
     grammar = _add_language_providers(checker, args)
     suggest = _evidence_suggester(args)
+    outlook = _acceptance(args, checker)
     fail_rank = SEVERITY_RANK.get(args.fail_on, 99)
     out = sys.stdout
     drafts = list(read_drafts(args.inputs, args.column))  # input errors surface before output
@@ -225,6 +226,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         result = checker.check(draft.text, context)
         if grammar is not None:
             result, grammar = _with_grammar(checker, grammar, result, draft.text, context)
+        if outlook is not None:
+            extra.update(outlook(draft, result))
         progress.tick()
         for finding in result.findings:
             worst = max(worst, SEVERITY_RANK[finding.severity])
@@ -318,6 +321,19 @@ def _evidence_suggester(args: argparse.Namespace) -> Any:
     return suggest
 
 
+def _acceptance(args: argparse.Namespace, checker: Any) -> Any:
+    """The acceptance outlook per draft (app.acceptance), when a library is given."""
+    from app.acceptance.cli import AcceptanceInputError, outlook_annotator
+    from app.acceptance.service import checker_estimator
+    from app.evidence.context import library_connection
+
+    try:
+        library = library_connection(args.library) if args.library else None
+        return outlook_annotator(args, library, checker_estimator(checker))
+    except AcceptanceInputError as exc:
+        raise InputError(str(exc)) from None
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from app.core.engine import Checker, load_checker
     from app.core.loader import load_layers
@@ -391,6 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--library", help="evidence library file: add suggestions and precedents")
     check.add_argument("--no-grammar", action="store_true", help="do not use LanguageTool")
     check.add_argument("--no-spelling", action="store_true", help="do not check spelling")
+    from app.acceptance.cli import add_check_arguments
+
+    add_check_arguments(check)
     check.set_defaults(func=cmd_check)
 
     rules = sub.add_parser("rules", help="test or lint rule files")
