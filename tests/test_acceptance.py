@@ -106,9 +106,11 @@ def test_reasons_are_the_exact_parts_of_the_log_odds(library: sqlite3.Connection
     rec = make_recommendation("Abolish the death penalty.", "Kenya", ["Cuba"], 5,
                               ["Death penalty"])
     described = model.describe(rec)
-    parts = model.contributions(described)
-    total = model.intercept + model.weights["base"] * described.base + sum(parts.values())
-    assert total == pytest.approx(model.logit(described))
+    weights = model.weights_for(rec.state)
+    assert weights is model.known  # Kenya has a long record
+    parts = model.contributions(described, weights)
+    total = weights.intercept + sum(parts.values())
+    assert total == pytest.approx(model.logit(described, weights))
     outlook = forecaster.outlook("Abolish the death penalty.", "Kenya", ["Cuba"], 5,
                                  ["Death penalty"])
     assert {round(r.effect, 3) for r in outlook.reasons} <= {round(v, 3) for v in parts.values()}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,12 +25,18 @@ from app.acceptance.history import HistoryRow, Recommendation
 
 #: Prior weight (in recommendations) that pulls a rate towards the rate one level up.
 PRIOR_WEIGHT = 8.0
+#: Words and phrases seen fewer times than this are not weighed (the lowest of many rare
+#: terms' rates is low by chance alone).
+MIN_TERM_COUNT = 5
 #: Below this many comparable recommendations a count is called too few to rely on.
 MIN_COMPARABLE = 20
 #: Fewer answered recommendations than this in the whole history: no figure at all.
 MIN_HISTORY = 200
 #: Rows sampled to fit the weights (the rate tables always use every row).
 FIT_SAMPLE = 5000
+#: The intercept is re-centred on this many latest sessions (when it has MIN_RECENT rows).
+RECENT_SESSIONS = 3
+MIN_RECENT = 100
 #: Ridge penalty on the weights, in units of log-likelihood.
 RIDGE = 1.0
 _CLIP = 6.0
@@ -39,7 +46,7 @@ FEATURES: tuple[str, ...] = (
     "category", "group_category", "state_category",
     "issue", "group_issue", "state_issue",
     "recommender", "recommender_group", "recommender_state",
-    "wording", "group_wording", "state_wording",
+    "wording", "group_wording", "state_wording", "wording_mean", "group_wording_mean",
 )
 #: Features explained together as one reason.
 REASON_OF: dict[str, str] = {
@@ -49,6 +56,7 @@ REASON_OF: dict[str, str] = {
     "recommender": "recommender", "recommender_group": "recommender",
     "recommender_state": "recommender",
     "wording": "wording", "group_wording": "wording", "state_wording": "wording",
+    "wording_mean": "wording", "group_wording_mean": "wording",
 }
 
 def _logit(p: float) -> float:
@@ -131,34 +139,66 @@ class Described:
     evidence: dict[str, Evidence]
 
 
-class Model:
-    """Rate tables plus the logistic weights that combine them."""
+@dataclass(frozen=True)
+class Weights:
+    """Intercept and one weight per feature."""
 
-    def __init__(self, tables: Tables, weights: dict[str, float], intercept: float) -> None:
+    intercept: float
+    by: dict[str, float]
+
+
+class Model:
+    """Rate tables plus the logistic weights that combine them.
+
+    Two weight sets: `known` for States the history knows (fitted leaving one row out), and
+    `unseen` for States it barely knows (fitted leaving the whole State out), because how far
+    other States' records carry over is exactly what differs between the two cases.
+    """
+
+    def __init__(self, tables: Tables, known: Weights, unseen: Weights) -> None:
         self.tables = tables
-        self.weights = weights
-        self.intercept = intercept
+        self.known = known
+        self.unseen = unseen
+
+    def weights_for(self, state: str) -> Weights:
+        return self.known if self.tables.get("state", state)[0] >= MIN_COMPARABLE else self.unseen
 
     # -- features ---------------------------------------------------------------------------
-    def describe(self, rec: Recommendation, leave_out: bool | None = None) -> Described:
-        """Feature values for `rec`; with `leave_out` (its own response) the row is excluded."""
+    def describe(
+        self, rec: Recommendation, leave_out: bool | None = None,
+        without: Tables | None = None,
+    ) -> Described:
+        """Feature values for `rec`.
+
+        With `leave_out` (the row's own response) that one row is excluded; with `without`
+        (one State's own counts) the whole State is, as if the library had never heard of it.
+        """
         t = self.tables
         drop = 0 if leave_out is None else 1
         own = 0 if leave_out is None else int(leave_out)
-
         seen, yes = t.seen, t.yes
+        minus_seen = without.seen if without is not None else None
+        minus_yes = without.yes if without is not None else None
 
         def rate(table: str, key: object, prior: float) -> Evidence:
-            n = seen.get((table, key), 0)
-            if n <= drop:
+            full = (table, key)
+            n = seen.get(full, 0)
+            k = yes.get(full, 0)
+            if minus_seen is not None and minus_yes is not None:
+                n -= minus_seen.get(full, 0)
+                k -= minus_yes.get(full, 0)
+            else:
+                n, k = n - drop, k - own
+            if n <= 0:
                 return Evidence(table, (), 0, 0, 0.0)
-            n, k = n - drop, yes.get((table, key), 0) - own
             p0 = sigmoid(prior)
             smoothed = _logit((k + PRIOR_WEIGHT * p0) / (n + PRIOR_WEIGHT))
             shift = max(-_CLIP, min(_CLIP, smoothed - prior))
             shown = key if isinstance(key, tuple) else (key,)
             return Evidence(table, tuple(str(x) for x in shown), n, k, shift)
 
+        if without is not None:
+            drop, own = without.total, without.supported
         base = _logit((t.supported - own + 1) / (t.total - drop + 2))
         values = dict.fromkeys(FEATURES, 0.0)
         evidence: dict[str, Evidence] = {}
@@ -224,76 +264,163 @@ class Model:
         self, rec: Recommendation, rate: _Rate, base: float, lg: float, ls: float,
         values: dict[str, float], evidence: dict[str, Evidence],
     ) -> None:
-        """The most sensitive term: the word or phrase whose history pulls furthest down."""
+        """Wording: the most sensitive term (the word or phrase whose history pulls furthest
+        down), and the average pull of all its terms across all States and in the group."""
         worst: list[Evidence] = []
         low = 0.0
+        sums = [0.0, 0.0]
+        strongest: list[Evidence | None] = [None, None]
+        used = 0
         for term in rec.terms:
             n, _k = self.tables.get("wording", term)
-            if n < 2:
+            if n < MIN_TERM_COUNT:
                 continue
             chain = self._chain("wording", term, rec, rate, base, lg, ls)
             total = sum(e.shift for e in chain)
             if total < low:
                 low, worst = total, chain
+            used += 1
+            for i in (0, 1):
+                sums[i] += chain[i].shift
+                best = strongest[i]
+                if best is None or abs(chain[i].shift) > abs(best.shift):
+                    strongest[i] = chain[i]
         for feature, ev in zip(("wording", "group_wording", "state_wording"), worst, strict=False):
             values[feature] = ev.shift
             evidence[feature] = ev
+        if used:
+            for i, feature in enumerate(("wording_mean", "group_wording_mean")):
+                values[feature] = sums[i] / used
+                found = strongest[i]
+                if found is not None:
+                    evidence[feature] = found
 
     # -- scoring ----------------------------------------------------------------------------
-    def logit(self, described: Described) -> float:
-        return self.intercept + sum(
-            self.weights[f] * v for f, v in described.values.items()
-        ) + self.weights["base"] * described.base
+    @staticmethod
+    def logit(described: Described, weights: Weights) -> float:
+        w = weights.by
+        return weights.intercept + sum(
+            w[f] * v for f, v in described.values.items()
+        )
 
-    def contributions(self, described: Described) -> dict[str, float]:
+    @staticmethod
+    def contributions(described: Described, weights: Weights) -> dict[str, float]:
         """Each reason's exact share of the log-odds (weights × shifts, summed per reason)."""
         out: dict[str, float] = {}
         for feature, value in described.values.items():
             reason = REASON_OF[feature]
-            out[reason] = out.get(reason, 0.0) + self.weights[feature] * value
+            out[reason] = out.get(reason, 0.0) + weights.by[feature] * value
         return out
 
 
 _Rate = Callable[[str, object, float], Evidence]
 
 
+#: One State in this many (chosen by a stable hash of its name) is also counted on its own,
+#: so the `unseen` weights can be fitted as if the library had never heard of it.
+HOLDOUT_EVERY = 2
+
+
+def _held_out(state: str) -> bool:
+    return zlib.crc32(state.encode("utf-8")) % HOLDOUT_EVERY == 0
+
+
+@dataclass
+class Counted:
+    tables: Tables
+    sample: list[HistoryRow]
+    #: Rows of held-out States, and those States' own counts.
+    held_sample: list[HistoryRow]
+    per_state: dict[str, Tables]
+
+
+def _reservoir(sample: list[HistoryRow], row: HistoryRow, seen: int, size: int,
+               rng: random.Random) -> None:
+    if len(sample) < size:
+        sample.append(row)
+    else:
+        j = rng.randrange(seen + 1)
+        if j < size:
+            sample[j] = row
+
+
 def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
-               seed: int = 15) -> tuple[Tables, list[HistoryRow]]:
-    """Count every row into the tables; keep a uniform sample for fitting the weights."""
-    tables = Tables()
-    sample: list[HistoryRow] = []
+               seed: int = 15) -> Counted:
+    """Count every row into the tables; keep uniform samples for fitting the weights."""
+    counted = Counted(Tables(), [], [], {})
     rng = random.Random(seed)
+    held_seen = 0
     for seen, row in enumerate(rows):
-        tables.add_row(list(_keys(row.recommendation)), row.supported)
-        if len(sample) < sample_size:
-            sample.append(row)
-        else:
-            j = rng.randrange(seen + 1)
-            if j < sample_size:
-                sample[j] = row
-    return tables, sample
+        keys = list(_keys(row.recommendation))
+        counted.tables.add_row(keys, row.supported)
+        _reservoir(counted.sample, row, seen, sample_size, rng)
+        state = row.recommendation.state
+        if _held_out(state):
+            counted.per_state.setdefault(state, Tables()).add_row(keys, row.supported)
+            _reservoir(counted.held_sample, row, held_seen, sample_size, rng)
+            held_seen += 1
+    return counted
+
+
+def _design(model: Model, described: Described) -> list[float]:
+    return [1.0, *(described.values[f] for f in FEATURES)]
 
 
 def fit(rows: Iterable[HistoryRow]) -> Model:
-    """Count the rows and fit the weights on leave-one-out shifts of a sample of them."""
-    tables, sample = count_rows(rows)
-    names = ["base", *FEATURES]
-    model = Model(tables, dict.fromkeys(names, 0.0), 0.0)
+    """Count the rows and fit both weight sets on held-out shifts of samples of them."""
+    counted = count_rows(rows)
+    tables = counted.tables
+    names = list(FEATURES)
     if tables.total < MIN_HISTORY or tables.supported in (0, tables.total):
-        model.weights = {n: 1.0 for n in names}
-        model.weights["base"] = 0.0
-        model.intercept = _logit((tables.supported + 1) / (tables.total + 2))
+        flat = Weights(_logit((tables.supported + 1) / (tables.total + 2)),
+                       dict.fromkeys(names, 1.0))
+        return Model(tables, flat, flat)
+    model = Model(tables, Weights(0.0, {}), Weights(0.0, {}))
+    latest = max((r.session for r in counted.sample if r.session is not None), default=None)
+    model.known = _fit_weights(
+        model, counted.sample, latest,
+        lambda r: model.describe(r.recommendation, leave_out=r.supported))
+    held = counted.held_sample
+    if sum(r.supported for r in held) in (0, len(held)):
+        model.unseen = model.known
         return model
-    xs: list[list[float]] = []
-    ys: list[int] = []
-    for row in sample:
-        described = model.describe(row.recommendation, leave_out=row.supported)
-        xs.append([1.0, described.base, *(described.values[f] for f in FEATURES)])
-        ys.append(int(row.supported))
-    beta = _newton(xs, ys, ridge=RIDGE)
-    model.intercept = beta[0]
-    model.weights = dict(zip(names, beta[1:], strict=True))
+    own = counted.per_state
+    model.unseen = _fit_weights(
+        model, held, latest,
+        lambda r: model.describe(r.recommendation, without=own[r.recommendation.state]))
     return model
+
+
+def _fit_weights(
+    model: Model, rows: list[HistoryRow], latest: int | None,
+    describe: Callable[[HistoryRow], Described],
+) -> Weights:
+    """Logistic weights on the rows' held-out shifts, then the intercept re-centred on the
+    most recent sessions: support rates drift over the years (cycle 1 rose from about 60% to
+    about 78%), and a draft is closer to the latest sessions than to the average one."""
+    xs = [_design(model, describe(r)) for r in rows]
+    ys = [int(r.supported) for r in rows]
+    beta = _newton(xs, ys, ridge=RIDGE)
+    if latest is not None:
+        recent = [i for i, r in enumerate(rows)
+                  if r.session is not None and r.session > latest - RECENT_SESSIONS]
+        if len(recent) >= MIN_RECENT:
+            beta[0] += _recentre([xs[i] for i in recent], [ys[i] for i in recent], beta)
+    return Weights(beta[0], dict(zip(FEATURES, beta[1:], strict=True)))
+
+
+def _recentre(xs: list[list[float]], ys: list[int], beta: list[float]) -> float:
+    """The intercept shift that makes the mean prediction on these rows equal their rate."""
+    margins = [sum(b * v for b, v in zip(beta, x, strict=True)) for x in xs]
+    target = sum(ys)
+    lo, hi = -3.0, 3.0
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        if sum(sigmoid(m + mid) for m in margins) < target:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
 
 
 def _newton(xs: list[list[float]], ys: list[int], *, ridge: float, steps: int = 8) -> list[float]:

@@ -17,6 +17,7 @@ from app.acceptance.model import (
     Described,
     Evidence,
     Model,
+    Weights,
     sigmoid,
 )
 
@@ -112,13 +113,14 @@ class Forecaster:
             return Outlook(None, (), "No State under Review is named, so there is no outlook.",
                            0, total, category)
         described = self.model.describe(rec)
-        probability = sigmoid(self.model.logit(described))
-        reasons = self._reasons(rec, described, names)
+        weights = self.model.weights_for(rec.state)
+        probability = sigmoid(self.model.logit(described, weights))
+        reasons = self._reasons(rec, described, weights, names)
         steps = () if category is None else (category - 1, category + 1)
         changes = tuple(
             CategoryChange(c, sigmoid(self.model.logit(self.model.describe(
                 Recommendation(rec.state, rec.group, rec.recommenders, c, rec.issues, rec.terms)
-            ))))
+            ), weights)))
             for c in steps if 1 <= c <= 5
         )
         note = ""
@@ -150,12 +152,12 @@ class Forecaster:
 
     # -- reasons ----------------------------------------------------------------------------
     def _reasons(
-        self, rec: Recommendation, described: Described, names: dict[str, str]
+        self, rec: Recommendation, described: Described, weights: Weights,
+        names: dict[str, str],
     ) -> tuple[Reason, ...]:
-        weights = self.model.weights
         by_reason: dict[str, list[tuple[float, str]]] = {}
         for feature, value in described.values.items():
-            by_reason.setdefault(REASON_OF[feature], []).append((weights[feature] * value,
+            by_reason.setdefault(REASON_OF[feature], []).append((weights.by[feature] * value,
                                                                  feature))
         ranked = sorted(
             ((sum(c for c, _ in parts), kind, parts) for kind, parts in by_reason.items()),
