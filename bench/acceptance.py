@@ -158,21 +158,31 @@ def score(checker: Checker, conn: object, drafts: list[Draft], *, labels: bool,
         result = checker.check(d.text, context)
         cats.append(d.label if labels and d.label else result.action_category.category)
         issues.append([t.issue for t in result.themes])
+    cutoffs = sorted({d.session if per_session else cutoff for d in drafts},
+                     key=lambda b: -1 if b is None else b)
+    fits: list[float] = []
+    forecasters = {}
+    for before in cutoffs:
+        t0 = time.perf_counter()
+        forecasters[before] = forecaster_for([conn], estimate, before_session=before)  # type: ignore[list-item]
+        fits.append(time.perf_counter() - t0)
     scores: list[float] = []
     times: list[float] = []
-    fits: list[float] = []
+    no_figure = 0
     for d, cat, its in zip(drafts, cats, issues, strict=True):
-        before = d.session if per_session else cutoff
-        t0 = time.perf_counter()
-        forecaster = forecaster_for([conn], estimate, before_session=before)  # type: ignore[list-item]
+        forecaster = forecasters[d.session if per_session else cutoff]
         t1 = time.perf_counter()
-        if t1 - t0 > 0.05:
-            fits.append(t1 - t0)
         outlook = forecaster.outlook(d.text, d.state, [d.recommenders], cat, its)
         times.append((time.perf_counter() - t1) * 1000)
+        if outlook.probability is None:
+            no_figure += 1
         scores.append(outlook.probability if outlook.probability is not None else 0.5)
-    print(f"fit: {len(fits)} model(s), {', '.join(f'{f:.1f} s' for f in fits)}; "
-          f"outlook median {statistics.median(times):.2f} ms, max {max(times):.1f} ms")
+    sizes = ", ".join(f"{f.model.tables.total} rows" for f in forecasters.values())
+    print(f"fit: {len(fits)} model(s) ({sizes}): "
+          f"{', '.join(f'{f:.1f} s' for f in fits)}; one outlook: median "
+          f"{statistics.median(times):.2f} ms, 95th percentile "
+          f"{sorted(times)[int(0.95 * len(times))]:.1f} ms; 'not enough history' (scored 0.5): "
+          f"{no_figure}")
     bases: list[float] = []
     for before in sorted({d.session if per_session else cutoff for d in drafts},
                          key=lambda b: b or 0):

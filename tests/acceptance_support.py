@@ -1,7 +1,8 @@
 """A synthetic evidence library for the acceptance-outlook tests (texts written for the tests).
 
-Kenya supports election recommendations and notes those on the death penalty; every State
-supports "continue" recommendations more often than specific ones.
+Each State has its own sensitivities (Kenya supports election recommendations and notes those on
+the death penalty; Norway supports both), and every State supports "continue" recommendations
+more often than specific ones. Sessions are spread over 1-12, so each State is reviewed often.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 from app.evidence.library import open_library
 from app.evidence.store import EvidenceItem, insert_items
 
-STATES = ("Kenya", "Norway", "Brazil", "Viet Nam", "Poland", "Ghana")
+STATES = ("Kenya", "Norway", "Brazil", "Viet Nam", "Poland", "Ghana", "Nigeria", "Spain",
+          "Argentina", "India", "Ukraine")
 RECOMMENDERS = ("Norway", "Cuba", "Spain", "Mexico", "Egypt", "Japan")
 #: topic -> (text, category, issue)
 TOPICS = {
@@ -29,13 +31,27 @@ TOPICS = {
 TAILS = ("", " without delay", " in all regions", " with civil society", " by law")
 
 
+#: Each State's own sensitivities: how often it supports each topic.
+RATES = {
+    "Kenya": {"elections": 0.95, "death": 0.05, "school": 0.98, "consider": 0.7},
+    "Norway": {"elections": 0.9, "death": 0.95, "school": 0.98, "consider": 0.6},
+    "Brazil": {"elections": 0.85, "death": 0.9, "school": 0.95, "consider": 0.8},
+    "Viet Nam": {"elections": 0.3, "death": 0.1, "school": 0.95, "consider": 0.5},
+    "Poland": {"elections": 0.9, "death": 0.9, "school": 0.9, "consider": 0.7},
+    "Ghana": {"elections": 0.9, "death": 0.5, "school": 0.98, "consider": 0.8},
+    "Nigeria": {"elections": 0.8, "death": 0.1, "school": 0.9, "consider": 0.6},
+    "Spain": {"elections": 0.95, "death": 0.95, "school": 0.95, "consider": 0.6},
+    "Argentina": {"elections": 0.9, "death": 0.95, "school": 0.9, "consider": 0.8},
+    "India": {"elections": 0.9, "death": 0.15, "school": 0.95, "consider": 0.4},
+    "Ukraine": {"elections": 0.7, "death": 0.95, "school": 0.9, "consider": 0.7},
+}
+
+
 def _support_rate(state: str, topic: str) -> float:
-    if state == "Kenya":
-        return {"elections": 0.95, "death": 0.05, "school": 0.98, "consider": 0.7}[topic]
-    return {"elections": 0.8, "death": 0.35, "school": 0.95, "consider": 0.75}[topic]
+    return RATES[state][topic]
 
 
-def synthetic_items(rows: int = 900, seed: int = 7) -> list[EvidenceItem]:
+def synthetic_items(rows: int = 1500, seed: int = 7) -> list[EvidenceItem]:
     rng = random.Random(seed)
     items = []
     for i in range(rows):

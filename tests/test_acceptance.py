@@ -72,7 +72,7 @@ def test_reasons_are_the_exact_parts_of_the_log_odds(library: sqlite3.Connection
 
 def test_category_step_changes_the_figure(library: sqlite3.Connection) -> None:
     forecaster = forecaster_for([library], _never)
-    outlook = forecaster.outlook("Consider joining the convention on migrant workers.", "Brazil",
+    outlook = forecaster.outlook("Consider joining the convention on migrant workers.", "Viet Nam",
                                  ["Spain"], 3, ["International instruments"])
     steps = {c.category: c.probability for c in outlook.changes}
     assert set(steps) == {2, 4}

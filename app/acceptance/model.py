@@ -316,9 +316,13 @@ class Model:
 _Rate = Callable[[str, object, float], Evidence]
 
 
-#: One State in this many (chosen by a stable hash of its name) is also counted on its own,
-#: so the `unseen` weights can be fitted as if the library had never heard of it.
+#: One State in this many (chosen by a stable hash of its name) is also counted review by
+#: review, so the weights can be fitted on predictions made without that State's own rows.
 HOLDOUT_EVERY = 2
+#: Fewer held-out rows from States reviewed more than once: the `known` weights are not fitted.
+MIN_REPEAT_ROWS = 200
+
+Review = tuple[str, int | None]
 
 
 def _held_out(state: str) -> bool:
@@ -328,10 +332,27 @@ def _held_out(state: str) -> bool:
 @dataclass
 class Counted:
     tables: Tables
-    sample: list[HistoryRow]
-    #: Rows of held-out States, and those States' own counts.
+    #: A uniform sample of the held-out States' rows, and their counts per review.
     held_sample: list[HistoryRow]
-    per_state: dict[str, Tables]
+    per_review: dict[Review, Tables]
+
+    def without_state(self, state: str, cache: dict[str, Tables]) -> Tables:
+        """All of one held-out State's counts (its reviews added up)."""
+        if state not in cache:
+            total = Tables()
+            for (name, _session), part in self.per_review.items():
+                if name == state:
+                    total.total += part.total
+                    total.supported += part.supported
+                    total.seen.update(part.seen)
+                    total.yes.update(part.yes)
+            cache[state] = total
+        return cache[state]
+
+    def repeated_states(self) -> set[str]:
+        """Held-out States with more than one review (session) in the history."""
+        reviews = Counter(name for name, _session in self.per_review)
+        return {name for name, count in reviews.items() if count > 1}
 
 
 def _reservoir(sample: list[HistoryRow], row: HistoryRow, seen: int, size: int,
@@ -346,17 +367,17 @@ def _reservoir(sample: list[HistoryRow], row: HistoryRow, seen: int, size: int,
 
 def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
                seed: int = 15) -> Counted:
-    """Count every row into the tables; keep uniform samples for fitting the weights."""
-    counted = Counted(Tables(), [], [], {})
+    """Count every row into the tables; keep a sample of held-out States' rows for the weights."""
+    counted = Counted(Tables(), [], {})
     rng = random.Random(seed)
     held_seen = 0
-    for seen, row in enumerate(rows):
+    for row in rows:
         keys = list(_keys(row.recommendation))
         counted.tables.add_row(keys, row.supported)
-        _reservoir(counted.sample, row, seen, sample_size, rng)
         state = row.recommendation.state
         if _held_out(state):
-            counted.per_state.setdefault(state, Tables()).add_row(keys, row.supported)
+            review = (state, row.session)
+            counted.per_review.setdefault(review, Tables()).add_row(keys, row.supported)
             _reservoir(counted.held_sample, row, held_seen, sample_size, rng)
             held_seen += 1
     return counted
@@ -366,8 +387,21 @@ def _design(model: Model, described: Described) -> list[float]:
     return [1.0, *(described.values[f] for f in FEATURES)]
 
 
+def _both_answers(rows: list[HistoryRow]) -> bool:
+    return 0 < sum(r.supported for r in rows) < len(rows)
+
+
 def fit(rows: Iterable[HistoryRow]) -> Model:
-    """Count the rows and fit both weight sets on held-out shifts of samples of them."""
+    """Count the rows and fit both weight sets on held-out predictions.
+
+    `unseen`: each held-out row is predicted without any of its State's rows. `known`: each row
+    of a State reviewed more than once is predicted without the rows of its own review (the
+    same State in the same session), which is the situation of a draft for a State's next
+    review. Leaving out only the row itself would not do: one review's recommendations are
+    answered together, so they predict each other far better than they predict the next review.
+    With no State reviewed twice, `known` = `unseen` and a State's own record gets no weight of
+    its own (it still counts inside its regional group and all States).
+    """
     counted = count_rows(rows)
     tables = counted.tables
     names = list(FEATURES)
@@ -376,18 +410,26 @@ def fit(rows: Iterable[HistoryRow]) -> Model:
                        dict.fromkeys(names, 1.0))
         return Model(tables, flat, flat)
     model = Model(tables, Weights(0.0, {}), Weights(0.0, {}))
-    latest = max((r.session for r in counted.sample if r.session is not None), default=None)
-    model.known = _fit_weights(
-        model, counted.sample, latest,
-        lambda r: model.describe(r.recommendation, leave_out=r.supported))
     held = counted.held_sample
-    if sum(r.supported for r in held) in (0, len(held)):
-        model.unseen = model.known
-        return model
-    own = counted.per_state
+    if not _both_answers(held):  # the held-out States all answered alike: nothing to fit
+        flat = Weights(_logit((tables.supported + 1) / (tables.total + 2)),
+                       dict.fromkeys(names, 1.0))
+        return Model(tables, flat, flat)
+    latest = max((r.session for r in held if r.session is not None), default=None)
+    states: dict[str, Tables] = {}
     model.unseen = _fit_weights(
         model, held, latest,
-        lambda r: model.describe(r.recommendation, without=own[r.recommendation.state]))
+        lambda r: model.describe(r.recommendation, without=counted.without_state(
+            r.recommendation.state, states)))
+    repeated = counted.repeated_states()
+    repeat = [r for r in held if r.recommendation.state in repeated]
+    if len(repeat) < MIN_REPEAT_ROWS or not _both_answers(repeat):
+        model.known = model.unseen
+        return model
+    model.known = _fit_weights(
+        model, repeat, latest,
+        lambda r: model.describe(r.recommendation, without=counted.per_review[
+            (r.recommendation.state, r.session)]))
     return model
 
 
@@ -400,13 +442,34 @@ def _fit_weights(
     about 78%), and a draft is closer to the latest sessions than to the average one."""
     xs = [_design(model, describe(r)) for r in rows]
     ys = [int(r.supported) for r in rows]
-    beta = _newton(xs, ys, ridge=RIDGE)
+    beta = _non_negative(xs, ys)
     if latest is not None:
         recent = [i for i, r in enumerate(rows)
                   if r.session is not None and r.session > latest - RECENT_SESSIONS]
         if len(recent) >= MIN_RECENT:
             beta[0] += _recentre([xs[i] for i in recent], [ys[i] for i in recent], beta)
     return Weights(beta[0], dict(zip(FEATURES, beta[1:], strict=True)))
+
+
+def _non_negative(xs: list[list[float]], ys: list[int]) -> list[float]:
+    """Logistic weights, none below zero (the intercept is free).
+
+    A history that says "noted more often" must never raise the outlook, or the reasons would
+    contradict their own counts; features the fit would weigh negatively (they overlap with
+    others) are dropped and the rest refitted, until every weight is positive or zero.
+    """
+    active = list(range(1, len(xs[0])))
+    beta = [0.0] * len(xs[0])
+    while True:
+        columns = [0, *active]
+        fitted = _newton([[x[c] for c in columns] for x in xs], ys, ridge=RIDGE)
+        negative = [c for c, b in zip(active, fitted[1:], strict=True) if b < 0]
+        if not negative:
+            beta = [0.0] * len(xs[0])
+            for c, b in zip(columns, fitted, strict=True):
+                beta[c] = b
+            return beta
+        active = [c for c in active if c not in negative]
 
 
 def _recentre(xs: list[list[float]], ys: list[int], beta: list[float]) -> float:
