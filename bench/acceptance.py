@@ -2,6 +2,11 @@
 
 Usage: python bench/acceptance.py PATH/upr-info-cycle1.csv [--uhri PATH/uhri-slovenia-cycles2-4.csv]
        [--history-sessions 1-9] [--query-sessions 10-12] [--labels] [--limit N]
+       python bench/acceptance.py PATH/upr-info-cycle1.csv --scale-rows 40000
+
+`--scale-rows N` only measures fitting: a temporary library of N rows made of copies of the
+export (each copy's texts marked as variants and moved to later sessions), the fit time of three
+fresh fits (median) and the peak memory of the process.
 
 Sessions in the first range are imported into a temporary library (through the real importer);
 each recommendation of the second range is a draft, checked like `smartrec check --library`
@@ -207,7 +212,11 @@ def main() -> int:
     ap.add_argument("--labels", action="store_true",
                     help="use UPR Info's action category for drafts (comparison only)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N drafts")
+    ap.add_argument("--scale-rows", type=int, default=0,
+                    help="only measure fit time and memory on a library of this many rows")
     args = ap.parse_args()
+    if args.scale_rows:
+        return scale(args.csv, args.scale_rows)
     history = {str(s) for s in _range(args.history_sessions)}
     queries = set(_range(args.query_sessions))
     checker = load_checker(user_rules=False)
@@ -238,7 +247,7 @@ def main() -> int:
     return 0
 
 
-def later_cycle(uhri: str, upr_csv: str, upr_items: list, checker: Checker, tmp: Path) -> None:  # type: ignore[type-arg]
+def later_cycle(uhri: str, upr_csv: str, upr_items: list, checker: Checker, tmp: Path) -> None:
     with open(uhri, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     drafts = [Draft(r["text"], r["sur"], r["recommending_states"], r["position"] == "Supported",
@@ -258,6 +267,47 @@ def later_cycle(uhri: str, upr_csv: str, upr_items: list, checker: Checker, tmp:
     scores, base = score(checker, conn, drafts, labels=False, cutoff=None, per_session=True)
     report("later cycle, cycle-1 + earlier sessions", scores, labels, base)
     conn.close()
+
+
+def scale(upr_csv: str, rows: int) -> int:
+    import resource
+
+    from app.acceptance.service import clear_cache
+
+    preview = prepare_table(upr_csv)
+    base = list(preview.items)
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = open_library(Path(tmp) / "scale.smartlib", create=True)
+        copy = 0
+        written = 0
+        while written < rows:
+            chunk = base[: rows - written]
+            for _n, item in chunk:
+                item.session = str(int(item.session) % 12 + 1 + 12 * copy)
+                if copy:
+                    item.text = f"{item.text.rstrip('.')} (variant {copy})."
+            preview.items = chunk
+            written += save_preview(conn, preview).written
+            copy += 1
+        fits = []
+        for _ in range(3):
+            clear_cache()
+            t0 = time.perf_counter()
+            forecaster = forecaster_for([conn], lambda _t: 4)
+            fits.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        times = []
+        for _ in range(200):
+            t0 = time.perf_counter()
+            forecaster.outlook("Abolish the death penalty and ratify the Second Optional "
+                               "Protocol.", "Kenya", ["Norway"], 5, ["Death penalty"])
+            times.append((time.perf_counter() - t0) * 1000)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{written} rows: fit median {statistics.median(fits):.1f} s "
+              f"({', '.join(f'{f:.1f}' for f in fits)}); one outlook median "
+              f"{statistics.median(times):.2f} ms; peak memory {peak:.0f} MB")
+        conn.close()
+    return 0
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 from app.acceptance.groups import canonical_key, regional_group, split_states
@@ -67,7 +67,7 @@ def make_recommendation(
     category: int | None = None,
     issues: Iterable[str] = (),
     *,
-    names: dict[str, str] | None = None,
+    names: MutableMapping[str, str] | None = None,
 ) -> Recommendation:
     """A Recommendation from plain values; a recommenders cell may name several ("Spain, Peru").
 

@@ -6,7 +6,8 @@ recommendations says so; a history too small to fit anything gives no figure at 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import ChainMap
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 
 from app.acceptance.history import HistoryStats, Recommendation, make_recommendation
@@ -103,7 +104,8 @@ class Forecaster:
         category: int | None = None,
         issues: Iterable[str] = (),
     ) -> Outlook:
-        names = dict(self._names)
+        # The draft's own names first, then the history's (never copied: it is the vocabulary).
+        names: ChainMap[str, str] = ChainMap({}, self._names)
         rec = make_recommendation(text, state, recommenders, category, issues, names=names)
         comparable = self.model.tables.get("state", rec.state)[0] if rec.state else 0
         total = self.model.tables.total
@@ -153,7 +155,7 @@ class Forecaster:
     # -- reasons ----------------------------------------------------------------------------
     def _reasons(
         self, rec: Recommendation, described: Described, weights: Weights,
-        names: dict[str, str],
+        names: MutableMapping[str, str],
     ) -> tuple[Reason, ...]:
         by_reason: dict[str, list[tuple[float, str]]] = {}
         for feature, value in described.values.items():
@@ -193,7 +195,7 @@ class Forecaster:
                 return ev
         return None
 
-    def _say(self, ev: Evidence, rec: Recommendation, names: dict[str, str],
+    def _say(self, ev: Evidence, rec: Recommendation, names: MutableMapping[str, str],
              effect: float) -> str:
         n, k = ev.total, ev.supported
         state = names.get(rec.state, rec.state)

@@ -32,15 +32,10 @@ _lock = threading.Lock()
 _cache: OrderedDict[tuple[object, ...], Forecaster] = OrderedDict()
 
 
-class _Checks(Protocol):
-    """The part of the checker the outlook needs: a category for a text."""
+class _Estimates(Protocol):
+    """The part of the checker the outlook needs (app.core.engine.Checker)."""
 
-    def check(self, text: str) -> _HasCategory: ...
-
-
-class _HasCategory(Protocol):
-    @property
-    def action_category(self) -> _Category: ...
+    def estimate_category(self, text: str) -> _Category: ...
 
 
 class _Category(Protocol):
@@ -48,11 +43,11 @@ class _Category(Protocol):
     def category(self) -> int: ...
 
 
-def checker_estimator(checker: _Checks) -> CategoryEstimator:
-    """Estimate a stored recommendation's category with the same checker drafts get."""
+def checker_estimator(checker: _Estimates) -> CategoryEstimator:
+    """Estimate a stored recommendation's category with the same rules drafts get."""
 
     def estimate(text: str) -> int:
-        return int(checker.check(text).action_category.category)
+        return int(checker.estimate_category(text).category)
 
     return estimate
 

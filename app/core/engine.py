@@ -22,6 +22,7 @@ from app.core.models import (
     SCORE_WEIGHTS,
     SCORED_DIMENSIONS,
     SEVERITY_RANK,
+    ActionCategory,
     CheckContext,
     CheckResult,
     DimensionStatus,
@@ -111,6 +112,10 @@ class Checker:
             findings.extend(provider.check(text, context))
         themes = self._themes.rank(run, context)
         return self._assemble(text, findings, run, context, themes, started)
+
+    def estimate_category(self, text: str) -> ActionCategory:
+        """Only the action category (no findings, no providers): for scoring stored history."""
+        return self._estimator.estimate(Document(text))[0]
 
     def merge(
         self,
