@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def test_outlook_absent_without_library_says_why(qtbot: Any, tmp_path: Path) -> 
     app = _open(qtbot, tmp_path, path)
     try:
         view = app.ctl.outlook.view
-        qtbot.waitUntil(lambda: view.headline.text() == NO_HISTORY, timeout=20_000)
+        qtbot.waitUntil(lambda: view.headline.text() == html.escape(NO_HISTORY), timeout=20_000)
         assert not view.body.isVisible()
     finally:
         app.close()
@@ -84,6 +85,6 @@ def test_outlook_absent_without_state_says_why(qtbot: Any, tmp_path: Path) -> No
     app = _open(qtbot, tmp_path, path)
     try:
         view = app.ctl.outlook.view
-        qtbot.waitUntil(lambda: view.headline.text() == NO_STATE, timeout=20_000)
+        qtbot.waitUntil(lambda: view.headline.text() == html.escape(NO_STATE), timeout=20_000)
     finally:
         app.close()

@@ -6,10 +6,11 @@ amount the model says. Each rate is shrunk towards the rate one level up (State 
 group -> all States; category to this State -> its group -> all States; ...) with a prior weight
 of `PRIOR_WEIGHT` recommendations, so a handful of rows cannot produce a confident figure.
 
-The shifts are combined by logistic regression, fitted with leave-one-out shifts (each training
-row is described by history that excludes itself), so the weights learn how far each kind of
-evidence carries to an unseen recommendation. The probability is therefore an exact sum of
-named parts: logit(p) = intercept + Σ weight × shift, and the reasons are the largest parts.
+The shifts are combined by logistic regression with non-negative weights, fitted on held-out
+predictions (each training row is described by history without its own State, or without its
+own review; see `fit`), so the weights learn how far each kind of evidence carries to a new
+review. The probability is therefore an exact sum of named parts:
+logit(p) = intercept + Σ weight × shift, and the reasons are the largest parts.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ REASON_OF: dict[str, str] = {
     "wording": "wording", "group_wording": "wording", "state_wording": "wording",
     "wording_mean": "wording", "group_wording_mean": "wording",
 }
+
 
 def _logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)

@@ -48,6 +48,7 @@ class OutlookSection(QWidget):
         title.setWordWrap(True)
         self.headline = QLabel("")
         self.headline.setAccessibleName("Acceptance outlook")
+        self.headline.setTextFormat(Qt.TextFormat.RichText)
         self.headline.setWordWrap(True)
         self.body = QLabel("")
         self.body.setWordWrap(True)
@@ -61,7 +62,7 @@ class OutlookSection(QWidget):
         self.show_absent("")
 
     def show_absent(self, why: str) -> None:
-        self.headline.setText(why)
+        self.headline.setText(html.escape(why))
         self.body.setText("")
         self.body.setVisible(False)
         self.note.setText("")
@@ -72,7 +73,8 @@ class OutlookSection(QWidget):
             self.show_absent(outlook.note or "Not enough history for an outlook.")
             return
         percent = round(100 * outlook.probability)
-        self.headline.setText(f"{state} would support it: about {percent}% likely")
+        self.headline.setText(
+            f"<b>{html.escape(state)} would support it: about {percent}% likely</b>")
         items = [f"<li>{html.escape(r.text)}</li>" for r in outlook.reasons]
         changes = [
             f"as category {c.category} ({CATEGORY_NAMES[c.category]}): "
@@ -136,6 +138,8 @@ class OutlookPart(QObject):
         path, recommending = project.path, project.meta.recommending_state.strip()
         self._generation += 1
         generation = self._generation
+        if self.outlook is None:  # the first outlook may fit the model: say what is going on
+            self.view.show_absent("Reading the library's history for an acceptance outlook…")
 
         def work() -> Outlook | None:
             return _outlook(path, checker, ask, state, recommending)
