@@ -29,8 +29,16 @@ def _never(text: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
-    return make_library(tmp_path_factory.mktemp("acc") / "history.smartlib", synthetic_items())
+def library_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One synthetic library for the tests that only read it (fitted once, then cached)."""
+    path = tmp_path_factory.mktemp("acc") / "history.smartlib"
+    make_library(path, synthetic_items()).close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def library(library_file: Path) -> sqlite3.Connection:
+    return open_library(library_file, read_only=True)
 
 
 def test_sensitive_topic_scores_lower_and_says_why_with_counts(
@@ -209,10 +217,9 @@ def _drafts_csv(path: Path) -> Path:
 
 
 def test_cli_adds_acceptance_per_row(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, library_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lib = tmp_path / "history.smartlib"
-    make_library(lib, synthetic_items()).close()
+    lib = library_file
     drafts = _drafts_csv(tmp_path / "drafts.csv")
     code = main(["check", str(drafts), "--column", "Text", "--state-column", "To",
                  "--recommending-column", "From", "--session-column", "Session",
@@ -229,10 +236,9 @@ def test_cli_adds_acceptance_per_row(
 
 
 def test_cli_single_draft_with_state_and_recommending(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    library_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lib = tmp_path / "history.smartlib"
-    make_library(lib, synthetic_items()).close()
+    lib = library_file
     code = main(["check", "Abolish the death penalty in law.", "--state", "Kenya",
                  "--recommending", "Norway", "--library", str(lib), "--format", "json",
                  "--no-grammar", "--no-spelling", "--fail-on", "never"])
