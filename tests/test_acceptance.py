@@ -56,8 +56,16 @@ def test_sensitive_topic_scores_lower_and_says_why_with_counts(
     said = " ".join(r.text for r in death.reasons)
     assert "Kenya" in said and ("death penalty" in said.lower())
     assert death.reasons[0].effect < 0  # the strongest reason pulls the figure down
-    assert death.comparable == sum(1 for i in synthetic_items() if i.country == "Kenya")
+    kenya = [i for i in synthetic_items() if i.country == "Kenya"]
+    assert death.comparable == len(kenya)
     assert death.note == ""
+    supported = sum(i.response == "supported" for i in kenya)
+    # The State's own record is shown once: as a reason, or else as context.
+    told = [r.text for r in death.reasons] + list(death.record)
+    assert sum(f"Kenya supported {supported} of {len(kenya)} earlier" in t for t in told) == 1
+    on_death = [i for i in kenya if i.issues == "Death penalty"]
+    assert any(f"{sum(i.response == 'supported' for i in on_death)} of {len(on_death)}" in fact
+               for fact in death.record)
 
 
 def test_reasons_are_the_exact_parts_of_the_log_odds(library: sqlite3.Connection) -> None:

@@ -49,7 +49,7 @@ def test_outlook_section_shows_figure_and_reasons(qtbot: Any, tmp_path: Path) ->
     _project(path, "Kenya", library)
     app = _open(qtbot, tmp_path, path)
     try:
-        qtbot.waitUntil(lambda: app.ctl.outlook.outlook is not None, timeout=20_000)
+        qtbot.waitUntil(lambda: app.ctl.outlook.outlook is not None, timeout=60_000)
         outlook = app.ctl.outlook.outlook
         assert outlook is not None and outlook.probability is not None
         assert outlook.comparable > 20 and outlook.note == ""
@@ -71,7 +71,7 @@ def test_outlook_absent_without_library_says_why(qtbot: Any, tmp_path: Path) -> 
     app = _open(qtbot, tmp_path, path)
     try:
         view = app.ctl.outlook.view
-        qtbot.waitUntil(lambda: view.headline.text() == html.escape(NO_HISTORY), timeout=20_000)
+        qtbot.waitUntil(lambda: view.headline.text() == html.escape(NO_HISTORY), timeout=60_000)
         assert not view.body.isVisible()
     finally:
         app.close()
@@ -85,6 +85,6 @@ def test_outlook_absent_without_state_says_why(qtbot: Any, tmp_path: Path) -> No
     app = _open(qtbot, tmp_path, path)
     try:
         view = app.ctl.outlook.view
-        qtbot.waitUntil(lambda: view.headline.text() == html.escape(NO_STATE), timeout=20_000)
+        qtbot.waitUntil(lambda: view.headline.text() == html.escape(NO_STATE), timeout=60_000)
     finally:
         app.close()

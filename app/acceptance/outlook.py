@@ -60,6 +60,9 @@ class Outlook:
     history: int = 0
     category: int | None = None
     changes: tuple[CategoryChange, ...] = ()
+    #: The State's own record on this draft's category and issues, as plain counts. Shown for
+    #: context; it moves the figure only as far as the reasons say.
+    record: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -72,7 +75,12 @@ class Outlook:
             "if_category": {
                 str(c.category): round(c.probability, 3) for c in self.changes
             },
+            "record": list(self.record),
         }
+
+
+def _few(n: int) -> str:
+    return ", too few to rely on" if n < MIN_COMPARABLE else ""
 
 
 def _pct(k: int, n: int) -> str:
@@ -135,7 +143,28 @@ class Forecaster:
                 f"{MIN_COMPARABLE}): this figure rests mostly on how other States responded to "
                 "similar recommendations."
             )
-        return Outlook(probability, reasons, note, comparable, total, category, changes)
+        record = self._record(rec, state_name, {r.text for r in reasons})
+        return Outlook(probability, reasons, note, comparable, total, category, changes, record)
+
+    def _record(self, rec: Recommendation, state: str, said: set[str]) -> tuple[str, ...]:
+        """Up to three facts from the State's own history: overall, this category, an issue."""
+        t = self.model.tables
+        facts: list[str] = []
+        n, k = t.get("state", rec.state)
+        if n:
+            facts.append(f"{state} supported {k} of {n} earlier recommendations "
+                         f"({_pct(k, n)}{_few(n)})")
+        if rec.category is not None:
+            n, k = t.get("state_category", (rec.state, rec.category))
+            if n:
+                facts.append(f"category-{rec.category} ones: {k} of {n} ({_pct(k, n)}"
+                             f"{_few(n)})")
+        for issue in rec.issues:
+            n, k = t.get("state_issue", (rec.state, issue))
+            if n:
+                facts.append(f"on {issue}: {k} of {n} ({_pct(k, n)}{_few(n)})")
+                break
+        return tuple(f for f in facts if not any(f.split(" (")[0] in text for text in said))
 
     def _thin_history(self) -> str:
         t = self.model.tables

@@ -84,6 +84,8 @@ class OutlookSection(QWidget):
         text = f"<ul style='margin-left:-20px'>{''.join(items)}</ul>"
         if changes:
             text += "<p>" + html.escape("; ".join(changes).capitalize()) + ".</p>"
+        if outlook.record:
+            text += "<p>" + html.escape("Record: " + "; ".join(outlook.record)) + ".</p>"
         self.body.setText(text)
         self.body.setVisible(True)
         self.note.setText(outlook.note)
