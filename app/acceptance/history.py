@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from app.acceptance.groups import canonical_key, regional_group, split_states
 from app.evidence.text import light_stem, words
@@ -32,6 +33,10 @@ def session_number(value: str | int | None) -> int | None:
     return int(found.group(0)) if found else None
 
 
+#: The vocabulary is small and every history row repeats it: stem each word once.
+_stem = lru_cache(maxsize=200_000)(light_stem)
+
+
 def terms(text: str) -> dict[str, str]:
     """Stemmed single words and two-word phrases of a text -> the first surface form seen.
 
@@ -40,7 +45,7 @@ def terms(text: str) -> dict[str, str]:
     """
     found: dict[str, str] = {}
     tokens = words(text)
-    stems = [light_stem(w) for w in tokens]
+    stems = [_stem(w) for w in tokens]
     for i, stem in enumerate(stems):
         found.setdefault(stem, tokens[i])
         if i:
@@ -68,10 +73,13 @@ def make_recommendation(
     issues: Iterable[str] = (),
     *,
     names: MutableMapping[str, str] | None = None,
+    term_names: bool = True,
 ) -> Recommendation:
     """A Recommendation from plain values; a recommenders cell may name several ("Spain, Peru").
 
-    `names`, when given, collects key -> name as written, for the reasons' wording.
+    `names`, when given, collects key -> name as written, for the reasons' wording: States
+    always, words and phrases only with `term_names` (a draft's own; the history's are not
+    needed, since a reason only names terms the draft uses).
     """
     found = terms(text)
     rec_keys: list[str] = []
@@ -82,7 +90,7 @@ def make_recommendation(
                 rec_keys.append(key)
                 if names is not None:
                     names.setdefault(key, name)
-    if names is not None:
+    if names is not None and term_names:
         for key, surface in found.items():
             names.setdefault(key, surface)
         names.setdefault(canonical_key(state), state.strip())
@@ -157,7 +165,7 @@ def read_history(
                 stats.estimated += 1
             rec = make_recommendation(
                 text, country, [recommending], int(category), str(issues).split(";"),
-                names=stats.names,
+                names=stats.names, term_names=False,
             )
             stats.used += 1
             yield HistoryRow(rec, response == "supported", number)

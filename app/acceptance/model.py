@@ -15,6 +15,7 @@ logit(p) = intercept + Σ weight × shift, and the reasons are the largest parts
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 import zlib
@@ -110,6 +111,14 @@ class Tables:
         k = (table, key)
         return self.seen.get(k, 0), self.yes.get(k, 0)
 
+    def prune(self) -> None:
+        """Forget words and phrases met only once: alone they cannot move a smoothed rate much,
+        and they are most of the keys (memory for a 200,000-row library)."""
+        single = [k for k, n in self.seen.items() if n == 1 and k[0].endswith("wording")]
+        for k in single:
+            del self.seen[k]
+            self.yes.pop(k, None)
+
 
 def _keys(rec: Recommendation) -> Iterable[tuple[str, object]]:
     """Every (table, key) a recommendation counts towards."""
@@ -131,7 +140,8 @@ def _keys(rec: Recommendation) -> Iterable[tuple[str, object]]:
     for t in rec.terms:
         yield "wording", t
         yield "group_wording", (g, t)
-        yield "state_wording", (s, t)
+        if " " not in t:  # per State, single words only: (State, phrase) pairs are mostly unique
+            yield "state_wording", (s, t)
 
 
 @dataclass
@@ -406,7 +416,19 @@ def fit(rows: Iterable[HistoryRow]) -> Model:
     With no State reviewed twice, `known` = `unseen` and a State's own record gets no weight of
     its own (it still counts inside its regional group and all States).
     """
-    counted = count_rows(rows)
+    # Millions of small tuples: the cyclic garbage collector would rescan them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        counted = count_rows(rows)
+        counted.tables.prune()
+        return _fit_counted(counted)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _fit_counted(counted: Counted) -> Model:
     tables = counted.tables
     names = list(FEATURES)
     if tables.total < MIN_HISTORY or tables.supported in (0, tables.total):
