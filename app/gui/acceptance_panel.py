@@ -118,7 +118,9 @@ class OutlookPart(QObject):
         session.project_changed.connect(lambda _p: self._reset())
 
     def _reset(self) -> None:
-        self._timer.stop()
+        """A project opened or closed: drop the old outlook. A check of the new project may
+        already be waiting (the checker hears of the project first), so the timer keeps
+        running; `_ask` only answers for the text the checker last checked."""
         self._generation += 1
         self.outlook = None
         self.view.show_absent("")
@@ -130,7 +132,7 @@ class OutlookPart(QObject):
 
     def _ask(self) -> None:
         project, ask, checker = self.session.project, self._pending, self.checks.checker
-        if project is None or ask is None or checker is None:
+        if project is None or ask is None or checker is None or ask.text != self.checks.result_text:
             return
         state = project.meta.state_under_review.strip()
         if not state:
