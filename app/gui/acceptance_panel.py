@@ -12,13 +12,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.acceptance.outlook import CATEGORY_NAMES, Outlook
 from app.acceptance.service import checker_estimator, forecaster_for
-from app.core.engine import Checker
 from app.core.models import CheckResult
 from app.evidence.context import sources_for
 from app.gui.check_coordinator import CheckCoordinator
@@ -26,6 +26,9 @@ from app.gui.save_manager import single_shot
 from app.gui.session import ProjectSession
 from app.gui.tasks import TaskManager
 from app.storage.reader import reading
+
+if TYPE_CHECKING:
+    from app.core.engine import Checker
 
 #: Wait for typing to pause before asking (the outlook follows the settled text).
 OUTLOOK_DELAY_MS = 400
