@@ -10,18 +10,20 @@ value for every draft. With `--session-column`, a draft only sees history from e
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
+import os
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
 from app.acceptance.history import CategoryEstimator, session_number
+from app.acceptance.options import AcceptanceInputError, AcceptanceOptions
 from app.acceptance.service import forecaster_for
 from app.core.models import CheckResult
+from app.evidence.library import open_library
 
 #: Row key: (source as the CLI names it, line where the record starts).
 RowKey = tuple[str, int]
@@ -38,33 +40,6 @@ class DraftLike(Protocol):
 
     @property
     def text(self) -> str: ...
-
-
-class AcceptanceInputError(ValueError):
-    """A bad acceptance option or column; the CLI reports it as an input error."""
-
-
-def add_check_arguments(parser: argparse.ArgumentParser) -> None:
-    """Register the outlook's options on `smartrec check` (`--state` is the checker's own)."""
-    group = parser.add_argument_group(
-        "acceptance outlook (needs --library with earlier recommendations and responses)")
-    group.add_argument("--recommending", metavar="STATE",
-                       help="recommending State for every draft")
-    group.add_argument("--state-column", metavar="COLUMN",
-                       help="CSV column (or JSONL key) naming each draft's State under Review")
-    group.add_argument("--recommending-column", metavar="COLUMN",
-                       help="CSV column (or JSONL key) naming each draft's recommending State(s)")
-    group.add_argument("--session-column", metavar="COLUMN",
-                       help="CSV column (or JSONL key) with each draft's UPR session: only "
-                       "history from earlier sessions is used")
-    group.add_argument("--no-outlook", action="store_true",
-                       help="with --library, leave the acceptance outlook out")
-
-
-def _columns(args: argparse.Namespace) -> dict[str, str]:
-    named = {"state": args.state_column, "recommending": args.recommending_column,
-             "session": args.session_column}
-    return {k: v for k, v in named.items() if v}
 
 
 def _read_rows(path: Path, columns: Mapping[str, str]) -> dict[RowKey, dict[str, str]]:
@@ -101,48 +76,56 @@ def _read_rows(path: Path, columns: Mapping[str, str]) -> dict[RowKey, dict[str,
         line = reader.line_num + 1
 
 
-Annotate = Callable[[DraftLike, CheckResult], dict[str, object]]
-
-
-def outlook_annotator(
-    args: argparse.Namespace, library: sqlite3.Connection | None, estimate: CategoryEstimator,
-) -> Annotate | None:
-    """The per-draft outlook for `cmd_check`, or None when no outlook was asked for.
-
-    Raises AcceptanceInputError for options that cannot work (columns without a library,
-    a column the file lacks).
-    """
-    columns = _columns(args)
-    if library is None:
-        if columns or args.recommending:
-            raise AcceptanceInputError(
-                "--state-column, --recommending-column, --session-column and --recommending "
-                "need --library (a library with earlier recommendations and their responses)")
-        return None
-    if args.no_outlook:
-        return None
+def read_columns(options: AcceptanceOptions) -> dict[RowKey, dict[str, str]]:
+    columns = options.columns()
     rows: dict[RowKey, dict[str, str]] = {}
-    if columns:
-        for name in args.inputs:
-            path = Path(name)
-            if path.suffix.lower() in (".csv", ".jsonl") and path.is_file():
-                rows.update(_read_rows(path, columns))
-            elif name != "-" and path.is_file():
-                raise AcceptanceInputError(
-                    f"{path}: --state-column and the other column options need a .csv or .jsonl "
-                    "file")
+    if not columns:
+        return rows
+    for name in options.inputs:
+        path = Path(name)
+        if path.suffix.lower() in (".csv", ".jsonl") and path.is_file():
+            rows.update(_read_rows(path, columns))
+        elif name != "-" and path.is_file():
+            raise AcceptanceInputError(
+                f"{path}: --state-column and the other column options need a .csv or .jsonl "
+                "file")
+    return rows
 
-    def annotate(draft: DraftLike, result: CheckResult) -> dict[str, object]:
-        values = rows.get((draft.source, draft.line), {})
-        state = values.get("state") or args.state or ""
-        recommending = values.get("recommending") or args.recommending or ""
+
+class Annotator:
+    """Adds "acceptance" to each draft's record; one per process (batch workers too)."""
+
+    def __init__(self, options: AcceptanceOptions, estimate: CategoryEstimator) -> None:
+        assert options.library is not None
+        self.options = options
+        self.estimate = estimate
+        self.rows = read_columns(options)
+        self._conn: tuple[int, sqlite3.Connection] | None = None
+
+    def _library(self) -> sqlite3.Connection:
+        """A connection of this process's own (an SQLite connection must not cross a fork)."""
+        if self._conn is None or self._conn[0] != os.getpid():
+            assert self.options.library is not None
+            self._conn = (os.getpid(), open_library(self.options.library, read_only=True))
+        return self._conn[1]
+
+    def warm(self) -> None:
+        """Fit now (in the parent, before workers fork and share the fitted model)."""
+        if "session" not in self.options.columns():
+            forecaster_for([self._library()], self.estimate)
+
+    def __call__(self, draft: DraftLike, result: CheckResult) -> dict[str, object]:
+        options = self.options
+        values = self.rows.get((draft.source, draft.line), {})
+        state = values.get("state") or options.state
+        recommending = values.get("recommending") or options.recommending
         before: int | None = None
         note = ""
-        if "session" in columns:
+        if "session" in options.columns():
             before = session_number(values.get("session", ""))
             if before is None:
                 note = "This row names no session, so all the library's history was used."
-        forecaster = forecaster_for([library], estimate, before_session=before)
+        forecaster = forecaster_for([self._library()], self.estimate, before_session=before)
         outlook = forecaster.outlook(
             draft.text, state, [recommending] if recommending else [],
             result.action_category.category, [t.issue for t in result.themes],
@@ -152,4 +135,14 @@ def outlook_annotator(
             record["note"] = f"{note} {record['note']}".strip()
         return {"acceptance": record}
 
-    return annotate
+
+def make_annotator(
+    options: AcceptanceOptions | None, estimate: CategoryEstimator, *, warm: bool = False
+) -> Annotator | None:
+    """The per-draft outlook for `smartrec check`, or None when none was asked for."""
+    if options is None or options.library is None or not options.enabled:
+        return None
+    annotator = Annotator(options, estimate)
+    if warm:
+        annotator.warm()
+    return annotator
