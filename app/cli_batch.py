@@ -105,12 +105,14 @@ class BatchChecker:
                 print(f"smartrec: rule error: {error}", file=sys.stderr)
         self.grammar = add_language_providers(self.checker, options, announce=announce)
         self.suggest = evidence_suggester(options.library)
-        from app.acceptance.cli import make_annotator
-        from app.acceptance.service import checker_estimator
+        self.outlook = None
+        if options.library is not None and options.acceptance.enabled:
+            from app.acceptance.cli import make_annotator
+            from app.acceptance.service import checker_estimator
 
-        # The parent fits the acceptance model before workers fork, so they share it.
-        self.outlook = make_annotator(options.acceptance, checker_estimator(self.checker),
-                                      warm=announce)
+            # The parent fits the acceptance model before workers fork, so they share it.
+            self.outlook = make_annotator(options.acceptance, checker_estimator(self.checker),
+                                          warm=announce)
 
     def close(self) -> None:
         if self.grammar is not None:
