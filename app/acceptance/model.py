@@ -44,17 +44,18 @@ RECENT_SESSIONS = 3
 MIN_RECENT = 100
 #: Ridge penalty on the weights per fitted row. Strong on purpose: the weights are learnt on
 #: earlier reviews and applied to the next one, which differs; shrinking them keeps the figures
-#: calibrated there (sessions 10-12 of cycle 1: every decile within 3 points, see the bench).
+#: better calibrated there (docs/acceptance.md, "How well it works").
 RIDGE_PER_ROW = 0.04
 _CLIP = 6.0
 
-FEATURES: tuple[str, ...] = (
+FEATURES: tuple[str, ...] = (  # within each reason: from general to specific
     "group", "state",
     "category", "group_category", "state_category",
-    "issue", "group_issue", "state_issue",
-    "recommender", "recommender_group", "recommender_state",
-    "wording", "group_wording", "state_wording", "wording_mean", "group_wording_mean",
-    "category_issue", "recommender_category", "recommender_issue", "rgroup_group",
+    "issue", "category_issue", "group_issue", "state_issue",
+    "rgroup_group", "recommender", "recommender_category", "recommender_issue",
+    "recommender_group", "recommender_state",
+    "wording_high", "wording_low", "wording_mean", "group_wording_mean",
+    "wording", "group_wording", "state_wording",
 )
 #: Features explained together as one reason.
 REASON_OF: dict[str, str] = {
@@ -67,6 +68,7 @@ REASON_OF: dict[str, str] = {
     "wording_mean": "wording", "group_wording_mean": "wording",
     "category_issue": "issue", "recommender_category": "recommender",
     "recommender_issue": "recommender", "rgroup_group": "recommender",
+    "wording_low": "wording", "wording_high": "wording",
 }
 
 
@@ -307,6 +309,8 @@ class Model:
         low = 0.0
         sums = [0.0, 0.0]
         strongest: list[Evidence | None] = [None, None]
+        lows: list[Evidence] = []
+        highs: list[Evidence] = []
         used = 0
         for term in rec.terms:
             n, _k = self.tables.get("wording", term)
@@ -317,6 +321,7 @@ class Model:
             if total < low:
                 low, worst = total, chain
             used += 1
+            (lows if chain[0].shift < 0 else highs).append(chain[0])
             for i in (0, 1):
                 sums[i] += chain[i].shift
                 best = strongest[i]
@@ -325,6 +330,12 @@ class Model:
         for feature, ev in zip(("wording", "group_wording", "state_wording"), worst, strict=False):
             values[feature] = ev.shift
             evidence[feature] = ev
+        if lows:
+            values["wording_low"] = sum(e.shift for e in lows) / math.sqrt(used)
+            evidence["wording_low"] = min(lows, key=lambda e: e.shift)
+        if highs:
+            values["wording_high"] = sum(e.shift for e in highs) / math.sqrt(used)
+            evidence["wording_high"] = max(highs, key=lambda e: e.shift)
         if used:
             for i, feature in enumerate(("wording_mean", "group_wording_mean")):
                 values[feature] = sums[i] / used
@@ -552,7 +563,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 def _recentre(xs: np.ndarray, ys: np.ndarray, beta: np.ndarray) -> float:
     """The intercept shift that makes the mean prediction on these rows equal their rate."""
-    margins = xs @ beta
+    margins = (xs * beta).sum(axis=1)
     target = float(ys.sum())
     lo, hi = -3.0, 3.0
     for _ in range(40):
@@ -565,15 +576,19 @@ def _recentre(xs: np.ndarray, ys: np.ndarray, beta: np.ndarray) -> float:
 
 
 def _newton(xs: np.ndarray, ys: np.ndarray, *, ridge: float, steps: int = 8) -> np.ndarray:
-    """Ridge logistic regression by Newton's method (the intercept, column 0, unpenalised)."""
+    """Ridge logistic regression by Newton's method (the intercept, column 0, unpenalised).
+
+    Plain element-wise numpy, not matrix products: these matrices are small, and a threaded BLAS
+    on a busy machine can spend a second per product waiting for its threads.
+    """
     d = xs.shape[1]
     beta = np.zeros(d)
     penalty = np.full(d, ridge)
     penalty[0] = 0.0
     for _ in range(steps):
-        p = _sigmoid(xs @ beta)
-        grad = xs.T @ (ys - p) - penalty * beta
-        hess = (xs * (p * (1 - p))[:, None]).T @ xs + np.diag(penalty)
+        p = _sigmoid((xs * beta).sum(axis=1))
+        grad = ((ys - p)[:, None] * xs).sum(axis=0) - penalty * beta
+        hess = np.einsum("i,ij,ik->jk", p * (1 - p), xs, xs) + np.diag(penalty)
         hess[np.diag_indices(d)] += 1e-9
         step = np.linalg.solve(hess, grad)
         beta += step
