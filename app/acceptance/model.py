@@ -22,6 +22,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -84,9 +85,11 @@ def sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """One smoothed rate behind a feature: which table, which key, and its counts."""
+class Evidence(NamedTuple):
+    """One smoothed rate behind a feature: which table, which key, and its counts.
+
+    A named tuple, not a dataclass: fitting makes about a million of them.
+    """
 
     table: str
     key: tuple[str, ...]
@@ -233,7 +236,7 @@ class Model:
             smoothed = _logit((k + PRIOR_WEIGHT * p0) / (n + PRIOR_WEIGHT))
             shift = max(-_CLIP, min(_CLIP, smoothed - prior))
             shown = key if isinstance(key, tuple) else (key,)
-            return Evidence(table, tuple(str(x) for x in shown), n, k, shift)
+            return Evidence(table, tuple(map(str, shown)), n, k, shift)
 
         if without is not None:
             drop, own = without.total, without.supported
