@@ -174,3 +174,29 @@ def test_interaction_reasons_name_their_counts(table: str, key: tuple[str, ...],
     text = forecaster._say(Evidence(table, key, 40, 3, -0.5), rec, {"cuba": "Cuba"}, -0.5)
     assert text.startswith(expected)
     assert text.endswith("lowers the outlook.")
+
+
+def test_estimated_categories_refit_when_the_rules_change(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library without categories (a UHRI export) is categorised by the checker's rules: a
+    model fitted under other rules must not come back from the disk cache."""
+    items = synthetic_items()
+    for item in items:
+        item.action_category = None
+    conn = make_library(tmp_path / "uhri.smartlib", items)
+    forecaster_for([conn], lambda _text: 4)
+    clear_cache()
+    fits: list[int] = []
+    real_fit = service.fit
+
+    def counting(*args: object) -> Model:
+        fits.append(1)
+        return real_fit(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "fit", counting)
+    forecaster_for([conn], lambda _text: 4)
+    assert fits == []
+    clear_cache()
+    forecaster_for([conn], lambda text: 3 if "Consider" in text else 4)
+    assert fits == [1]

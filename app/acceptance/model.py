@@ -307,7 +307,9 @@ class Model:
         values: dict[str, float], evidence: dict[str, Evidence],
     ) -> None:
         """Wording: the most sensitive term (the word or phrase whose history pulls furthest
-        down), and the average pull of all its terms across all States and in the group."""
+        down), the average pull of all its terms across all States and in the group, and the
+        pulls down and up added separately (scaled by the square root of the number of terms,
+        so a long draft does not count as many independent signals)."""
         worst: list[Evidence] = []
         low = 0.0
         sums = [0.0, 0.0]
