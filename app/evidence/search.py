@@ -61,26 +61,12 @@ def _stemmer() -> sqlite3.Connection:
     return conn
 
 
-def _stems(text_words: list[str]) -> dict[str, str]:
-    """word -> FTS5 term (Porter stem) using a private in-memory FTS5 table, so the stems are
-    exactly the index's."""
-    conn = _stemmer()
-    conn.executemany("INSERT INTO s (rowid, t) VALUES (?, ?)", list(enumerate(text_words)))
-    out: dict[str, str] = {}
-    for term, doc in conn.execute("SELECT term, doc FROM v ORDER BY doc, offset"):
-        out.setdefault(text_words[doc], term)
-    conn.execute("DELETE FROM s")
-    return out
-
-
-def _index_terms(match: str) -> list[str] | None:
-    """The index term of each phrase of a plain OR query of single words; None when the query
-    is anything else (then SQLite answers it)."""
-    query_words = query_terms(match)
-    if not memindex.plain_or_words(match, query_words):
-        return None
+def _word_terms(text_words: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """word -> the FTS5 terms (Porter stems) the index's tokenizer makes of it, from a private
+    in-memory FTS5 table so they are exactly the index's; remembered, as a pure function of
+    the word."""
     known = _WORD_TERMS
-    new = [w for w in dict.fromkeys(query_words) if w not in known]
+    new = [w for w in dict.fromkeys(text_words) if w not in known]
     if new:
         if len(known) > 200_000:
             known.clear()
@@ -92,6 +78,25 @@ def _index_terms(match: str) -> list[str] | None:
         conn.execute("DELETE FROM s")
         for i, word in enumerate(new):
             known[word] = tuple(found.get(i, ()))
+    return {w: known[w] for w in text_words}
+
+
+#: word -> the index terms the tokenizer makes of it.
+_WORD_TERMS: dict[str, tuple[str, ...]] = {}
+
+
+def _stems(text_words: list[str]) -> dict[str, str]:
+    """word -> its first FTS5 term (words the tokenizer drops are left out)."""
+    return {w: terms[0] for w, terms in _word_terms(text_words).items() if terms}
+
+
+def _index_terms(match: str) -> list[str] | None:
+    """The index term of each phrase of a plain OR query of single words; None when the query
+    is anything else (then SQLite answers it)."""
+    query_words = query_terms(match)
+    if not memindex.plain_or_words(match, query_words):
+        return None
+    known = _word_terms(query_words)
     terms: list[str] = []
     for word in query_words:
         tokens = known[word]
@@ -99,10 +104,6 @@ def _index_terms(match: str) -> list[str] | None:
             return None  # a phrase of several tokens: SQLite's phrase matching decides
         terms.extend(tokens)
     return terms
-
-
-#: word -> the index terms the tokenizer makes of it (a pure function of the word).
-_WORD_TERMS: dict[str, tuple[str, ...]] = {}
 
 
 def _has_vocab(conn: sqlite3.Connection) -> bool:
