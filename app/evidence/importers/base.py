@@ -201,6 +201,23 @@ def read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_UNZIPPED_BYTES)
     return data
 
 
+def parse_xml_safely(data: bytes, name: str) -> Any:
+    """Parse an Office XML part, refusing any DTD or entity (XXE, billion laughs) in words."""
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True,
+                                 forbid_external=True)
+    except DefusedXmlException:
+        raise EvidenceImportError(
+            f"'{name}' was refused: its XML declares a DTD or entities (a way to smuggle "
+            "in external files or expand without bound). Re-save it from a word processor."
+        ) from None
+    except Exception as exc:
+        raise EvidenceImportError(f"'{name}' is damaged ({exc}).") from None
+
+
 @contextlib.contextmanager
 def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("SAVEPOINT evidence_import")
