@@ -83,9 +83,9 @@ def open_source(path: Path) -> Source:
                               "not missed")
     originals: dict[str, tuple[zipfile.ZipInfo, bytes]] = {}
     try:
-        zf = check_zip(path, required=("[Content_Types].xml",))
+        zf = check_zip(path)
         try:
-            if "word/document.xml" not in zf.namelist():
+            if not {"[Content_Types].xml", "word/document.xml"} <= set(zf.namelist()):
                 raise ReviewError(f"{path}: a zip file but not a Word document (no "
                                   "word/document.xml)")
             for info in zf.infolist():
