@@ -12,14 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from word_docs import build_review_document
 
 from app.cli import main
+from app.review.sample import build_sample_document
 
 
 @pytest.fixture(scope="module")
 def good(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    path = build_review_document(tmp_path_factory.mktemp("good") / "good.docx")
+    path = build_sample_document(tmp_path_factory.mktemp("good") / "good.docx")
     return path.read_bytes()
 
 

@@ -15,19 +15,19 @@ from pathlib import Path
 import pytest
 from docx.oxml.ns import qn
 from lxml import etree
-from word_docs import (
+
+from app.cli import main
+from app.core.engine import Checker, load_checker
+from app.core.models import Replacement
+from app.review.sample import (
     COLLEAGUE,
     COLLEAGUE_NOTE,
     INSERTED,
     INTRO,
     LISTED,
     TABLED,
-    build_review_document,
+    build_sample_document,
 )
-
-from app.cli import main
-from app.core.engine import Checker, load_checker
-from app.core.models import Replacement
 
 RECOMMENDATIONS = LISTED + [text for text, _ in TABLED]
 CHANGED_PARTS = {"word/document.xml", "word/comments.xml", "word/_rels/document.xml.rels",
@@ -43,7 +43,7 @@ def checker() -> Checker:
 @pytest.fixture(scope="module")
 def reviewed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("review")
-    source = build_review_document(folder / "Freedonia drafts.docx")
+    source = build_sample_document(folder / "Freedonia drafts.docx")
     fixed = folder / "fixed.docx"
     assert main(["review", str(source), "--no-user-rules", "--no-spelling"]) == 0
     assert main(["review", str(source), "-o", str(fixed), "--fixes", "--no-user-rules",

@@ -6,16 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from word_docs import LISTED, TABLED, THEMES, build_review_document
 
 from app.cli import main
+from app.review.sample import LISTED, TABLED, THEMES, build_sample_document
 from app.storage.models import ProjectMeta
 from app.storage.project import Project
 
 
 @pytest.fixture()
 def source(tmp_path: Path) -> Path:
-    return build_review_document(tmp_path / "drafts.docx")
+    return build_sample_document(tmp_path / "drafts.docx")
 
 
 def _drafts(project: Path) -> list[tuple[str, str]]:

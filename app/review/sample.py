@@ -1,6 +1,6 @@
-"""Realistic Word documents for the review and import tests, built with python-docx.
+"""A realistic delegation document for the review's tests, documentation and screenshots.
 
-The sample texts are written for these tests. The document has what a delegation's file has: a
+The sample texts are written for SMARTrec. The document has what a delegation's file has: a
 header, a title, an introduction with a colleague's comment and tracked insertion, themed
 headings, a numbered list of ten recommendations (one with a footnote), a two-column table of five
 more, and a closing paragraph.
@@ -17,6 +17,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from docx.oxml.xmlchemy import BaseOxmlElement
 
 COLLEAGUE = "Ana Ruiz"
 TITLE = "Draft recommendations to Freedonia, fourth cycle"
@@ -53,7 +54,7 @@ TABLED = [
 FOOTNOTE_ON = 1
 
 
-def build_review_document(path: Path) -> Path:
+def build_sample_document(path: Path) -> Path:
     document = docx.Document()
     document.sections[0].header.paragraphs[0].text = "RESTRICTED - for comment"
     document.add_heading(TITLE, level=0)
@@ -87,8 +88,8 @@ def build_review_document(path: Path) -> Path:
     return path
 
 
-def _footnote_reference(p: object) -> None:
-    p.append(parse_xml(  # type: ignore[attr-defined]
+def _footnote_reference(p: BaseOxmlElement) -> None:
+    p.append(parse_xml(
         f'<w:r {nsdecls("w")}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
         '<w:footnoteReference w:id="1"/></w:r>'
     ))
