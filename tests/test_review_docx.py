@@ -267,3 +267,75 @@ def test_libreoffice_opens_both_and_shows_comments_and_changes(
         assert content.count("<dc:creator>SMARTrec</dc:creator>") >= ours > 15
         if name == "fixed":
             assert content.count("<text:deletion>") >= 5
+
+
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+W16CID = "http://schemas.microsoft.com/office/word/2016/wordml/cid"
+W16CEX = "http://schemas.microsoft.com/office/word/2018/wordml/cex"
+
+
+def _as_word_saves_it(reviewed_copy: Path, target: Path) -> dict[str, str]:
+    """Give every comment a paragraph id and the Word 2016+ side records, as a save in Word
+    does; a colleague's reply hangs under the first SMARTrec comment. Returns author per id."""
+    import docx
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    document = docx.Document(str(reviewed_copy))
+    ids: dict[str, str] = {}
+    for number, comment in enumerate(document.comments, start=1):
+        para_id = f"{number:08X}"
+        comment._comment_elm.p_lst[-1].set(f"{{{W14}}}paraId", para_id)
+        ids[para_id] = comment.author
+    first_ours = next(i for i, a in ids.items() if a == "SMARTrec")
+    reply = document.comments.add_comment("I agree.", author=COLLEAGUE)
+    reply._comment_elm.p_lst[-1].set(f"{{{W14}}}paraId", "7FFFFFFE")
+    ids["7FFFFFFE"] = COLLEAGUE
+    extended = "".join(
+        f'<w15:commentEx w15:paraId="{i}" w15:done="0"'
+        + (f' w15:paraIdParent="{first_ours}"' if i == "7FFFFFFE" else "") + "/>"
+        for i in ids)
+    comment_ids = "".join(f'<w16cid:commentId w16cid:paraId="{i}" w16cid:durableId="D{i}"/>'
+                          for i in ids)
+    extensible = "".join(f'<w16cex:commentExtensible w16cex:durableId="D{i}"/>' for i in ids)
+    for name, reltype, content_type, root in (
+        ("commentsExtended", "http://schemas.microsoft.com/office/2011/relationships/"
+         "commentsExtended", "application/vnd.openxmlformats-officedocument.wordprocessingml."
+         "commentsExtended+xml", f'<w15:commentsEx xmlns:w15="{W15}">{extended}</w15:commentsEx>'),
+        ("commentsIds", "http://schemas.microsoft.com/office/2016/09/relationships/commentsIds",
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsIds+xml",
+         f'<w16cid:commentsIds xmlns:w16cid="{W16CID}">{comment_ids}</w16cid:commentsIds>'),
+        ("commentsExtensible", "http://schemas.microsoft.com/office/2018/08/relationships/"
+         "commentsExtensible", "application/vnd.openxmlformats-officedocument.wordprocessingml."
+         "commentsExtensible+xml",
+         f'<w16cex:commentsExtensible xmlns:w16cex="{W16CEX}">{extensible}'
+         "</w16cex:commentsExtensible>"),
+    ):
+        part = Part(PackURI(f"/word/{name}.xml"), content_type, root.encode(),
+                    document.part.package)
+        document.part.relate_to(part, reltype)
+    document.save(str(target))
+    return ids
+
+
+def test_reviewing_a_copy_saved_by_word_leaves_no_dangling_records(
+    reviewed: dict[str, Path], tmp_path: Path
+) -> None:
+    resaved = tmp_path / "resaved.docx"
+    ids = _as_word_saves_it(reviewed["plain"], resaved)
+    again = tmp_path / "again.docx"
+    assert main(["review", str(resaved), "-o", str(again), "--no-user-rules",
+                 "--no-spelling"]) == 0
+    kept = {i for i, author in ids.items() if author == COLLEAGUE}
+    extended = etree.fromstring(part(again, "word/commentsExtended.xml"))
+    assert {el.get(f"{{{W15}}}paraId") for el in extended} == kept
+    assert all(el.get(f"{{{W15}}}paraIdParent") is None for el in extended)
+    cids = etree.fromstring(part(again, "word/commentsIds.xml"))
+    assert {el.get(f"{{{W16CID}}}paraId") for el in cids} == kept
+    cex = etree.fromstring(part(again, "word/commentsExtensible.xml"))
+    assert {el.get(f"{{{W16CEX}}}durableId") for el in cex} == {f"D{i}" for i in kept}
+    authors = Counter(a for a, _ in comments(again).values())
+    assert authors[COLLEAGUE] == 2
+    assert authors["SMARTrec"] == sum(1 for a, _ in comments(reviewed["plain"]).values()
+                                      if a == "SMARTrec")

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from lxml import etree
 
 from app.core.engine import Checker, dimension_label
 from app.core.models import CheckContext, CheckResult, Finding, Replacement
@@ -37,6 +38,7 @@ from app.review.wordml import (
 AUTHOR = "SMARTrec"
 INITIALS = "SR"
 _ACTION_NAMES = {1: "minimal", 2: "continuing", 3: "considering", 4: "general", 5: "specific"}
+_W14_PARA_ID = "{http://schemas.microsoft.com/office/word/2010/wordml}paraId"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -91,7 +93,8 @@ def review_document(
     if target.suffix.lower() != ".docx":
         raise ReviewError(f"{target}: the reviewed copy must be a .docx file")
     source = open_source(source_path)
-    replaced = _remove_own_comments(source)
+    replaced, para_ids = _remove_own_comments(source)
+    overrides = prune_comment_extensions(source, para_ids)
     recommendations = find_recommendations(source.document, all_paragraphs=all_paragraphs)
     if not recommendations:
         raise ReviewError(
@@ -106,7 +109,7 @@ def review_document(
         reviewed.append(_annotate(source, rec, result, revisions if fixes else None))
         if progress is not None:
             progress(index, len(recommendations))
-    written = save_copy(source, target, set(TOUCHED_PARTS))
+    written = save_copy(source, target, set(TOUCHED_PARTS), overrides)
     return ReviewReport(source_path, written, reviewed, replaced)
 
 
@@ -246,18 +249,56 @@ def _comments_element(source: Source) -> Element | None:
     return None
 
 
-def _remove_own_comments(source: Source) -> int:
-    """Take out the comments an earlier review wrote, so reviewing again replaces them."""
+def _remove_own_comments(source: Source) -> tuple[int, set[str]]:
+    """Take out the comments an earlier review wrote, so reviewing again replaces them; returns
+    how many and the Word paragraph ids (w14:paraId) their paragraphs had."""
     comments = _comments_element(source)
     if comments is None:
-        return 0
+        return 0, set()
     ours = [c for c in comments.findall(qn("w:comment")) if c.get(qn("w:author")) == AUTHOR]
     ids = {c.get(qn("w:id")) for c in ours}
+    para_ids = {p.get(_W14_PARA_ID) for c in ours for p in c.iter(qn("w:p"))} - {None}
     for comment in ours:
         comments.remove(comment)
     if ids:
         remove_comment_marks(source.document.element, ids)
-    return len(ours)
+    return len(ours), para_ids
+
+
+def prune_comment_extensions(source: Source, para_ids: set[str]) -> dict[str, bytes]:
+    """Word 2013+ keeps per-comment records (done state, reply threads, durable ids) in
+    commentsExtended/commentsIds/commentsExtensible, keyed by paragraph id. Drop the records of
+    removed comments and detach replies from them, so Word finds no dangling entries."""
+    if not para_ids:
+        return {}
+    names = [n for n in source.originals if n.startswith("word/comments") and n.endswith(".xml")
+             and n != "word/comments.xml"]
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    roots = {n: etree.fromstring(source.originals[n][1], parser) for n in names}
+    durable: set[str] = set()
+    changed: set[str] = set()
+    for name, root in roots.items():
+        for el in list(root.iter()):
+            attrs = {etree.QName(k).localname: (k, v) for k, v in el.attrib.items()}
+            if "paraId" in attrs and attrs["paraId"][1] in para_ids:
+                if "durableId" in attrs:
+                    durable.add(attrs["durableId"][1])
+                el.getparent().remove(el)
+                changed.add(name)
+            elif "paraIdParent" in attrs and attrs["paraIdParent"][1] in para_ids:
+                del el.attrib[attrs["paraIdParent"][0]]
+                changed.add(name)
+    for name, root in roots.items():
+        for el in list(root.iter()):
+            if any(etree.QName(k).localname == "durableId" and v in durable
+                   for k, v in el.attrib.items()):
+                el.getparent().remove(el)
+                changed.add(name)
+    return {
+        name: etree.tostring(roots[name], xml_declaration=True, encoding="UTF-8",
+                             standalone=True)
+        for name in changed
+    }
 
 
 def _story_blobs(source: Source) -> list[bytes]:

@@ -129,9 +129,12 @@ def default_output(path: Path) -> Path:
     return candidate
 
 
-def save_copy(source: Source, output: Path, touched: set[str]) -> Path:
-    """Write the reviewed package atomically: rewritten parts from python-docx, all others as the
-    original bytes, in the original member order."""
+def save_copy(
+    source: Source, output: Path, touched: set[str], overrides: dict[str, bytes] | None = None
+) -> Path:
+    """Write the reviewed package atomically: rewritten parts from python-docx, `overrides` as
+    given, all others as the original bytes, in the original member order."""
+    overrides = overrides or {}
     if output.resolve() == source.path.resolve():
         raise ReviewError(f"{output}: the review never overwrites the original; choose another "
                           "output file")
@@ -145,7 +148,9 @@ def save_copy(source: Source, output: Path, touched: set[str]) -> Path:
     def produce(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
             for name in names:
-                if name in source.originals and (name not in touched or name not in rewritten):
+                if name in overrides:
+                    out.writestr(source.originals[name][0], overrides[name])
+                elif name in source.originals and (name not in touched or name not in rewritten):
                     info, data = source.originals[name]
                     out.writestr(info, data)
                 else:
