@@ -1,0 +1,90 @@
+"""The Word review and draft-import dialogs: real documents, background work, real project."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.core.engine import load_checker
+from app.gui.word_import import WordImportDialog
+from app.gui.word_review import WordReviewDialog
+from app.review.sample import LISTED, TABLED, THEMES, build_sample_document
+from app.storage.models import ProjectMeta
+from app.storage.project import Project
+
+pytestmark = pytest.mark.gui
+
+
+def test_review_dialog_reviews_in_the_background_and_says_where(qtbot, tmp_path: Path) -> None:
+    source = build_sample_document(tmp_path / "drafts.docx")
+    dialog = WordReviewDialog(None, lambda: load_checker(user_rules=False), source)
+    qtbot.addWidget(dialog)
+    assert "drafts (SMARTrec review).docx" in dialog.target_label.text()
+    dialog.fixes_box.setChecked(True)
+    with qtbot.waitSignal(dialog.finished_work, timeout=30_000):
+        dialog.review_button.click()
+    output = tmp_path / "drafts (SMARTrec review).docx"
+    assert dialog.error == ""
+    assert str(output) in dialog.status.text()
+    assert dialog.progress.value() == dialog.progress.maximum() == 15
+    assert not dialog.open_button.isHidden()
+    with zipfile.ZipFile(output) as zf:
+        assert zf.read("word/document.xml").count(b'w:author="SMARTrec"') >= 5
+    dialog.close()
+
+
+def test_review_dialog_shows_a_refusal(qtbot, tmp_path: Path) -> None:
+    old = tmp_path / "old.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    dialog = WordReviewDialog(None, lambda: load_checker(user_rules=False), old)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.finished_work, timeout=30_000):
+        dialog.review_button.click()
+    assert "old.doc" in dialog.status.text() and ".doc" in dialog.error
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.doc"]
+    dialog.close()
+
+
+def test_import_dialog_previews_and_imports_the_ticked(qtbot, tmp_path: Path) -> None:
+    source = build_sample_document(tmp_path / "drafts.docx")
+    project = Project.create(tmp_path / "p.smartrec", ProjectMeta())
+    try:
+        dialog = WordImportDialog(None, project)
+        qtbot.addWidget(dialog)
+        dialog.path_edit.setText(str(source))
+        with qtbot.waitSignal(dialog.finished_work, timeout=30_000):
+            dialog.load()
+        assert dialog.table.rowCount() == 15
+        assert dialog.table.item(0, 1).text() == THEMES[0]
+        dialog.table.item(1, 0).setCheckState(Qt.CheckState.Unchecked)
+        dialog.table.item(10, 1).setText("Education")
+        assert dialog.import_button.text() == "Import 14 Drafts"
+        dialog.import_button.click()
+        texts = [(d.text, d.theme) for d in project.drafts()]
+        assert len(dialog.imported) == 14
+        assert texts[0] == (LISTED[0], THEMES[0])
+        assert LISTED[1] not in [t for t, _ in texts]
+        assert texts[9] == (TABLED[0][0], "Education")
+        assert texts[-1] == TABLED[-1]
+    finally:
+        project.close()
+
+
+def test_import_dialog_shows_a_refusal(qtbot, tmp_path: Path) -> None:
+    bad = tmp_path / "photos.docx"
+    bad.write_bytes(b"not a zip at all")
+    project = Project.create(tmp_path / "p.smartrec", ProjectMeta())
+    try:
+        dialog = WordImportDialog(None, project)
+        qtbot.addWidget(dialog)
+        dialog.path_edit.setText(str(bad))
+        with qtbot.waitSignal(dialog.finished_work, timeout=30_000):
+            dialog.load()
+        assert "photos.docx" in dialog.status.text()
+        assert not dialog.import_button.isEnabled()
+        assert project.drafts() == []
+    finally:
+        project.close()
