@@ -21,6 +21,7 @@ from app.review.source import (
     TOUCHED_PARTS,
     ReviewError,
     Source,
+    check_destination,
     default_output,
     open_source,
     save_copy,
@@ -88,29 +89,54 @@ def review_document(
     progress: Progress | None = None,
 ) -> ReviewReport:
     """Check every recommendation in `path` and write the commented copy to `output`."""
-    source_path = Path(path)
-    target = Path(output) if output else default_output(source_path)
-    if target.suffix.lower() != ".docx":
-        raise ReviewError(f"{target}: the reviewed copy must be a .docx file")
-    source = open_source(source_path)
-    replaced, para_ids = _remove_own_comments(source)
-    overrides = prune_comment_extensions(source, para_ids)
-    recommendations = find_recommendations(source.document, all_paragraphs=all_paragraphs)
-    if not recommendations:
-        raise ReviewError(
-            f"{source_path}: no recommendations found (no numbered or bulleted paragraphs and no "
-            "table with a 'Recommendation' column); try --all-paragraphs"
-        )
-    revisions = Revisions(AUTHOR, max_id(_story_blobs(source)) + 1, datetime.now(UTC))
-    reviewed: list[ReviewedRecommendation] = []
-    for index, rec in enumerate(recommendations, start=1):
-        context = context_for(rec.text) if context_for is not None else CheckContext()
-        result = checker.check(rec.text, context)
-        reviewed.append(_annotate(source, rec, result, revisions if fixes else None))
-        if progress is not None:
-            progress(index, len(recommendations))
-    written = save_copy(source, target, set(TOUCHED_PARTS), overrides)
-    return ReviewReport(source_path, written, reviewed, replaced)
+    job = ReviewJob.open(path, output=output, all_paragraphs=all_paragraphs)
+    return job.run(checker, fixes=fixes, context_for=context_for, progress=progress)
+
+
+class ReviewJob:
+    """A document that passed every check, with its recommendations found and the destination
+    validated: the CLI opens one before loading the rules, so bad input is refused at once."""
+
+    def __init__(self, source: Source, target: Path, recommendations: list[Recommendation],
+                 replaced: int, overrides: dict[str, bytes]) -> None:
+        self.source = source
+        self.target = target
+        self.recommendations = recommendations
+        self.replaced = replaced
+        self._overrides = overrides
+
+    @classmethod
+    def open(cls, path: str | Path, *, output: str | Path | None = None,
+             all_paragraphs: bool = False) -> ReviewJob:
+        source_path = Path(path)
+        target = Path(output) if output else default_output(source_path)
+        check_destination(source_path, target)
+        source = open_source(source_path)
+        replaced, para_ids = _remove_own_comments(source)
+        overrides = prune_comment_extensions(source, para_ids)
+        recommendations = find_recommendations(source.document, all_paragraphs=all_paragraphs)
+        if not recommendations:
+            raise ReviewError(
+                f"{source_path}: no recommendations found (no numbered or bulleted paragraphs "
+                "and no table with a 'Recommendation' column); try --all-paragraphs"
+            )
+        return cls(source, target, recommendations, replaced, overrides)
+
+    def run(self, checker: Checker, *, fixes: bool = False, context_for: ContextFor | None = None,
+            progress: Progress | None = None) -> ReviewReport:
+        """Check, annotate and write the copy; call once."""
+        source = self.source
+        revisions = Revisions(AUTHOR, max_id(_story_blobs(source)) + 1, datetime.now(UTC))
+        reviewed: list[ReviewedRecommendation] = []
+        total = len(self.recommendations)
+        for index, rec in enumerate(self.recommendations, start=1):
+            context = context_for(rec.text) if context_for is not None else CheckContext()
+            result = checker.check(rec.text, context)
+            reviewed.append(_annotate(source, rec, result, revisions if fixes else None))
+            if progress is not None:
+                progress(index, total)
+        written = save_copy(source, self.target, set(TOUCHED_PARTS), self._overrides)
+        return ReviewReport(source.path, written, reviewed, self.replaced)
 
 
 def _annotate(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.models import CheckContext
-from app.review.annotate import ContextFor, review_document
+from app.review.annotate import ContextFor, ReviewJob
 from app.review.source import ReviewError
 
 
@@ -66,6 +66,7 @@ def run_review(args: argparse.Namespace) -> int:
     source = Path(args.input)
     try:
         context_for = _library_context(args.library, args.state or "")
+        job = ReviewJob.open(source, output=args.output, all_paragraphs=args.all_paragraphs)
     except ReviewError as exc:
         return _fail("review", str(exc))
     checker = load_checker(
@@ -79,10 +80,7 @@ def run_review(args: argparse.Namespace) -> int:
         providers, _grammar, _status = providers_from_settings(no_grammar=True)
         checker.providers.extend(providers)
     try:
-        report = review_document(
-            source, checker, output=args.output, fixes=args.fixes,
-            all_paragraphs=args.all_paragraphs, context_for=context_for,
-        )
+        report = job.run(checker, fixes=args.fixes, context_for=context_for)
     except ReviewError as exc:
         return _fail("review", str(exc))
     replaced = (

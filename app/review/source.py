@@ -129,15 +129,29 @@ def default_output(path: Path) -> Path:
     return candidate
 
 
+def check_destination(source: Path, target: Path) -> None:
+    """Refuse a destination that can never work before any work is done (the atomic write
+    still reports full disks and folders that refuse the file)."""
+    if target.suffix.lower() != ".docx":
+        raise ReviewError(f"{target}: the reviewed copy must be a .docx file")
+    if target.resolve() == source.resolve():
+        raise ReviewError(f"{target}: the review never overwrites the original; choose another "
+                          "output file")
+    if target.is_dir():
+        raise ReviewError(f"{target}: is a folder; choose a file name for the reviewed copy")
+    folder = target.parent
+    if not folder.is_dir():
+        raise ReviewError(f"{target}: the folder '{folder}' does not exist; choose another "
+                          "destination, no file was written")
+
+
 def save_copy(
     source: Source, output: Path, touched: set[str], overrides: dict[str, bytes] | None = None
 ) -> Path:
     """Write the reviewed package atomically: rewritten parts from python-docx, `overrides` as
     given, all others as the original bytes, in the original member order."""
     overrides = overrides or {}
-    if output.resolve() == source.path.resolve():
-        raise ReviewError(f"{output}: the review never overwrites the original; choose another "
-                          "output file")
+    check_destination(source.path, output)
     buffer = io.BytesIO()
     source.document.save(buffer)
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as produced:
