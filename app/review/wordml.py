@@ -1,10 +1,11 @@
 """WordprocessingML surgery on one paragraph: its text, split runs, comment ranges, revisions.
 
 A paragraph's text is what Word shows: `w:t` of its own runs (also inside hyperlinks, smart tags,
-content controls and other authors' insertions), tabs and breaks as one space each; deleted text,
-field codes and text boxes inside drawings are left out. Offsets into that text map back to runs,
-and runs are split at span boundaries so that comments and tracked changes cover exactly the words
-concerned. Element classes come from python-docx's oxml layer, so new runs stay `CT_R`.
+content controls and other authors' insertions), tabs and breaks as one space each. Deleted text,
+field codes, superscript note marks and text boxes inside drawings are left out. Offsets into that
+text map back to runs, and runs are split at span boundaries so that comments and tracked changes
+cover exactly the words concerned. Element classes come from python-docx's oxml layer, so new
+runs stay `CT_R`.
 """
 
 from __future__ import annotations
@@ -36,16 +37,29 @@ _PLAIN_PARENTS = {W_P, qn("w:hyperlink"), qn("w:smartTag")}
 
 #: python-docx's element base class (an lxml element) for every node handled here.
 Element = BaseOxmlElement
+_NOTE_MARK_CHARS = frozenset("0123456789,;*† ")
+
+
+def _note_mark(r: Element) -> bool:
+    """A superscript run of only digits and commas: typed note numbers or the commas between
+    footnote references, which are not words of the recommendation."""
+    align = r.find(f"{W_RPR}/{qn('w:vertAlign')}")
+    if align is None or align.get(qn("w:val")) != "superscript":
+        return False
+    text = "".join(t.text or "" for t in r.iter(W_T))
+    return bool(text) and all(ch in _NOTE_MARK_CHARS for ch in text)
 
 
 def paragraph_runs(p: Element) -> Iterator[Element]:
-    """The paragraph's own runs in order (not those of text boxes nested in its drawings)."""
+    """The paragraph's own runs in order (not those of text boxes nested in its drawings, nor
+    superscript note marks)."""
     stack = list(reversed(p))
     while stack:
         el = stack.pop()
         tag = el.tag
         if tag == W_R:
-            yield el
+            if not _note_mark(el):
+                yield el
         elif tag not in _HIDDEN and isinstance(tag, str):
             stack.extend(reversed(el))
 
