@@ -88,3 +88,48 @@ def test_import_dialog_shows_a_refusal(qtbot, tmp_path: Path) -> None:
         assert project.drafts() == []
     finally:
         project.close()
+
+
+def test_file_menu_entries_in_the_window_as_smartrec_starts_it(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialog
+
+    from app.gui.main import start
+
+    project_path = tmp_path / "drafts.smartrec"
+    Project.create(project_path, ProjectMeta(state_under_review="Freedonia")).close()
+    source = build_sample_document(tmp_path / "drafts.docx")
+    window, controller = start([str(project_path), "--no-user-rules"])
+    qtbot.addWidget(window)
+    try:
+        qtbot.waitUntil(lambda: controller.project is not None, timeout=30_000)
+        titles = [a.text() for a in window.menu("file").actions()]
+        assert titles.index("Re&view a Word Document…") == titles.index("&Import Evidence…") + 1
+        assert controller.word.act_import.isEnabled()
+
+        def drive(dialog: QDialog) -> None:
+            def later() -> None:
+                dialog.path_edit.setText(str(source))
+                if isinstance(dialog, WordImportDialog):
+                    with qtbot.waitSignal(dialog.finished_work, timeout=30_000):
+                        dialog.load()
+                    dialog.table.item(0, 0).setCheckState(Qt.CheckState.Unchecked)
+                    dialog.import_button.click()
+                else:
+                    with qtbot.waitSignal(dialog.finished_work, timeout=60_000):
+                        dialog.review_button.click()
+                    dialog.reject()
+            QTimer.singleShot(0, later)
+
+        controller.word.dialog_opened.connect(drive)
+        controller.word.act_import.trigger()
+        drafts = controller.project.drafts()
+        assert [d.text for d in drafts] == LISTED[1:] + [t for t, _ in TABLED]
+        assert window.drafts.list.count() >= 14
+        assert controller.current_id == drafts[0].id
+        controller.word.act_review.trigger()
+        output = tmp_path / "drafts (SMARTrec review).docx"
+        assert output.exists()
+        assert str(output) in window.statusBar().currentMessage()
+    finally:
+        controller.shutdown()

@@ -32,6 +32,7 @@ from app.gui.language_settings import LanguageSettingsDialog
 from app.gui.session import ProjectSession
 from app.gui.view_prefs import ViewPreferences
 from app.gui.window import MainWindow
+from app.gui.word_actions import WordActions
 from app.storage.errors import ProjectError
 from app.storage.models import ProjectMeta
 from app.storage.project import Project
@@ -65,6 +66,8 @@ class MainController(QObject):
         self.saver.score_of = self.checks.score_of
         self.actions = FindingActions(window, self.session, self.drafts, self.checks, self)
         self.view = ViewPreferences(window, settings, self)
+        self.word = WordActions(window, self.session, self.drafts, self)
+        self.word.message.connect(self.show_message)
         self._connect()
         self.view.restore()
         self.view.apply_palette()
