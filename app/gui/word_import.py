@@ -78,7 +78,8 @@ class WordImportDialog(QDialog):
         self.status.setWordWrap(True)
 
         buttons = QDialogButtonBox()
-        self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = buttons.addButton("Import Ticked",
+                                               QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.import_button.clicked.connect(self.import_ticked)
         buttons.rejected.connect(self.reject)
@@ -153,7 +154,6 @@ class WordImportDialog(QDialog):
     def _update(self) -> None:
         count = len(self.ticked()) if self.candidates else 0
         self.import_button.setEnabled(count > 0)
-        self.import_button.setText(f"Import {count} Drafts" if count else "Import")
         if self.candidates:
             self.status.setText(f"{len(self.candidates)} paragraphs look like recommendations; "
                                 f"{count} ticked. Untick any that are not.")

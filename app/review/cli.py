@@ -33,7 +33,7 @@ def register(subparsers: Any) -> None:
                         help="review every paragraph, not only numbered ones and table cells")
     review.add_argument("--library", metavar="LIB",
                         help="evidence library: cite a precedent in each summary (needs --state)")
-    review.add_argument("--state", help="State under Review (for precedents and spelling)")
+    review.add_argument("--state", help="State under Review (for precedents from --library)")
     review.add_argument("--rules", action="append", default=[], metavar="DIR",
                         help="extra rule folder or file (repeatable)")
     review.add_argument("--no-user-rules", action="store_true",
