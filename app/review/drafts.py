@@ -13,9 +13,6 @@ from app.storage.errors import ProjectError
 from app.storage.models import Draft, ProjectMeta
 from app.storage.project import Project
 
-#: Drafts longer than this are cut: a paragraph that long is a report section, not a draft.
-MAX_DRAFT_CHARS = 5000
-
 
 class DraftImportError(Exception):
     """Nothing was imported; one line saying why."""
@@ -60,7 +57,7 @@ def add_to_project(project: Project, chosen: Sequence[Recommendation]) -> list[D
     """Append the drafts in one transaction: all of them or, on error, none."""
     with project.transaction():
         return [
-            project.add_draft(text=rec.text[:MAX_DRAFT_CHARS], theme=rec.theme[:200])
+            project.add_draft(text=rec.text, theme=rec.theme[:200])
             for rec in chosen
         ]
 

@@ -3,8 +3,9 @@
 A recommendation is a numbered or bulleted paragraph (Word numbering, direct or through its style,
 or a typed "1." / "(a)" / "•"), or a paragraph in the column of a table whose header names
 recommendations; with `all_paragraphs`, every paragraph that is not a heading. Paragraphs of
-fewer than four words ("1. Introduction") are never recommendations. The theme is the nearest
-heading above (or the table's theme column), except headings that only say "Recommendations".
+fewer than four words ("1. Introduction") or more than 3,000 characters are never
+recommendations. The theme is the nearest heading above (or the table's theme column), except
+headings that only say "Recommendations".
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from docx.oxml.ns import qn
 from app.review.wordml import W_P, W_PPR, Element, paragraph_text
 
 MIN_WORDS = 4
+#: Longer paragraphs are report sections, not recommendations (and would slow a review down).
+MAX_CHARS = 3000
 _W_TBL = qn("w:tbl")
 _W_TR = qn("w:tr")
 _W_TC = qn("w:tc")
@@ -149,7 +152,7 @@ def find_recommendations(
 
     def add(p: Element, text: str, start: int, end: int, theme: str, where: str) -> None:
         words = text[start:end]
-        if len(words.split()) >= MIN_WORDS:
+        if len(words) <= MAX_CHARS and len(words.split()) >= MIN_WORDS:
             found.append(Recommendation(len(found) + 1, words, theme, where, p, start))
 
     for block in _blocks(document.element.body):
