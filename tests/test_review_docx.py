@@ -339,3 +339,33 @@ def test_reviewing_a_copy_saved_by_word_leaves_no_dangling_records(
     assert authors[COLLEAGUE] == 2
     assert authors["SMARTrec"] == sum(1 for a, _ in comments(reviewed["plain"]).values()
                                       if a == "SMARTrec")
+
+
+def test_library_puts_a_precedent_in_the_summary(
+    reviewed: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.evidence.library import open_library
+    from app.evidence.store import EvidenceItem, add_item
+
+    library = tmp_path / "refs.smartlib"
+    conn = open_library(library, create=True)
+    conn.execute("BEGIN")
+    earlier = "Ratify the Optional Protocol to the Convention against Torture."
+    add_item(conn, EvidenceItem(kind="precedent", country="Freedonia", recommending_state="Norland",
+                                cycle="3", response="supported", issues="Torture", text=earlier))
+    conn.execute("COMMIT")
+    conn.close()
+    out = tmp_path / "with library.docx"
+    base = ["review", str(reviewed["source"]), "-o", str(out), "--no-user-rules",
+            "--no-spelling", "--library", str(library)]
+    assert main(base) == 2
+    assert "--state" in capsys.readouterr().err and not out.exists()
+    assert main([*base, "--state", "Freedonia"]) == 0
+    anchors = anchored_text(etree.fromstring(part(out, "word/document.xml")))
+    summary = next(text for cid, (author, text) in comments(out).items()
+                   if author == "SMARTrec" and anchors[cid] == LISTED[1]
+                   and text.startswith("SMARTrec summary"))
+    assert f"Precedent: “{earlier}” (Norland, cycle 3, supported)." in summary
+    others = [text for cid, (author, text) in comments(out).items()
+              if author == "SMARTrec" and anchors[cid] == LISTED[5]]
+    assert not any("Precedent:" in text for text in others)
