@@ -6,7 +6,10 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import stat
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -164,3 +167,16 @@ def test_missing_output_folder(good: bytes, tmp_path: Path,
     path.write_bytes(good)
     _refused(capsys, ["review", str(path), "-o", str(tmp_path / "nowhere" / "out.docx"),
                       "--no-user-rules"], tmp_path, "out.docx", "does not exist")
+
+
+def test_the_smartrec_command_refuses_in_one_line(good: bytes, tmp_path: Path) -> None:
+    """Through the installed console script, as a diplomat runs it."""
+    script = Path(sys.executable).with_name("smartrec")
+    command = [str(script)] if script.exists() else [shutil.which("smartrec") or "smartrec"]
+    old = tmp_path / "old.doc"
+    old.write_bytes(_ole("WordDocument"))
+    done = subprocess.run([*command, "review", str(old)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "old.doc" in done.stderr
+    assert "save it as .docx" in done.stderr
