@@ -19,6 +19,8 @@ from lxml import etree
 from app.cli import main
 from app.core.engine import Checker, load_checker
 from app.core.models import Replacement
+from app.export import export_document
+from app.export.sample import sample_export_project
 from app.review.sample import (
     COLLEAGUE,
     COLLEAGUE_NOTE,
@@ -245,13 +247,18 @@ def test_all_paragraphs_reviews_the_intro_too(reviewed: dict[str, Path], tmp_pat
 
 @pytest.mark.libreoffice
 @pytest.mark.slow
-def test_libreoffice_opens_both_and_shows_comments_and_changes(
+def test_libreoffice_opens_the_reviews_and_shows_comments_and_changes(
     reviewed: dict[str, Path], tmp_path: Path
 ) -> None:
     soffice = shutil.which("soffice")
     assert soffice is not None
     profile = tmp_path / "profile"
-    files = [str(reviewed["plain"]), str(reviewed["fixed"])]
+    exported = tmp_path / "list.docx"
+    export_document(sample_export_project(), "docx", "list", exported)
+    exported_review = tmp_path / "list reviewed.docx"
+    assert main(["review", str(exported), "-o", str(exported_review), "--fixes",
+                 "--no-user-rules", "--no-spelling"]) == 0
+    files = [str(reviewed["plain"]), str(reviewed["fixed"]), str(exported_review)]
     for fmt in ("pdf", "odt"):
         done = subprocess.run(
             [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
@@ -267,6 +274,7 @@ def test_libreoffice_opens_both_and_shows_comments_and_changes(
         assert content.count("<dc:creator>SMARTrec</dc:creator>") >= ours > 15
         if name == "fixed":
             assert content.count("<text:deletion>") >= 5
+    assert (tmp_path / "list reviewed.pdf").stat().st_size > 1000
 
 
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
