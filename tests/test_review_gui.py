@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.core.engine import load_checker
+from app.evidence.store import EvidenceItem, add_item
 from app.gui.word_import import WordImportDialog
 from app.gui.word_review import WordReviewDialog
 from app.review.sample import LISTED, TABLED, THEMES, build_sample_document
@@ -133,3 +134,24 @@ def test_file_menu_entries_in_the_window_as_smartrec_starts_it(qtbot, tmp_path: 
         assert str(output) in window.statusBar().currentMessage()
     finally:
         controller.shutdown()
+
+
+def test_review_dialog_cites_precedents_from_the_open_project(qtbot, tmp_path: Path) -> None:
+    source = build_sample_document(tmp_path / "drafts.docx")
+    project_path = tmp_path / "freedonia.smartrec"
+    earlier = "Ratify the Optional Protocol to the Convention against Torture."
+    project = Project.create(project_path, ProjectMeta(state_under_review="Freedonia"))
+    with project, project.transaction() as conn:
+        add_item(conn, EvidenceItem(kind="precedent", country="Freedonia", cycle="3",
+                                    recommending_state="Norland", response="supported",
+                                    issues="Torture", text=earlier))
+    dialog = WordReviewDialog(None, lambda: load_checker(user_rules=False), source,
+                              evidence=project_path, state="Freedonia")
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.finished_work, timeout=30_000):
+        dialog.review_button.click()
+    assert dialog.error == ""
+    with zipfile.ZipFile(tmp_path / "drafts (SMARTrec review).docx") as zf:
+        comments = zf.read("word/comments.xml").decode()
+    assert comments.count(f"Precedent: “{earlier}” (Norland, cycle 3, supported).") == 1
+    dialog.close()

@@ -50,7 +50,10 @@ class WordActions(QObject):
         self.act_import.setEnabled(project is not None and not project.read_only)
 
     def review(self) -> None:
-        dialog = WordReviewDialog(self.w)
+        project = self.session.project
+        dialog = WordReviewDialog(
+            self.w, evidence=project.path if project is not None else None,
+            state=project.meta.state_under_review if project is not None else "")
         self.dialog_opened.emit(dialog)
         dialog.exec()
         if dialog.report is not None:

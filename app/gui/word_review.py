@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.engine import Checker, load_checker
+from app.evidence.context import build_context
 from app.gui.tasks import TaskManager
-from app.review import ReviewError, ReviewReport, default_output, review_document
+from app.review import ReviewError, ReviewJob, ReviewReport, default_output
+from app.storage.reader import reading
 
 CheckerFactory = Callable[[], Checker]
 
@@ -46,7 +48,10 @@ class WordReviewDialog(QDialog):
     finished_work = Signal()
 
     def __init__(self, parent: QWidget | None, checker_factory: CheckerFactory | None = None,
-                 path: str | Path | None = None) -> None:
+                 path: str | Path | None = None, *, evidence: Path | None = None,
+                 state: str = "") -> None:
+        """With `evidence` (the open project's file) and a `state`, each summary cites a
+        precedent to that State from the project's evidence and attached libraries."""
         super().__init__(parent)
         self.setWindowTitle("Review a Word document")
         self.resize(640, 300)
@@ -55,6 +60,8 @@ class WordReviewDialog(QDialog):
         self.tasks = TaskManager(self, workers=1)
         self.report: ReviewReport | None = None
         self.error = ""
+        self._evidence = evidence if state.strip() else None
+        self._state = state
 
         intro = QLabel("SMARTrec checks every recommendation in the document and saves a copy "
                        "with its advice as Word comments. Your document is not changed.")
@@ -72,6 +79,11 @@ class WordReviewDialog(QDialog):
         self.all_box = QCheckBox("Review every paragraph (not only numbered ones and tables)")
         self.target_label = QLabel()
         self.target_label.setWordWrap(True)
+        precedents = QLabel(
+            f"Summaries cite earlier recommendations to {state} from this project's evidence."
+            if self._evidence is not None else
+            "Open a project with a State under Review to have summaries cite precedents.")
+        precedents.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -95,6 +107,7 @@ class WordReviewDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.fixes_box)
         layout.addWidget(self.all_box)
+        layout.addWidget(precedents)
         layout.addWidget(self.target_label)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
@@ -133,11 +146,17 @@ class WordReviewDialog(QDialog):
         self._update()
         fixes, every = self.fixes_box.isChecked(), self.all_box.isChecked()
 
+        evidence, state = self._evidence, self._state
+
         def work() -> ReviewReport:
             if self._checker is None:
                 self._checker = self._factory()
-            return review_document(source, self._checker, fixes=fixes, all_paragraphs=every,
-                                   progress=self.progressed.emit)
+            job = ReviewJob.open(source, all_paragraphs=every)
+            if evidence is None:
+                return job.run(self._checker, fixes=fixes, progress=self.progressed.emit)
+            with reading(evidence) as conn:
+                return job.run(self._checker, fixes=fixes, progress=self.progressed.emit,
+                               context_for=lambda text: build_context(conn, None, text, state))
 
         self.tasks.run(work, self._done, self._failed)
 
