@@ -31,7 +31,8 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 #: Run children shown as one character.
 _ONE_CHAR = {qn("w:tab"): " ", qn("w:br"): " ", qn("w:cr"): " ", qn("w:noBreakHyphen"): "-"}
 #: Containers whose runs are not part of the visible text.
-_HIDDEN = {W_DEL, qn("w:moveFrom"), W_PPR}
+_HIDDEN = {W_DEL, qn("w:moveFrom"), W_PPR,
+           "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 #: Run parents in which a run may be wrapped in a new w:del (not inside someone's revision).
 _PLAIN_PARENTS = {W_P, qn("w:hyperlink"), qn("w:smartTag")}
 
