@@ -377,3 +377,17 @@ def test_library_puts_a_precedent_in_the_summary(
     others = [text for cid, (author, text) in comments(out).items()
               if author == "SMARTrec" and anchors[cid] == LISTED[5]]
     assert not any("Precedent:" in text for text in others)
+
+
+def test_default_copy_never_overwrites_an_earlier_copy(
+    reviewed: dict[str, Path], tmp_path: Path
+) -> None:
+    source = tmp_path / "drafts.docx"
+    source.write_bytes(reviewed["source"].read_bytes())
+    first = tmp_path / "drafts (SMARTrec review).docx"
+    first.write_bytes(b"an earlier copy with the user's own edits")
+    assert main(["review", str(source), "--no-user-rules", "--no-spelling"]) == 0
+    second = tmp_path / "drafts (SMARTrec review 2).docx"
+    assert second.exists() and first.read_bytes().startswith(b"an earlier copy")
+    assert main(["review", str(second), "--no-user-rules", "--no-spelling"]) == 0
+    assert (tmp_path / "drafts (SMARTrec review 3).docx").exists()

@@ -4,6 +4,7 @@ reviewed copy so that nothing is left behind on error and untouched parts keep t
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,9 @@ TOUCHED_PARTS = frozenset({
     "word/document.xml", "word/comments.xml", "word/_rels/document.xml.rels",
     "[Content_Types].xml",
 })
+
+
+_REVIEW_SUFFIX = re.compile(r" \(SMARTrec review(?: \d+)?\)$")
 
 
 class ReviewError(Exception):
@@ -119,11 +123,12 @@ def _reason(exc: EvidenceImportError, path: Path) -> str:
 
 
 def default_output(path: Path) -> Path:
-    """`IN (SMARTrec review).docx`, never the input itself (a reviewed file reviewed again)."""
-    stem = path.stem.removesuffix(" (SMARTrec review)")
+    """`IN (SMARTrec review).docx`, or `IN (SMARTrec review 2).docx` and so on: never the input
+    and never an existing file, which may be an earlier copy the user has worked on since."""
+    stem = _REVIEW_SUFFIX.sub("", path.stem)
     candidate = path.with_name(f"{stem} (SMARTrec review).docx")
     number = 2
-    while candidate.resolve() == path.resolve():
+    while candidate.exists() or candidate.resolve() == path.resolve():
         candidate = path.with_name(f"{stem} (SMARTrec review {number}).docx")
         number += 1
     return candidate
