@@ -120,6 +120,18 @@ def test_document_open_in_word_is_refused(
     _refused(capsys, ["review", str(lock)], tmp_path, lock.name, "lock file")
 
 
+def test_output_open_in_word_is_refused(
+    good: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "drafts.docx"
+    path.write_bytes(good)
+    out = tmp_path / "reviewed.docx"
+    out.write_bytes(b"the copy Word has open")
+    (tmp_path / "~$viewed.docx").write_bytes(b"\x05user")
+    _refused(capsys, ["review", str(path), "-o", str(out), "--no-user-rules"], tmp_path,
+             "reviewed.docx", "open in a word processor")
+
+
 def test_output_over_the_original_is_refused(
     good: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -148,6 +148,10 @@ def check_destination(source: Path, target: Path) -> None:
     if not folder.is_dir():
         raise ReviewError(f"{target}: the folder '{folder}' does not exist; choose another "
                           "destination, no file was written")
+    for lock in lock_files(target):
+        if lock.exists():
+            raise ReviewError(f"{target}: that copy is open in a word processor (lock file "
+                              f"'{lock.name}'); close it or choose another output file")
 
 
 def save_copy(
