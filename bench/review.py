@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import docx
 
 from app.core.engine import load_checker
-from app.review import review_document
+from app.review.annotate import review_document
 
 SAMPLES = [
     "Take all necessary measures to ensure the protection of journalists and their sources.",

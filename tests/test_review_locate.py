@@ -7,7 +7,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from app.review import find_recommendations, open_source
+from app.review.locate import find_recommendations
+from app.review.source import open_source
 
 TYPED = "1. Adopt a law on access to information by 2027."
 LETTERED = "(a) Publish the budget of the prison service every year."

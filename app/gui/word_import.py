@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.tasks import TaskManager
-from app.review import Recommendation, ReviewError
 from app.review.drafts import add_to_project, preview_drafts
+from app.review.locate import Recommendation
+from app.review.source import ReviewError
 from app.storage.errors import ProjectError
 from app.storage.models import Draft
 from app.storage.project import Project

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from app.core.engine import Checker, load_checker
 from app.evidence.context import build_context
 from app.gui.tasks import TaskManager
-from app.review import ReviewError, ReviewJob, ReviewReport, default_output
+from app.review.annotate import ReviewJob, ReviewReport
+from app.review.source import ReviewError, default_output
 from app.storage.reader import reading
 
 CheckerFactory = Callable[[], Checker]

@@ -2,6 +2,7 @@
 
 Exit codes: 0 done; 2 bad input (unreadable, unsafe or locked document, unwritable output,
 project that cannot be opened), with one line on stderr naming the file and the reason.
+Registering costs no imports: python-docx and the engine load only when a command runs.
 """
 
 from __future__ import annotations
@@ -9,11 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.core.models import CheckContext
-from app.review.annotate import ContextFor, ReviewJob
-from app.review.source import ReviewError
+if TYPE_CHECKING:
+    from app.review.annotate import ContextFor
 
 
 def register(subparsers: Any) -> None:
@@ -62,6 +62,8 @@ def register(subparsers: Any) -> None:
 
 def run_review(args: argparse.Namespace) -> int:
     from app.core.engine import load_checker
+    from app.review.annotate import ReviewJob
+    from app.review.source import ReviewError
 
     source = Path(args.input)
     try:
@@ -96,6 +98,9 @@ def run_review(args: argparse.Namespace) -> int:
 
 
 def _library_context(library: str | None, state: str) -> ContextFor | None:
+    from app.core.models import CheckContext
+    from app.review.source import ReviewError
+
     if not library:
         return None
     path = Path(library)
@@ -120,6 +125,7 @@ def _library_context(library: str | None, state: str) -> ContextFor | None:
 
 def run_import_drafts(args: argparse.Namespace) -> int:
     from app.review.drafts import DraftImportError, import_drafts, parse_pick, preview_drafts
+    from app.review.source import ReviewError
 
     source = Path(args.input)
     try:
