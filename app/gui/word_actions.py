@@ -1,5 +1,6 @@
 """The File menu's Word entries as one small part: *Review a Word Document…* (needs no project)
-and *Import Drafts from Word…* (into the open, writable project, then shown in the list)."""
+and *Import Drafts from Word…* (into the open, writable project, then shown in the list).
+The dialogs (and python-docx) are imported when first used, not at start-up."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from PySide6.QtWidgets import QDialog
 from app.gui.drafts_controller import DraftsController
 from app.gui.session import ProjectSession
 from app.gui.window import MainWindow
-from app.gui.word_import import WordImportDialog
-from app.gui.word_review import WordReviewDialog
 from app.storage.project import Project
 
 
@@ -50,6 +49,8 @@ class WordActions(QObject):
         self.act_import.setEnabled(project is not None and not project.read_only)
 
     def review(self) -> None:
+        from app.gui.word_review import WordReviewDialog
+
         project = self.session.project
         dialog = WordReviewDialog(
             self.w, evidence=project.path if project is not None else None,
@@ -60,6 +61,8 @@ class WordActions(QObject):
             self.message.emit(f"Reviewed copy saved as {dialog.report.output}")
 
     def import_drafts(self) -> None:
+        from app.gui.word_import import WordImportDialog
+
         project = self.session.project
         if project is None or project.read_only:
             return
