@@ -57,8 +57,9 @@ def pages(path: Path, folder: Path) -> int | None:
     soffice, pdfinfo = shutil.which("soffice"), shutil.which("pdfinfo")
     if not soffice or not pdfinfo:
         return None
-    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(folder),
-                    str(path)], capture_output=True, check=True, timeout=300)
+    profile = f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}"
+    subprocess.run([soffice, profile, "--headless", "--convert-to", "pdf", "--outdir",
+                    str(folder), str(path)], capture_output=True, check=True, timeout=300)
     info = subprocess.run([pdfinfo, str(folder / f"{path.stem}.pdf")], capture_output=True,
                           text=True, check=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))

@@ -261,7 +261,7 @@ def test_libreoffice_opens_the_reviews_and_shows_comments_and_changes(
     files = [str(reviewed["plain"]), str(reviewed["fixed"]), str(exported_review)]
     for fmt in ("pdf", "odt"):
         done = subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
              "--convert-to", fmt, "--outdir", str(tmp_path), *files],
             capture_output=True, text=True, timeout=180, check=False,
         )

@@ -29,8 +29,9 @@ def render(docx_file: Path, png: Path, folder: Path, *, notes: bool = False,
     if not soffice or not pdftoppm:
         raise SystemExit("needs soffice and pdftoppm (apt: libreoffice-writer-nogui poppler-utils)")
     fmt = PDF_WITH_COMMENTS if notes else "pdf"
-    subprocess.run([soffice, "--headless", "--convert-to", fmt, "--outdir", str(folder),
-                    str(docx_file)], check=True, capture_output=True, timeout=300)
+    profile = f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}"
+    subprocess.run([soffice, profile, "--headless", "--convert-to", fmt, "--outdir",
+                    str(folder), str(docx_file)], check=True, capture_output=True, timeout=300)
     pdf = folder / f"{docx_file.stem}.pdf"
     x, y, width, height = area  # pixels of page 1 at 110 dpi
     subprocess.run([pdftoppm, "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile",
