@@ -129,6 +129,15 @@ def run_selftest(out: Any = None) -> int:
             raise RuntimeError("the English dictionary is empty")
         return f"English dictionary, {len(checker.word_frequency.dictionary)} words"
 
+    def language() -> str:
+        """The language-detection model is a data file a bundle could miss."""
+        from app.core.language import detect
+
+        found = detect("Adopter une loi sur la violence domestique avant la fin de 2027.")
+        if found != "fr":
+            raise RuntimeError(f"a French sentence was read as {found!r}")
+        return "language model loads (French draft recognised)"
+
     def gui_modules() -> str:
         import importlib
         import pkgutil
@@ -149,6 +158,7 @@ def run_selftest(out: Any = None) -> int:
             ("Word export", word, ("checker", "project")),
             ("Qt PDF", qt, ("data",)),
             ("spelling dictionary", spelling, ()),
+            ("language detection", language, ()),
             ("GUI modules", gui_modules, ()),
         )
         for name, fn, needs in steps:

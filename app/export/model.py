@@ -25,9 +25,19 @@ EVIDENCE_KIND_LABELS: dict[str, str] = {
 }
 #: Theme heading for drafts without a theme.
 NO_THEME = "Other recommendations"
-STATUS_SYMBOLS: dict[str, str] = {"met": "✓", "partly": "partly", "not_met": "✗"}
-STATUS_LEGEND = "✓ met   partly: partly met   ✗ not met   – not checked"
-STATUS_WORDS: dict[str, str] = {"met": "met", "partly": "partly met", "not_met": "not met"}
+STATUS_SYMBOLS: dict[str, str] = {
+    "met": "✓",
+    "partly": "partly",
+    "not_met": "✗",
+    "not_applicable": "n/a",
+}
+STATUS_LEGEND = "✓ met   partly: partly met   ✗ not met   n/a: not applicable   – not checked"
+STATUS_WORDS: dict[str, str] = {
+    "met": "met",
+    "partly": "partly met",
+    "not_met": "not met",
+    "not_applicable": "not applicable",
+}
 
 
 class ExportError(Exception):
