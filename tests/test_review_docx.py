@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from docx.oxml.ns import qn
+from doubles.export_sample import sample_export_project
 from lxml import etree
 
 from app.cli import main
 from app.core.engine import Checker, load_checker
 from app.core.models import Replacement
 from app.export import export_document
-from app.export.sample import sample_export_project
 from app.review.sample import (
     COLLEAGUE,
     COLLEAGUE_NOTE,

@@ -100,10 +100,14 @@ def test_file_menu_entries_in_the_window_as_smartrec_starts_it(qtbot, tmp_path: 
     project_path = tmp_path / "drafts.smartrec"
     Project.create(project_path, ProjectMeta(state_under_review="Freedonia")).close()
     source = build_sample_document(tmp_path / "drafts.docx")
-    window, controller = start([str(project_path), "--no-user-rules"])
+    startup = start([str(project_path), "--no-user-rules"])
+    window = startup.window
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: startup.controller is not None
+                    and startup.controller.project is not None, timeout=30_000)
+    controller = startup.controller
+    assert controller is not None and controller.project is not None
     try:
-        qtbot.waitUntil(lambda: controller.project is not None, timeout=30_000)
         titles = [a.text() for a in window.menu("file").actions()]
         assert titles.index("Re&view a Word Document…") == titles.index("&Import Evidence…") + 1
         assert controller.word.act_import.isEnabled()

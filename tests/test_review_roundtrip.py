@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from doubles.export_sample import sample_export_project
+
 from app.cli import main
 from app.export import export_document
-from app.export.sample import sample_export_project
 from app.storage.project import Project
 
 

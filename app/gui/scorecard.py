@@ -315,6 +315,12 @@ class ScorecardPanel(QWidget):
         self._findings = []
         self.findings_title.setText("FINDINGS")
 
+    def show_empty(self) -> None:
+        """An empty draft has nothing to judge: the criteria without verdicts, no score."""
+        self._ensure_rows()
+        self.clear()
+        self.summary.setText("Type the recommendation to see how SMART it is.")
+
     def set_result(self, result: CheckResult, max_items: int = 500, text: str = "") -> None:
         """Show `result`; `text` (the checked draft) hides the phrasing offer once it is used."""
         from app.core.models import SCORED_DIMENSIONS
