@@ -27,6 +27,7 @@ from app.review.source import (
     save_copy,
 )
 from app.review.wordml import (
+    CommentWriter,
     Element,
     Revisions,
     anchor_comment,
@@ -126,13 +127,19 @@ class ReviewJob:
             progress: Progress | None = None) -> ReviewReport:
         """Check, annotate and write the copy; call once."""
         source = self.source
-        revisions = Revisions(AUTHOR, max_id(_story_blobs(source)) + 1, datetime.now(UTC))
+        now = datetime.now(UTC)
+        revisions = Revisions(AUTHOR, max_id(_story_blobs(source)) + 1, now)
+        if _comments_element(source) is None:
+            _ = source.document.comments  # python-docx adds the part and its relationship
+        comments_part = _comments_element(source)
+        assert comments_part is not None
+        comments = CommentWriter(comments_part, AUTHOR, INITIALS, now)
         reviewed: list[ReviewedRecommendation] = []
         total = len(self.recommendations)
         for index, rec in enumerate(self.recommendations, start=1):
             context = context_for(rec.text) if context_for is not None else CheckContext()
             result = checker.check(rec.text, context)
-            reviewed.append(_annotate(source, rec, result, revisions if fixes else None))
+            reviewed.append(_annotate(comments, rec, result, revisions if fixes else None))
             if progress is not None:
                 progress(index, total)
         written = save_copy(source, self.target, set(TOUCHED_PARTS), self._overrides)
@@ -140,7 +147,8 @@ class ReviewJob:
 
 
 def _annotate(
-    source: Source, rec: Recommendation, result: CheckResult, revisions: Revisions | None
+    comments: CommentWriter, rec: Recommendation, result: CheckResult,
+    revisions: Revisions | None,
 ) -> ReviewedRecommendation:
     done = ReviewedRecommendation(rec, result)
     length = len(rec.text)
@@ -156,20 +164,15 @@ def _annotate(
     def runs(start: int, end: int) -> list[Element]:
         return runs_for(pieces, start + rec.offset, end + rec.offset)
 
-    comments = source.document.comments
     whole = runs(0, length)
     if not whole:
         return done
-    summary = comments.add_comment(summary_text(result), author=AUTHOR, initials=INITIALS)
-    anchor_comment(whole, summary.comment_id)
+    anchor_comment(whole, comments.add(summary_text(result)))
     for finding, (start, end) in zip(result.findings, spans, strict=True):
         covered = runs(start, end)
         if not covered:
             continue
-        comment = comments.add_comment(
-            finding_text(finding, rec.text), author=AUTHOR, initials=INITIALS
-        )
-        anchor_comment(covered, comment.comment_id)
+        anchor_comment(covered, comments.add(finding_text(finding, rec.text)))
         done.commented.append(finding)
     if revisions is not None:
         for fix in chosen:

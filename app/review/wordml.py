@@ -148,6 +148,49 @@ def runs_for(pieces: list[Piece], start: int, end: int) -> list[Element]:
 
 
 # -- comments -----------------------------------------------------------------------------------
+class CommentWriter:
+    """Appends comments to a `w:comments` part the way Word writes them (CommentText paragraphs
+    opening with the annotation mark). Ids are counted here, not searched for per comment:
+    python-docx's `add_comment` scans every existing id each time, quadratic in a long review."""
+
+    def __init__(self, comments: Element, author: str, initials: str, when: datetime) -> None:
+        self.comments = comments
+        self.author = author
+        self.initials = initials
+        self.date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        ids = [int(i) for i in comments.xpath("./w:comment/@w:id") if str(i).isdigit()]
+        self.next_id = max(ids, default=-1) + 1
+
+    def add(self, text: str) -> int:
+        """One comment, one paragraph per line of `text`; returns its id."""
+        comment_id = self.next_id
+        self.next_id += 1
+        comment = OxmlElement("w:comment", attrs={
+            W_ID: str(comment_id), qn("w:author"): self.author, qn("w:initials"): self.initials,
+            qn("w:date"): self.date})
+        for index, line in enumerate(text.split("\n")):
+            p = OxmlElement("w:p")
+            ppr = OxmlElement("w:pPr")
+            ppr.append(OxmlElement("w:pStyle", attrs={qn("w:val"): "CommentText"}))
+            p.append(ppr)
+            if index == 0:
+                mark = OxmlElement("w:r")
+                rpr = OxmlElement("w:rPr")
+                rpr.append(OxmlElement("w:rStyle", attrs={qn("w:val"): "CommentReference"}))
+                mark.append(rpr)
+                mark.append(OxmlElement("w:annotationRef"))
+                p.append(mark)
+            run = OxmlElement("w:r")
+            t = OxmlElement("w:t")
+            t.text = line
+            t.set(XML_SPACE, "preserve")
+            run.append(t)
+            p.append(run)
+            comment.append(p)
+        self.comments.append(comment)
+        return comment_id
+
+
 def anchor_comment(runs: list[Element], comment_id: int) -> None:
     """Range markers around `runs` and the reference run after the last one (as Word writes)."""
     first, last = runs[0], runs[-1]
