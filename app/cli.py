@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from app.cli_batch import CheckOptions
     from app.export import PdfWriter
 
-SUBCOMMANDS = ("check", "rules", "evidence", "export", "gui")
+SUBCOMMANDS = ("check", "rules", "evidence", "export", "review", "import-drafts", "gui")
 MAX_INPUT_BYTES = 200_000_000
 
 
@@ -421,9 +421,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     if command not in _SELF_CONTAINED:  # check/rules/gui start faster without these imports
         from app.evidence.cli import register as register_evidence
         from app.export.cli import register as register_export
+        from app.review.cli import register as register_review
 
         register_evidence(sub)
         register_export(sub, pdf_writer=_pdf_writer)
+        register_review(sub)
     return parser
 
 

@@ -31,6 +31,7 @@ from app.gui.grammar import GrammarRunner
 from app.gui.session import ProjectSession
 from app.gui.view_prefs import ViewPreferences
 from app.gui.window import MainWindow
+from app.gui.word_actions import WordActions
 from app.storage.errors import ProjectError
 from app.storage.models import ProjectMeta
 from app.storage.project import Project
@@ -78,6 +79,8 @@ class MainController(QObject):
             view.restore()
         view.setParent(self)
         self.view = view
+        self.word = WordActions(window, self.session, self.drafts, self)
+        self.word.message.connect(self.show_message)
         self._connect()
         self.view.apply_palette()
         self._recent_changed(self.session.recent())
