@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from app.core.models import SCORED_DIMENSIONS, SEVERITY_RANK, CheckContext, CheckResult
 
-SUBCOMMANDS = ("check", "rules", "evidence", "export", "gui")
+SUBCOMMANDS = ("check", "rules", "evidence", "export", "workshop", "gui")
 MAX_INPUT_BYTES = 200_000_000
 
 
@@ -406,7 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("project", nargs="?")
     gui.set_defaults(func=cmd_gui)
 
-    for module in ("app.evidence.cli", "app.export.cli"):
+    for module in ("app.evidence.cli", "app.export.cli", "app.workshop.cli"):
         try:
             register = __import__(module, fromlist=["register"]).register
         except ImportError:

@@ -43,3 +43,13 @@ def user_data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("SMARTrec", appauthor=False)
+
+
+def exercises_dir() -> Path:
+    """Built-in workshop exercises."""
+    return resources_dir() / "exercises"
+
+
+def user_exercises_dir() -> Path:
+    """Trainers' own workshop exercises, beside the user rules folder."""
+    return user_config_dir() / "exercises"
