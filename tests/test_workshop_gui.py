@@ -1,0 +1,114 @@
+"""The class board and presentation mode, watching a folder while a room hands in."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from PySide6.QtCore import Qt
+from workshop_room import EXERCISE_ID, NAMES, NO_DEADLINE, write_room
+
+from app.core.engine import load_checker
+from app.gui.workshop.board import ClassBoard
+from app.paths import exercises_dir
+from app.workshop.exercise import load_exercises
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def board(qtbot: Any, tmp_path: Path) -> ClassBoard:
+    exercise = load_exercises([exercises_dir()]).exercises[EXERCISE_ID]
+    folder = tmp_path / "handins"
+    folder.mkdir()
+    widget = ClassBoard(folder, exercise, {EXERCISE_ID}, load_checker(user_rules=False))
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def test_board_shows_a_room_handing_in_within_two_seconds(
+    board: ClassBoard, qtbot: Any, tmp_path: Path
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    write_room(board.folder, work, board.exercise, after_each=lambda _path: qtbot.wait(60))
+    last = time.monotonic()
+    qtbot.waitUntil(lambda: len(board.room.entries) == 12, timeout=2000)
+    assert time.monotonic() - last < 2.0
+    assert board.scan.skipped == []
+    first = board.problems.item(0)
+    assert first is not None
+    assert first.text() == f"{len(NO_DEADLINE)} of 12 drafts have no deadline"
+
+    # names are hidden until asked for
+    board.set_grouping("hand-in")
+    shown = [board.tree.topLevelItem(i).text(0) for i in range(board.tree.topLevelItemCount())]
+    assert shown[:3] == ["Group A", "Group B", "Group C"] and len(shown) == 12
+    assert not any(name in " ".join(shown) for name in NAMES)
+    board.names.setChecked(True)
+    assert board.tree.topLevelItem(0).text(0) == f"Group A ({NAMES[0]})"
+    board.names.setChecked(False)
+
+    # grouped by the criterion the room misses most
+    qtbot.mouseClick(
+        board.problems.viewport(), Qt.MouseButton.LeftButton,
+        pos=board.problems.visualItemRect(first).center(),
+    )
+    assert board.grouping_key() == "time_bound"
+    assert board.tree.topLevelItem(0).text(0) == f"✗ Time-bound: Not met ({len(NO_DEADLINE)})"
+
+    # before/after for a participant-flow hand-in, with the score change
+    board.select(("Group A", 1))
+    assert board.detail.currentWidget() is board.pair_view
+    assert "(+" in board.pair_view.title.text()
+
+    assert board.write_report_to(tmp_path / "report.docx")
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "report.docx")).paragraphs)
+    assert "9 of 12 drafts have no deadline" in text and NAMES[0] not in text
+
+
+def test_presentation_keyboard_and_names(board: ClassBoard, qtbot: Any, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    write_room(board.folder, work, board.exercise)
+    board.refresh()
+    board.set_grouping("score")
+    window = board.present()
+    qtbot.waitExposed(window)
+    assert window.isFullScreen()
+    order = board.ordered_drafts()
+    assert window.index == 0 and window.current() == order[0]
+    assert window.draft_view.heading.text().startswith(f"{order[0].entry_label}, draft 1")
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.current() == order[2]
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert window.current() == order[1]
+    qtbot.keyClick(window, Qt.Key.Key_End)
+    assert window.current() == order[-1]
+    assert window.draft_view.editor.isReadOnly()
+
+    # underlines on a draft that has them
+    weak = next(i for i, d in enumerate(order) if d.text == NO_DEADLINE[6])
+    window.go(weak)
+    assert window.draft_view.editor.underlines()
+    qtbot.keyClick(window, Qt.Key.Key_N)
+    assert NAMES[8] in window.draft_view.heading.text()
+    qtbot.keyClick(window, Qt.Key.Key_N)
+    assert NAMES[8] not in window.draft_view.heading.text()
+
+    qtbot.keyClick(window, Qt.Key.Key_M)
+    assert window.stack.currentWidget() is window.model_view
+    assert board.exercise.model_answers[0].text in window.model_view.label.text()
+    qtbot.keyClick(window, Qt.Key.Key_M)
+
+    paired = next(i for i, d in enumerate(order) if d.before is not None)
+    window.go(paired)
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    assert window.stack.currentWidget() is window.pair_view
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: board.presentation is None)
