@@ -112,3 +112,39 @@ def test_presentation_keyboard_and_names(board: ClassBoard, qtbot: Any, tmp_path
     assert window.stack.currentWidget() is window.pair_view
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: board.presentation is None)
+
+
+def test_scenario_panel_reveals_hints_one_at_a_time(qtbot: Any) -> None:
+    from app.gui.workshop.participant import ScenarioPanel
+
+    exercise = load_exercises([exercises_dir()]).exercises[EXERCISE_ID]
+    panel = ScenarioPanel()
+    qtbot.addWidget(panel)
+    panel.set_exercise(exercise, "Group 3")
+    assert exercise.task in panel.text.text() and "Group 3" in panel.text.text()
+    assert exercise.evidence[0].text in panel.text.text()
+    assert panel.hints.text() == ""
+    for shown in range(1, len(exercise.hints) + 1):
+        qtbot.mouseClick(panel.hint_button, Qt.MouseButton.LeftButton)
+        assert panel.hints.text().count("Hint ") == shown
+    assert exercise.hints[-1] in panel.hints.text()
+    assert not panel.hint_button.isEnabled()
+    with qtbot.waitSignal(panel.hand_in_requested, timeout=1000):
+        qtbot.mouseClick(panel.hand_in_button, Qt.MouseButton.LeftButton)
+
+
+def test_start_dialog_needs_a_name(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app.gui.workshop.participant import StartExerciseDialog
+
+    exercises = load_exercises([exercises_dir()]).ordered()
+    dialog = StartExerciseDialog(exercises)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    qtbot.keyClicks(dialog.participant, "Group 3")
+    assert ok.isEnabled() and dialog.participant_name() == "Group 3"
+    dialog.list.setCurrentRow(len(exercises) - 1)
+    assert dialog.exercise() == exercises[-1]
+    assert exercises[-1].scenario.split()[0] in dialog.preview.toPlainText()
