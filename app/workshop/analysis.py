@@ -136,6 +136,17 @@ class ResultCache:
         return result
 
 
+def _before(exercise: Exercise, draft: HandInDraft, number: int, *, plain: bool) -> str | None:
+    """The 'before' of a draft: its first version, or for a .txt/.docx hand-in (which has no
+    history) the exercise's starting draft in the same position."""
+    if not plain:
+        return draft.first_text()
+    if number <= len(exercise.starting_drafts):
+        start = exercise.starting_drafts[number - 1]
+        return start if start.strip() != draft.text.strip() else None
+    return None
+
+
 def _evidence(draft: HandInDraft) -> tuple[tuple[str, str], ...]:
     return tuple((e.kind, e.label) for e in draft.evidence)
 
@@ -153,7 +164,7 @@ def analyse(
             if not draft.text.strip():
                 continue
             evidence = _evidence(draft)
-            before = draft.first_text()
+            before = _before(exercise, draft, number, plain=submission.origin != "hand-in")
             drafts.append(
                 CheckedDraft(
                     entry_label=label,
