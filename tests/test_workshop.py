@@ -216,6 +216,7 @@ def test_bad_folder_lists_what_it_read_and_why_it_skipped_the_rest(tmp_path: Pat
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 half a zip")
     (tmp_path / "~$open.docx").write_bytes(b"lock")
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    everything = set(before)
 
     scan = scan_folder(tmp_path, EXERCISE_ID, {EXERCISE_ID, "campaign-finance"})
 
@@ -235,7 +236,12 @@ def test_bad_folder_lists_what_it_read_and_why_it_skipped_the_rest(tmp_path: Pat
     }
     assert scan.summary().startswith("2 hand-ins read; skipped 8: ")
     assert "\n" not in scan.summary()
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    for number in range(10):
+        (tmp_path / f"junk{number}.bin").write_bytes(b"x")
+    crowded = scan_folder(tmp_path, EXERCISE_ID, {EXERCISE_ID, "campaign-finance"})
+    assert crowded.summary().startswith("2 hand-ins read; skipped 18: ")
+    assert crowded.summary().endswith("; and 10 more")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name in everything} == before
 
 
 def test_zip_bomb_docx_is_refused_without_unpacking(tmp_path: Path) -> None:

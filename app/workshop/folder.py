@@ -29,6 +29,8 @@ MAX_DOCX_BYTES = 20_000_000
 #: Uncompressed size of a .docx's parts: guards against zip bombs as well as huge files.
 MAX_DOCX_UNPACKED = 60_000_000
 MAX_PARAGRAPHS = 50
+#: Skipped files named in the one-line summary; the rest are counted.
+SUMMARY_SKIPPED = 8
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,10 @@ class ScanResult:
         read = f"{len(self.submissions)} hand-in{'s' if len(self.submissions) != 1 else ''} read"
         if not self.skipped:
             return read
-        return f"{read}; skipped {len(self.skipped)}: " + "; ".join(map(str, self.skipped))
+        shown = "; ".join(map(str, self.skipped[:SUMMARY_SKIPPED]))
+        more = len(self.skipped) - SUMMARY_SKIPPED
+        tail = f"; and {more} more" if more > 0 else ""
+        return f"{read}; skipped {len(self.skipped)}: {shown}{tail}"
 
 
 class ReadError(Exception):

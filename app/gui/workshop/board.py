@@ -195,6 +195,7 @@ class ClassBoard(QMainWindow):
         self.scan = scan
         self.room = analyse(self.exercise, scan.submissions, self.results)
         self.status.setText(f"{self.folder}: {scan.summary()}")
+        self.status.setToolTip("\n".join(f"Skipped {s}" for s in scan.skipped))
         self._fill_problems()
         self._fill_drafts()
         self.room_changed.emit()
