@@ -148,3 +148,13 @@ def test_start_dialog_needs_a_name(qtbot: Any) -> None:
     dialog.list.setCurrentRow(len(exercises) - 1)
     assert dialog.exercise() == exercises[-1]
     assert exercises[-1].scenario.split()[0] in dialog.preview.toPlainText()
+
+
+def test_board_lists_what_it_skipped_in_one_line(board: ClassBoard, qtbot: Any) -> None:
+    (board.folder / "photo.png").write_bytes(b"\x89PNG")
+    (board.folder / "Table_1.txt").write_text("Adopt a law on party funding by 2027.\n", "utf-8")
+    qtbot.waitUntil(lambda: len(board.room.entries) == 1, timeout=2000)
+    status = board.status.text()
+    assert "1 hand-in read; skipped 1: photo.png: not a hand-in" in status
+    assert "\n" not in status
+    assert (board.folder / "photo.png").read_bytes() == b"\x89PNG"
