@@ -122,7 +122,7 @@ def test_scenario_panel_reveals_hints_one_at_a_time(qtbot: Any) -> None:
     qtbot.addWidget(panel)
     panel.set_exercise(exercise, "Group 3")
     assert exercise.task in panel.text.text() and "Group 3" in panel.text.text()
-    assert exercise.evidence[0].text in panel.text.text()
+    assert exercise.evidence[0].text in panel.situation.text()
     assert panel.hints.text() == ""
     for shown in range(1, len(exercise.hints) + 1):
         qtbot.mouseClick(panel.hint_button, Qt.MouseButton.LeftButton)

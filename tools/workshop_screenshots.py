@@ -4,8 +4,10 @@ Usage: python tools/workshop_screenshots.py [--out docs/images] [--sizes 1280x72
 
 Writes the simulated room of tests/workshop_room.py into a temporary folder, opens the real
 class board on it and grabs the board (grouped by the most frequent problem, a before/after pair
-selected) and presentation mode (one draft; a before/after pair) at each size. Without a display
-it re-runs itself under `xvfb-run` (apt: xvfb xauth) with a screen of that size.
+selected) and presentation mode (one draft; a before/after pair) at each size, then the main
+window as `smartrec` starts it on a participant's exercise project (one hint shown). Settings go
+to a temporary folder. Without a display it re-runs itself under `xvfb-run` (apt: xvfb xauth)
+with a screen of that size.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +72,24 @@ def shoot(out: Path, width: int, height: int) -> list[Path]:
     grab(window, "present-pair")
     window.close()
     board.close()
+
+    from app.cli import main as cli_main
+    from app.gui.main import start
+
+    project = tmp / "group3.smartrec"
+    cli_main(["workshop", "start", EXERCISE_ID, "--participant", "Group 3", "-o", str(project)])
+    main_window, controller = start([str(project), "--no-user-rules"])
+    main_window.resize(width, height)
+    deadline = time.monotonic() + 10
+    while controller.checker is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    controller.workshop.panel.next_hint()
+    for _ in range(50):
+        app.processEvents()
+        time.sleep(0.01)
+    grab(main_window, "participant")
+    main_window.close()
     shutil.rmtree(tmp, ignore_errors=True)
     return written
 
@@ -97,6 +118,9 @@ def main() -> int:
             if code:
                 return code
         return 0
+    home = Path(tempfile.mkdtemp(prefix="smartrec-shots-home-"))
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    os.environ["XDG_DATA_HOME"] = str(home / "data")
     for path in shoot(out, *sizes[0]):
         print(path)
     return 0

@@ -32,6 +32,7 @@ from app.gui.language_settings import LanguageSettingsDialog
 from app.gui.session import ProjectSession
 from app.gui.view_prefs import ViewPreferences
 from app.gui.window import MainWindow
+from app.gui.workshop.menu import WorkshopMenu
 from app.storage.errors import ProjectError
 from app.storage.models import ProjectMeta
 from app.storage.project import Project
@@ -65,6 +66,7 @@ class MainController(QObject):
         self.saver.score_of = self.checks.score_of
         self.actions = FindingActions(window, self.session, self.drafts, self.checks, self)
         self.view = ViewPreferences(window, settings, self)
+        self.workshop = WorkshopMenu(window, self.session, self.saver, self.checks, settings, self)
         self._connect()
         self.view.restore()
         self.view.apply_palette()
@@ -442,6 +444,7 @@ class MainController(QObject):
 
     def shutdown(self) -> None:
         """Flush everything and release the project; safe to call twice."""
+        self.workshop.close_all()
         self.session.shutdown()
         self.w.evidence.shutdown()
         self.grammar.shutdown()

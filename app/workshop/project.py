@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.core.engine import Checker
@@ -20,8 +21,10 @@ from app.evidence.links import links
 from app.evidence.store import add_item
 from app.storage.models import ProjectMeta
 from app.storage.project import Project
-from app.workshop.exercise import Exercise
-from app.workshop.handin import HandIn, HandInDraft, LinkedEvidence, Version, now
+
+if TYPE_CHECKING:  # the desktop app asks `workshop_info` at every project switch; keep it light
+    from app.workshop.exercise import Exercise
+    from app.workshop.handin import HandIn
 
 _TABLE = "CREATE TABLE IF NOT EXISTS workshop (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 
@@ -55,7 +58,7 @@ def start_project(
                 [
                     ("exercise", exercise.id),
                     ("participant", participant),
-                    ("started", now().isoformat()),
+                    ("started", datetime.now(UTC).replace(microsecond=0).isoformat()),
                 ],
             )
             for item in exercise.evidence:
@@ -96,6 +99,8 @@ def workshop_info(project: Project) -> WorkshopInfo | None:
 
 def handin_from_project(project: Project, participant: str = "") -> HandIn:
     """Every non-empty draft with its history and linked evidence, ready to write."""
+    from app.workshop.handin import HandIn, HandInDraft, LinkedEvidence, Version, now
+
     info = workshop_info(project)
     if info is None:
         raise ValueError(f"{Path(project.path).name} was not started from a workshop exercise.")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -145,7 +146,9 @@ class ClassBoard(QMainWindow):
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Hand-ins and drafts")
         self.tree.setHeaderLabels(["Draft", "Score", "S", "M", "T", "A", "Plain", "Tone"])
-        self.tree.setColumnWidth(0, 250)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.setColumnWidth(1, 48)
         for column in range(2, 8):
             self.tree.setColumnWidth(column, 30 if column < 6 else 44)

@@ -1,62 +1,55 @@
 """The Workshop menu: Start an Exercise…, Hand In…, Class Board…, and the exercise panel that
 sits beside the editor while a workshop project is open.
 
-The main window's controller owns projects and the checker; this object only asks it to open a
-project and to save pending edits, through the small `WorkshopHost` seam.
+A small part of the shell (see docs/architecture.md): it follows `ProjectSession.project_changed`,
+asks the session to open the exercise's project, and the save manager to flush before handing in.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QFileDialog,
-    QInputDialog,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-)
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from app.core.engine import Checker, load_checker
-from app.gui.workshop.board import ClassBoard
+from app.gui.check_coordinator import CheckCoordinator
+from app.gui.save_manager import SaveManager
+from app.gui.session import ProjectSession
+from app.gui.window import MainWindow
 from app.gui.workshop.participant import ScenarioPanel, StartExerciseDialog
 from app.storage.errors import ProjectError
 from app.storage.project import Project
-from app.workshop.exercise import Exercise, ExerciseSet, load_exercises
-from app.workshop.handin import HandInError, write_handin
-from app.workshop.project import handin_from_project, start_project, workshop_info
+from app.workshop.project import workshop_info
+
+if TYPE_CHECKING:  # the board pulls in python-docx: loaded when a board is first opened
+    from app.gui.workshop.board import ClassBoard
+    from app.workshop.exercise import Exercise, ExerciseSet
 
 _LAST_HANDIN_FOLDER = "workshop/handin_folder"
 _LAST_BOARD_FOLDER = "workshop/board_folder"
 _PARTICIPANT = "workshop/participant"
 
 
-class WorkshopHost(Protocol):
-    """What the Workshop menu needs from the main window's controller."""
-
-    @property
-    def project(self) -> Project | None: ...
-
-    @property
-    def checker(self) -> Checker | None: ...
-
-    def open_project(self, path: str | Path) -> bool: ...
-
-    def flush(self) -> None: ...
-
-
 class WorkshopMenu(QObject):
-    def __init__(self, window: QMainWindow, host: WorkshopHost, settings: QSettings) -> None:
-        super().__init__(window)
+    def __init__(
+        self,
+        window: MainWindow,
+        session: ProjectSession,
+        saver: SaveManager,
+        checks: CheckCoordinator,
+        settings: QSettings,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
         self.window = window
-        self.host = host
+        self.session = session
+        self.saver = saver
+        self.checks = checks
         self.settings = settings
         self.boards: list[ClassBoard] = []
-        self.menu = QMenu("Wor&kshop", window)
+        self.menu = window.add_menu("workshop", "Wor&kshop", before="help")
         self.act_start = self.menu.addAction("&Start an Exercise…")
         self.act_start.setStatusTip("Open a project for a workshop exercise")
         self.act_hand_in = self.menu.addAction("&Hand In…")
@@ -68,24 +61,18 @@ class WorkshopMenu(QObject):
         self.act_start.triggered.connect(self.start_exercise)
         self.act_hand_in.triggered.connect(self.hand_in)
         self.act_board.triggered.connect(self.class_board)
-        bar = window.menuBar()
-        help_action = next((a for a in bar.actions() if a.text() == "&Help"), None)
-        if help_action is not None:
-            bar.insertMenu(help_action, self.menu)
-        else:
-            bar.addMenu(self.menu)
         self.panel = ScenarioPanel()
         self.panel.hand_in_requested.connect(self.hand_in)
-        self.dock = QDockWidget("Exercise", window)
-        self.dock.setObjectName("WorkshopExerciseDock")
-        self.dock.setWidget(self.panel)
-        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        self.dock = window.add_dock(self.panel, "Exercise", Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock.hide()
         self.act_scenario.triggered.connect(self.dock.show)
-        self.project_changed(None)
+        session.project_changed.connect(self.project_changed)
+        self.project_changed(session.project)
 
     # -- participant ------------------------------------------------------------------------
     def exercises(self) -> ExerciseSet:
+        from app.workshop.exercise import load_exercises
+
         return load_exercises()
 
     def project_changed(self, project: Project | None) -> None:
@@ -124,15 +111,17 @@ class WorkshopMenu(QObject):
             self.start(exercise, participant, Path(path), overwrite=Path(path).exists())
 
     def start(self, exercise: Exercise, participant: str, path: Path, *, overwrite: bool) -> bool:
+        from app.workshop.project import start_project
+
         try:
             project = start_project(
-                exercise, participant, path, checker=self.host.checker, overwrite=overwrite
+                exercise, participant, path, checker=self.checks.checker, overwrite=overwrite
             )
         except (ProjectError, ValueError) as exc:
             QMessageBox.warning(self.window, "Cannot start the exercise", str(exc))
             return False
         project.close()
-        return self.host.open_project(path)
+        return self.session.open(path)
 
     def hand_in(self) -> None:
         start = str(self.settings.value(_LAST_HANDIN_FOLDER, "") or "")
@@ -149,10 +138,13 @@ class WorkshopMenu(QObject):
 
     def hand_in_to(self, folder: Path) -> Path | None:
         """Write the open project's hand-in into `folder`; says where it went."""
-        project = self.host.project
+        from app.workshop.handin import HandInError, write_handin
+        from app.workshop.project import handin_from_project
+
+        project = self.session.project
         if project is None:
             return None
-        self.host.flush()
+        self.saver.flush()
         try:
             path = write_handin(handin_from_project(project), folder)
         except (ValueError, HandInError) as exc:
@@ -185,7 +177,10 @@ class WorkshopMenu(QObject):
             self.open_board(Path(folder), exercise, set(loaded.exercises))
 
     def open_board(self, folder: Path, exercise: Exercise, known: set[str]) -> ClassBoard:
-        checker = self.host.checker or load_checker()
+        from app.core.engine import load_checker
+        from app.gui.workshop.board import ClassBoard
+
+        checker = self.checks.checker or load_checker()
         board = ClassBoard(folder, exercise, known, checker)
         board.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         board.destroyed.connect(lambda *_: self._forget(board))

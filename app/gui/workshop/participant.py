@@ -4,6 +4,7 @@ hints on request and the Hand in button."""
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,19 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.models import DIMENSION_LABELS
-from app.workshop.exercise import Exercise
+
+if TYPE_CHECKING:  # pydantic models: loaded with the first exercise, not at start-up
+    from app.workshop.exercise import Exercise
 
 
-def scenario_html(exercise: Exercise) -> str:
-    """The exercise as the participant reads it: task first, then the situation and evidence."""
-    paragraphs = "".join(
-        f"<p>{html.escape(p.strip())}</p>" for p in exercise.scenario.split("\n\n") if p.strip()
-    )
-    evidence = "".join(
-        f"<li><b>{html.escape(e.source)}{', ' + html.escape(e.reference) if e.reference else ''}"
-        f":</b> {html.escape(e.text)}</li>"
-        for e in exercise.evidence
-    )
+def task_html(exercise: Exercise) -> str:
+    """What to do: the title, the task, the criteria and the starting draft."""
     criteria = ", ".join(DIMENSION_LABELS[c] for c in exercise.criteria)
     starting = "".join(f"<li>{html.escape(t)}</li>" for t in exercise.starting_drafts)
     out = [
@@ -45,13 +40,28 @@ def scenario_html(exercise: Exercise) -> str:
     ]
     if starting:
         out.append(f"<p><b>Starting draft:</b></p><ul>{starting}</ul>")
-    out += [
-        f"<h4>The situation in {html.escape(exercise.state)}</h4>",
-        paragraphs,
-        "<h4>Evidence (also in the Evidence tab, ready to link)</h4>",
-        f"<ul>{evidence}</ul>",
-    ]
     return "".join(out)
+
+
+def situation_html(exercise: Exercise) -> str:
+    """The situation in the State and the evidence the participant can link."""
+    paragraphs = "".join(
+        f"<p>{html.escape(p.strip())}</p>" for p in exercise.scenario.split("\n\n") if p.strip()
+    )
+    evidence = "".join(
+        f"<li><b>{html.escape(e.source)}{', ' + html.escape(e.reference) if e.reference else ''}"
+        f":</b> {html.escape(e.text)}</li>"
+        for e in exercise.evidence
+    )
+    return (
+        f"<h4>The situation in {html.escape(exercise.state)}</h4>{paragraphs}"
+        f"<h4>Evidence (also in the Evidence tab, ready to link)</h4><ul>{evidence}</ul>"
+    )
+
+
+def scenario_html(exercise: Exercise) -> str:
+    """The exercise as the participant reads it: task first, then the situation and evidence."""
+    return task_html(exercise) + situation_html(exercise)
 
 
 class StartExerciseDialog(QDialog):
@@ -63,12 +73,11 @@ class StartExerciseDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Start an exercise")
         self.resize(820, 520)
+        self.exercises = list(exercises)
         self.list = QListWidget()
         self.list.setAccessibleName("Exercises")
         for exercise in exercises:
-            item = QListWidgetItem(f"{exercise.title}\n{exercise.id}")
-            item.setData(Qt.ItemDataRole.UserRole, exercise)
-            self.list.addItem(item)
+            self.list.addItem(QListWidgetItem(f"{exercise.title}\n{exercise.id}"))
         self.preview = QTextBrowser()
         self.preview.setAccessibleName("Exercise description")
         self.participant = QLineEdit(participant)
@@ -98,9 +107,8 @@ class StartExerciseDialog(QDialog):
         self._changed()
 
     def exercise(self) -> Exercise | None:
-        item = self.list.currentItem()
-        value = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        return value if isinstance(value, Exercise) else None
+        row = self.list.currentRow()
+        return self.exercises[row] if 0 <= row < len(self.exercises) else None
 
     def participant_name(self) -> str:
         return self.participant.text().strip()
@@ -120,6 +128,7 @@ class ScenarioPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ScenarioPanel")
+        self.setMinimumWidth(320)
         self.exercise: Exercise | None = None
         self.shown_hints = 0
         self.text = QLabel()
@@ -130,12 +139,18 @@ class ScenarioPanel(QWidget):
         self.hints = QLabel()
         self.hints.setWordWrap(True)
         self.hints.setTextFormat(Qt.TextFormat.RichText)
+        self.situation = QLabel()
+        self.situation.setWordWrap(True)
+        self.situation.setTextFormat(Qt.TextFormat.RichText)
+        self.situation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.addWidget(self.text)
         inner_layout.addWidget(self.hints)
+        inner_layout.addWidget(self.situation)
         inner_layout.addStretch(1)
         scroll.setWidget(inner)
         self.hint_button = QPushButton("Show a hint")
@@ -154,9 +169,11 @@ class ScenarioPanel(QWidget):
         self.shown_hints = 0
         if exercise is None:
             self.text.setText("This project was started from an exercise that is not installed.")
+            self.situation.setText("")
         else:
             who = f"<p><i>Working as: {html.escape(participant)}</i></p>" if participant else ""
-            self.text.setText(who + scenario_html(exercise))
+            self.text.setText(who + task_html(exercise))
+            self.situation.setText(situation_html(exercise))
         self._show_hints()
 
     def next_hint(self) -> None:
