@@ -84,3 +84,15 @@ def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path:
                           "--exercise", "campaign-finance", "-o", str(tmp_path / "r.docx"))
     assert code == 1 and "no hand-ins for campaign-finance could be read" in err
     assert not (tmp_path / "r.docx").exists()
+
+
+def test_start_refuses_to_replace_a_project_unless_forced(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = str(tmp_path / "a.smartrec")
+    args = ("workshop", "start", "voter-registration", "--participant", "A", "-o", path)
+    assert run(capsys, *args)[0] == 0
+    code, _out, err = run(capsys, *args)
+    assert code == 1 and err.rstrip().endswith("(use --force to replace it)")
+    assert err.count("\n") == 1
+    assert run(capsys, *args, "--force")[0] == 0

@@ -99,7 +99,8 @@ def cmd_start(args: argparse.Namespace) -> int:
             exercise, args.participant, args.out, checker=checker, overwrite=args.force
         )
     except ProjectError as exc:
-        return _fail(str(exc), code=1)
+        hint = " (use --force to replace it)" if Path(args.out).is_file() and not args.force else ""
+        return _fail(f"{exc}{hint}", code=1)
     path = project.path
     project.close()
     print(f"Started {exercise.id} for {args.participant.strip()}: {path}")

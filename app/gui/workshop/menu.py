@@ -180,8 +180,9 @@ class WorkshopMenu(QObject):
         from app.core.engine import load_checker
         from app.gui.workshop.board import ClassBoard
 
-        checker = self.checks.checker or load_checker()
-        board = ClassBoard(folder, exercise, known, checker)
+        # The standard rules (built-in and the user's), not the open project's overrides: the
+        # board must judge as `smartrec workshop report` does.
+        board = ClassBoard(folder, exercise, known, load_checker())
         board.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         board.destroyed.connect(lambda *_: self._forget(board))
         self.boards.append(board)
