@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -190,7 +190,7 @@ def load_exercises(folders: Sequence[Path] | None = None) -> ExerciseSet:
     return out
 
 
-def describe(exercise: Exercise) -> dict[str, Any]:
+def describe(exercise: Exercise) -> dict[str, str | int | list[str]]:
     """A plain summary for `smartrec workshop list --format json`."""
     return {
         "id": exercise.id,
