@@ -163,3 +163,17 @@ def test_board_lists_what_it_skipped_in_one_line(board: ClassBoard, qtbot: Any) 
     assert "1 hand-in read; skipped 1: photo.png: not a hand-in" in status
     assert "\n" not in status
     assert (board.folder / "photo.png").read_bytes() == b"\x89PNG"
+
+
+def test_presentation_takes_in_late_hand_ins_and_keeps_its_place(
+    board: ClassBoard, qtbot: Any
+) -> None:
+    (board.folder / "Table_1.txt").write_text("Ensure fair elections.\n", "utf-8")
+    board.refresh()
+    window = board.present()
+    qtbot.waitExposed(window)
+    assert len(window.drafts) == 1
+    (board.folder / "Table_2.txt").write_text("Adopt a law on party funding by 2027.\n", "utf-8")
+    qtbot.waitUntil(lambda: len(window.drafts) == 2, timeout=2000)
+    assert window.current() is not None and window.current().text == "Ensure fair elections."
+    window.close()

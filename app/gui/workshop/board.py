@@ -201,6 +201,8 @@ class ClassBoard(QMainWindow):
         self.status.setToolTip("\n".join(f"Skipped {s}" for s in scan.skipped))
         self._fill_problems()
         self._fill_drafts()
+        if self.presentation is not None:
+            self.presentation.update_room(self.room, self.ordered_drafts())
         self.room_changed.emit()
         return True
 

@@ -61,6 +61,17 @@ class PresentationWindow(QWidget):
             view.editor.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.show_current()
 
+    def update_room(self, room: Room, drafts: list[CheckedDraft]) -> None:
+        """New hand-ins arrived: take them in and stay on the draft being discussed."""
+        current = self.current()
+        key = (current.entry_label, current.number) if current is not None else None
+        self.room = room
+        self.drafts = drafts
+        self._entries = {e.label: e for e in room.entries}
+        keys = [(d.entry_label, d.number) for d in drafts]
+        self.index = keys.index(key) if key in keys else min(self.index, max(len(drafts) - 1, 0))
+        self.show_current()
+
     # -- what is shown ----------------------------------------------------------------------
     def current(self) -> CheckedDraft | None:
         return self.drafts[self.index] if self.drafts else None
