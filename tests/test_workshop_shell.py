@@ -110,3 +110,20 @@ def test_start_an_exercise_opens_it_and_an_ordinary_project_hides_it(
     assert window.editor.toPlainText() == exercise.starting_drafts[0]
     controller.session.close_by_user()
     assert not workshop.dock.isVisible() and not workshop.act_hand_in.isEnabled()
+
+
+def test_class_board_from_the_window_closes_with_it(
+    qtbot: Any, tmp_path: Path, launched: Any
+) -> None:
+    exercise = load_exercises([exercises_dir()]).exercises[EXERCISE_ID]
+    window, controller = launched()
+    qtbot.waitUntil(lambda: controller.project is not None, timeout=5000)  # the sample, 1st run
+    folder = tmp_path / "handins"
+    folder.mkdir()
+    (folder / "Table_1.txt").write_text(STRONG[0] + "\n", "utf-8")
+    board = controller.workshop.open_board(folder, exercise, {EXERCISE_ID})
+    qtbot.waitExposed(board)
+    assert board.room.entries[0].drafts[0].result.overall == "strong"
+    assert controller.workshop.boards == [board]
+    window.close()
+    qtbot.waitUntil(lambda: controller.workshop.boards == [], timeout=2000)
