@@ -133,6 +133,27 @@ def test_same_file_name_from_another_participant_gets_a_new_name(tmp_path: Path)
     assert read_handin(other).participant == "Group.one"
 
 
+def test_a_name_taken_at_the_same_moment_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = write_handin(_handin("Group one"), tmp_path)
+    real_exists = Path.exists
+    blind = {first.name}
+
+    def exists_late(path: Path) -> bool:  # the other laptop's file lands after our check
+        if path.name in blind:
+            blind.discard(path.name)
+            return False
+        return real_exists(path)
+
+    monkeypatch.setattr(Path, "exists", exists_late)
+    other = write_handin(_handin("Group.one"), tmp_path)
+    monkeypatch.undo()
+    assert other.name.endswith(f"-2{HANDIN_SUFFIX}")
+    assert read_handin(first).participant == "Group one"
+    assert read_handin(other).participant == "Group.one"
+
+
 def test_participant_flow_carries_history_and_evidence(tmp_path: Path, checker: Checker) -> None:
     exercise = load_exercises([exercises_dir()]).exercises[EXERCISE_ID]
     project = start_project(exercise, "Amina", tmp_path / "a.smartrec", checker=checker)

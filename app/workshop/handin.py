@@ -137,34 +137,50 @@ def write_handin(handin: HandIn, folder: Path) -> Path:
     """Write the hand-in into `folder` and return its path.
 
     A participant handing in again replaces their own earlier file; a different participant whose
-    name makes the same file name gets a numbered name instead, so nobody's work is overwritten.
+    name makes the same file name gets a numbered name instead, so nobody's work is overwritten,
+    even when two laptops hand in to a shared folder at the same moment.
     """
     if not folder.is_dir():
         raise HandInError(f"The folder '{folder}' does not exist.")
     stem = file_stem(handin.participant, handin.exercise)
-    target = folder / f"{stem}{HANDIN_SUFFIX}"
-    number = 2
-    while target.exists() and not _same_author(target, handin):
-        target = folder / f"{stem}-{number}{HANDIN_SUFFIX}"
-        number += 1
     payload = handin.model_dump_json(indent=1).encode("utf-8")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=".~handin-", suffix=".part", dir=folder)
     except OSError as exc:
         raise HandInError(f"Cannot write to '{folder}': {exc.strerror or exc}.") from None
     tmp = Path(tmp_name)
+    target = folder / f"{stem}{HANDIN_SUFFIX}"
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        number = 2
+        while not _place(tmp, target, handin):
+            target = folder / f"{stem}-{number}{HANDIN_SUFFIX}"
+            number += 1
     except OSError as exc:
         raise HandInError(f"Cannot write '{target}': {exc.strerror or exc}.") from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
     return target
+
+
+def _place(tmp: Path, target: Path, handin: HandIn) -> bool:
+    """Move the finished file onto `target` unless that is another participant's hand-in."""
+    if target.exists():
+        if not _same_author(target, handin):
+            return False
+        os.replace(tmp, target)
+        return True
+    try:
+        os.link(tmp, target)  # fails if another hand-in took the name meanwhile
+    except FileExistsError:
+        return _place(tmp, target, handin)
+    except OSError:  # file systems without hard links (FAT USB sticks): a plain rename
+        os.replace(tmp, target)
+    return True
 
 
 def _same_author(path: Path, handin: HandIn) -> bool:
