@@ -32,8 +32,10 @@ NO_DEADLINE = (
 )
 #: Strong by the rubric: a concrete act, a checkable output and a date.
 STRONG = (
-    "Before the next general elections, open registration offices at weekends in every district.",
-    "By June 2027, put the list of voters online and give voters 30 days to correct their entry.",
+    "Before the next general elections, amend the Election Act so that every district "
+    "registration office opens on Saturdays.",
+    "By June 2027, publish the list of voters online and give voters 30 days to correct their "
+    "entry.",
     "Amend the Election Act by the end of 2027 so that citizens can register online and at "
     "weekends.",
 )

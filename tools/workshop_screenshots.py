@@ -65,7 +65,8 @@ def shoot(out: Path, width: int, height: int) -> list[Path]:
     window.go(weak)
     settle()
     grab(window, "present")
-    window.go(next(i for i, d in enumerate(window.drafts) if d.before is not None))
+    best = board.room.pairs[0]
+    window.go(window.drafts.index(best))
     window.mode = "pair"
     window.show_current()
     settle()

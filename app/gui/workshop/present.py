@@ -41,8 +41,10 @@ class PresentationWindow(QWidget):
                            "N names   Esc leave")
         self.help.setObjectName("Muted")
         self.stack = QStackedWidget()
-        self.draft_view = DraftView(SCALE)
-        self.pair_view = PairView(SCALE)
+        # On the projector: fewer lines of editor and reasons only for what is not met, so a
+        # pair and its scorecards fit a 1280×720 screen at large type.
+        self.draft_view = DraftView(SCALE, lines=4, compact=True)
+        self.pair_view = PairView(SCALE, lines=5, compact=True)
         self.model_view = ModelAnswerView(SCALE)
         self.empty = QLabel("No hand-ins yet.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

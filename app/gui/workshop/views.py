@@ -23,19 +23,21 @@ CRITERIA = ("specific", "measurable", "time_bound", "attainable", "jargon", "ton
 SYMBOLS = {"met": "✓", "partly": "◐", "not_met": "✗"}
 
 
-def scorecard_html(result: CheckResult, *, dark: bool = False) -> str:
-    """The verdicts as a small table: symbol, criterion and why."""
+def scorecard_html(result: CheckResult, *, dark: bool = False, compact: bool = False) -> str:
+    """The verdicts as a small table: symbol, criterion and why (`compact`: why only for the
+    criteria that are not met, so a projected scorecard points at the problems)."""
     rows = []
     for name in CRITERIA:
         status = result.dimension(name)
         if status is None:
             continue
         colour = theme.status_colour(status.status, dark)
+        why = "" if compact and status.status == "met" else html.escape(status.reason)
         rows.append(
             f"<tr><td style='color:{colour}; padding-right:10px'><b>"
             f"{SYMBOLS[status.status]}</b></td><td style='padding-right:14px'><b>"
             f"{html.escape(DIMENSION_LABELS[name])}</b></td>"
-            f"<td>{html.escape(status.reason)}</td></tr>"
+            f"<td>{why}</td></tr>"
         )
     return "<table cellspacing='4'>" + "".join(rows) + "</table>"
 
@@ -51,9 +53,14 @@ def score_badge(result: CheckResult, *, dark: bool = False) -> str:
 class DraftView(QWidget):
     """One draft with its underlines and scorecard; `scale` multiplies the type size."""
 
-    def __init__(self, scale: float = 1.0, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, scale: float = 1.0, parent: QWidget | None = None, *, lines: int = 6,
+        compact: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.scale = scale
+        self.lines = lines
+        self.compact = compact
         self._base = self.font().pointSizeF()
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.RichText)
@@ -80,9 +87,9 @@ class DraftView(QWidget):
             font.setPointSizeF(base * self.scale)
             widget.setFont(font)
         self.editor.set_point_size(base * self.scale * 1.25)
-        # Room for a typical recommendation (about five lines), so that the scorecards of a
-        # before/after pair line up instead of following each text's length.
-        lines = QFontMetrics(self.editor.font()).lineSpacing() * 5
+        # A fixed number of lines (plus the frame and the style's padding), so that the
+        # scorecards of a before/after pair line up whatever each text's length.
+        lines = QFontMetrics(self.editor.font()).lineSpacing() * self.lines
         self.editor.setFixedHeight(lines + 2 * int(self.editor.document().documentMargin()) + 8)
 
     def show_text(self, heading: str, text: str, result: CheckResult) -> None:
@@ -90,7 +97,7 @@ class DraftView(QWidget):
         self.heading.setText(f"{html.escape(heading)} — {score_badge(result, dark=dark)}")
         self.editor.setPlainText(text)
         self.editor.set_findings(result.findings, text)
-        self.verdicts.setText(scorecard_html(result, dark=dark))
+        self.verdicts.setText(scorecard_html(result, dark=dark, compact=self.compact))
 
     def show_draft(self, heading: str, draft: CheckedDraft) -> None:
         self.show_text(heading, draft.text, draft.result)
@@ -99,13 +106,16 @@ class DraftView(QWidget):
 class PairView(QWidget):
     """Before and after side by side, with the score change."""
 
-    def __init__(self, scale: float = 1.0, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, scale: float = 1.0, parent: QWidget | None = None, *, lines: int = 6,
+        compact: bool = False,
+    ) -> None:
         super().__init__(parent)
         self._base = self.font().pointSizeF()
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.before = DraftView(scale)
-        self.after = DraftView(scale)
+        self.before = DraftView(scale, lines=lines, compact=compact)
+        self.after = DraftView(scale, lines=lines, compact=compact)
         row = QHBoxLayout()
         row.addWidget(self.before, 1)
         row.addWidget(self.after, 1)
