@@ -14,9 +14,12 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app.core.models import SCORED_DIMENSIONS, SEVERITY_RANK, CheckContext, CheckResult
+
+if TYPE_CHECKING:
+    from app.export import PdfWriter
 
 SUBCOMMANDS = ("check", "rules", "evidence", "export", "workshop", "gui")
 MAX_INPUT_BYTES = 200_000_000
@@ -406,13 +409,21 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("project", nargs="?")
     gui.set_defaults(func=cmd_gui)
 
-    for module in ("app.evidence.cli", "app.export.cli", "app.workshop.cli"):
-        try:
-            register = __import__(module, fromlist=["register"]).register
-        except ImportError:
-            continue
-        register(sub)
+    from app.evidence.cli import register as register_evidence
+    from app.export.cli import register as register_export
+    from app.workshop.cli import register as register_workshop
+
+    register_evidence(sub)
+    register_export(sub, pdf_writer=_pdf_writer)
+    register_workshop(sub)
     return parser
+
+
+def _pdf_writer() -> PdfWriter:
+    """Qt's PDF writer, loaded only when a PDF is asked for."""
+    from app.gui.export_pdf import write_pdf
+
+    return write_pdf
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

@@ -325,3 +325,17 @@ def _docx_text(path: Path) -> str:
     for table in document.tables:
         parts.extend(cell.text for row in table.rows for cell in row.cells)
     return "\n".join(parts)
+
+
+def test_not_applicable_is_not_counted_as_a_problem(tmp_path: Path, checker: Checker) -> None:
+    exercise = load_exercises([exercises_dir()]).exercises[EXERCISE_ID]
+    continuing = "Continue to publish the list of voters online."
+    assert checker.check(continuing).scores()["time_bound"] == "not_applicable"
+    (tmp_path / "Table_1.txt").write_text(continuing + "\n", "utf-8")
+    (tmp_path / "Table_2.txt").write_text(NO_DEADLINE[1] + "\n", "utf-8")
+    scan = scan_folder(tmp_path, EXERCISE_ID, {EXERCISE_ID})
+    room = analyse(exercise, scan.submissions, checker)
+    deadline = next(p for p in room.problems if p.dimension == "time_bound")
+    assert deadline.sentence() == "1 of 2 drafts have no deadline"
+    text = _docx_text(write_report(room, tmp_path / "report.docx"))
+    assert "Time-bound n/a" in text

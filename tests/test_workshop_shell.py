@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from workshop_room import EXERCISE_ID, STRONG
 
 from app.cli import main as cli_main
+from app.core.engine import load_checker
 from app.gui.controller import MainController
 from app.gui.main import start
 from app.gui.window import MainWindow
@@ -34,10 +35,18 @@ def launched(qtbot: Any) -> Iterator[Any]:
     opened: list[tuple[MainWindow, MainController]] = []
 
     def _launch(*argv: str) -> tuple[MainWindow, MainController]:
-        window, controller = start([*argv, "--no-user-rules"])
-        qtbot.addWidget(window)
-        opened.append((window, controller))
-        return window, controller
+        """The window as `smartrec` starts it, once its parts are built and the project (the
+        one named, or the sample on a first run) is open."""
+        startup = start([*argv, "--no-user-rules"])
+        qtbot.addWidget(startup.window)
+
+        def ready() -> bool:
+            return startup.controller is not None and startup.controller.project is not None
+
+        qtbot.waitUntil(ready, timeout=30000)
+        assert startup.controller is not None
+        opened.append((startup.window, startup.controller))
+        return startup.window, startup.controller
 
     yield _launch
     for window, _controller in opened:
@@ -54,7 +63,6 @@ def test_exercise_project_opens_with_scenario_evidence_and_hand_in(
     capsys.readouterr()
     window, controller = launched(str(path))
     workshop = controller.workshop
-    qtbot.waitUntil(lambda: controller.project is not None, timeout=5000)
 
     menu = window.menu("workshop")
     titles = [a.text() for a in menu.actions() if a.text()]
@@ -97,9 +105,8 @@ def test_start_an_exercise_opens_it_and_an_ordinary_project_hides_it(
     qtbot: Any, tmp_path: Path, launched: Any
 ) -> None:
     exercise = load_exercises([exercises_dir()]).exercises["campaign-finance"]
-    window, controller = launched()
+    window, controller = launched()  # a first run: the sample project
     workshop = controller.workshop
-    qtbot.waitUntil(lambda: controller.project is not None, timeout=5000)  # the sample, 1st run
     sample = controller.project
     assert not workshop.act_hand_in.isEnabled() and not workshop.dock.isVisible()
     path = tmp_path / "blue.smartrec"
@@ -117,13 +124,36 @@ def test_class_board_from_the_window_closes_with_it(
 ) -> None:
     exercise = load_exercises([exercises_dir()]).exercises[EXERCISE_ID]
     window, controller = launched()
-    qtbot.waitUntil(lambda: controller.project is not None, timeout=5000)  # the sample, 1st run
     folder = tmp_path / "handins"
     folder.mkdir()
     (folder / "Table_1.txt").write_text(STRONG[0] + "\n", "utf-8")
-    board = controller.workshop.open_board(folder, exercise, {EXERCISE_ID})
+    board = controller.workshop.open_board(
+        folder, exercise, {EXERCISE_ID}, load_checker(user_rules=False)
+    )
     qtbot.waitExposed(board)
     assert board.room.entries[0].drafts[0].result.overall == "strong"
     assert controller.workshop.boards == [board]
     window.close()
     qtbot.waitUntil(lambda: controller.workshop.boards == [], timeout=2000)
+
+
+def test_class_board_menu_asks_exercise_and_folder_then_opens(
+    qtbot: Any, tmp_path: Path, launched: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    folder = tmp_path / "handins"
+    folder.mkdir()
+    (folder / "Table_1.txt").write_text(STRONG[0] + "\n", "utf-8")
+    _window, controller = launched()
+
+    def pick(_parent: Any, _title: str, _label: str, items: list[str], *_a: Any) -> Any:
+        return next(i for i in items if i.endswith(f"({EXERCISE_ID})")), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(folder))
+    controller.workshop.act_board.trigger()
+    qtbot.waitUntil(lambda: len(controller.workshop.boards) == 1, timeout=30000)
+    board = controller.workshop.boards[0]
+    assert board.exercise.id == EXERCISE_ID and board.folder == folder
+    assert len(board.room.entries) == 1

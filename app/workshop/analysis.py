@@ -56,7 +56,9 @@ class CheckedDraft:
         return self.result.smart_score - self.before_result.smart_score
 
     def unmet(self) -> list[str]:
-        return [d.dimension for d in self.result.dimensions if d.status != "met"]
+        """Criteria the draft misses ("not applicable" is not a problem: a "continue"
+        recommendation has no natural deadline)."""
+        return [d.dimension for d in self.result.dimensions if d.status in ("not_met", "partly")]
 
     def reason(self, dimension: str) -> str:
         status = self.result.dimension(dimension)
@@ -102,11 +104,9 @@ class Room:
         return [draft for entry in self.entries for draft in entry.drafts]
 
     def by_criterion(self, dimension: str) -> list[CheckedDraft]:
-        """Drafts that miss `dimension` first (worst score first), then those that meet it."""
+        """Drafts that miss `dimension` first (worst score first), then the others."""
         def key(draft: CheckedDraft) -> tuple[int, int]:
-            status = draft.result.dimension(dimension)
-            met = status is not None and status.status == "met"
-            return (1 if met else 0, draft.result.smart_score)
+            return (0 if dimension in draft.unmet() else 1, draft.result.smart_score)
 
         return sorted(self.drafts, key=key)
 

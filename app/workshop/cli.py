@@ -9,9 +9,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.workshop.exercise import Exercise, ExerciseSet, describe, load_exercises
+if TYPE_CHECKING:  # registering the sub-command loads nothing heavy; running it does
+    from app.workshop.exercise import Exercise, ExerciseSet
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -58,6 +59,8 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def _exercises() -> ExerciseSet:
+    from app.workshop.exercise import load_exercises
+
     exercises = load_exercises()
     for problem in exercises.problems:
         print(f"smartrec: exercise skipped: {problem}", file=sys.stderr)
@@ -73,6 +76,8 @@ def _exercise(exercises: ExerciseSet, exercise_id: str) -> Exercise | None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from app.workshop.exercise import describe
+
     exercises = _exercises()
     if args.format == "json":
         json.dump([describe(e) for e in exercises.ordered()], sys.stdout, indent=2)

@@ -115,7 +115,7 @@ def handin_from_project(project: Project, participant: str = "") -> HandIn:
             history.append(Version(text=draft.text, at=draft.modified, score=draft.score))
         evidence = [
             LinkedEvidence.model_validate({"kind": link.kind, "label": link.label})
-            for link in links(project, draft.id)
+            for link in links(project.connection, draft.id)
             if link.kind in ("finding", "commitment", "precedent", "other")
         ]
         drafts.append(

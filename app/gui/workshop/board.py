@@ -50,7 +50,10 @@ from app.workshop.report import write_report
 
 POLL_MS = 500
 GROUPINGS = ("hand-in", "score", *CRITERIA)
-_STATUS_GROUPS = (("not_met", "Not met"), ("partly", "Partly met"), ("met", "Met"))
+_STATUS_GROUPS = (
+    ("not_met", "Not met"), ("partly", "Partly met"), ("met", "Met"),
+    ("not_applicable", "Not applicable"),
+)
 _KEY_ROLE = Qt.ItemDataRole.UserRole
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from app.gui.check_coordinator import CheckCoordinator
 from app.gui.save_manager import SaveManager
 from app.gui.session import ProjectSession
+from app.gui.tasks import TaskManager
 from app.gui.window import MainWindow
 from app.gui.workshop.participant import ScenarioPanel, StartExerciseDialog
 from app.storage.errors import ProjectError
@@ -24,6 +25,7 @@ from app.storage.project import Project
 from app.workshop.project import workshop_info
 
 if TYPE_CHECKING:  # the board pulls in python-docx: loaded when a board is first opened
+    from app.core.engine import Checker
     from app.gui.workshop.board import ClassBoard
     from app.workshop.exercise import Exercise, ExerciseSet
 
@@ -49,6 +51,7 @@ class WorkshopMenu(QObject):
         self.checks = checks
         self.settings = settings
         self.boards: list[ClassBoard] = []
+        self.tasks = TaskManager(self, workers=1)
         self.menu = window.add_menu("workshop", "Wor&kshop", before="help")
         self.act_start = self.menu.addAction("&Start an Exercise…")
         self.act_start.setStatusTip("Open a project for a workshop exercise")
@@ -172,17 +175,29 @@ class WorkshopMenu(QObject):
         folder = QFileDialog.getExistingDirectory(
             self.window, "Folder the hand-ins are collected in", start
         )
-        if folder:
-            self.settings.setValue(_LAST_BOARD_FOLDER, folder)
-            self.open_board(Path(folder), exercise, set(loaded.exercises))
+        if not folder:
+            return
+        self.settings.setValue(_LAST_BOARD_FOLDER, folder)
+        known = set(loaded.exercises)
+        self.window.statusBar().showMessage("Opening the class board: loading the rules…")
 
-    def open_board(self, folder: Path, exercise: Exercise, known: set[str]) -> ClassBoard:
-        from app.core.engine import load_checker
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self.window, "Class board", f"The rules did not load: {exc}")
+
+        # The standard rules (built-in and the user's), not the open project's overrides, so
+        # the board judges as `smartrec workshop report` does; loaded off the GUI thread.
+        def loaded_rules(checker: Checker) -> None:
+            self.open_board(Path(folder), exercise, known, checker)
+
+        self.tasks.run(_standard_checker, loaded_rules, failed)
+
+    def open_board(
+        self, folder: Path, exercise: Exercise, known: set[str], checker: Checker
+    ) -> ClassBoard:
         from app.gui.workshop.board import ClassBoard
 
-        # The standard rules (built-in and the user's), not the open project's overrides: the
-        # board must judge as `smartrec workshop report` does.
-        board = ClassBoard(folder, exercise, known, load_checker())
+        self.window.statusBar().clearMessage()
+        board = ClassBoard(folder, exercise, known, checker)
         board.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         board.destroyed.connect(lambda *_: self._forget(board))
         self.boards.append(board)
@@ -194,5 +209,12 @@ class WorkshopMenu(QObject):
             self.boards.remove(board)
 
     def close_all(self) -> None:
+        self.tasks.shutdown()
         for board in list(self.boards):
             board.close()
+
+
+def _standard_checker() -> Checker:
+    from app.core.engine import load_checker
+
+    return load_checker()

@@ -20,7 +20,7 @@ from app.workshop.exercise import Exercise
 
 #: Criteria on the scorecard, in the rubric's order (relevance needs linked evidence).
 CRITERIA = ("specific", "measurable", "time_bound", "attainable", "jargon", "tone")
-SYMBOLS = {"met": "✓", "partly": "◐", "not_met": "✗"}
+SYMBOLS = {"met": "✓", "partly": "◐", "not_met": "✗", "not_applicable": "–"}
 
 
 def scorecard_html(result: CheckResult, *, dark: bool = False, compact: bool = False) -> str:
