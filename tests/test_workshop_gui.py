@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from workshop_room import EXERCISE_ID, NAMES, NO_DEADLINE, write_room
 
-from app.core.engine import load_checker
+from app.core.engine import Checker, load_checker
 from app.gui.workshop.board import ClassBoard
 from app.paths import exercises_dir
 from app.workshop.exercise import load_exercises
@@ -19,12 +19,17 @@ from app.workshop.exercise import load_exercises
 pytestmark = pytest.mark.gui
 
 
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return load_checker(user_rules=False)
+
+
 @pytest.fixture
-def board(qtbot: Any, tmp_path: Path) -> ClassBoard:
+def board(qtbot: Any, tmp_path: Path, checker: Checker) -> ClassBoard:
     exercise = load_exercises([exercises_dir()]).exercises[EXERCISE_ID]
     folder = tmp_path / "handins"
     folder.mkdir()
-    widget = ClassBoard(folder, exercise, {EXERCISE_ID}, load_checker(user_rules=False))
+    widget = ClassBoard(folder, exercise, {EXERCISE_ID}, checker)
     qtbot.addWidget(widget)
     widget.show()
     return widget

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from workshop_room import EXERCISE_ID, STRONG
 
 from app.cli import main as cli_main
-from app.core.engine import load_checker
 from app.gui.controller import MainController
 from app.gui.main import start
 from app.gui.window import MainWindow
@@ -119,25 +118,7 @@ def test_start_an_exercise_opens_it_and_an_ordinary_project_hides_it(
     assert not workshop.dock.isVisible() and not workshop.act_hand_in.isEnabled()
 
 
-def test_class_board_from_the_window_closes_with_it(
-    qtbot: Any, tmp_path: Path, launched: Any
-) -> None:
-    exercise = load_exercises([exercises_dir()]).exercises[EXERCISE_ID]
-    window, controller = launched()
-    folder = tmp_path / "handins"
-    folder.mkdir()
-    (folder / "Table_1.txt").write_text(STRONG[0] + "\n", "utf-8")
-    board = controller.workshop.open_board(
-        folder, exercise, {EXERCISE_ID}, load_checker(user_rules=False)
-    )
-    qtbot.waitExposed(board)
-    assert board.room.entries[0].drafts[0].result.overall == "strong"
-    assert controller.workshop.boards == [board]
-    window.close()
-    qtbot.waitUntil(lambda: controller.workshop.boards == [], timeout=2000)
-
-
-def test_class_board_menu_asks_exercise_and_folder_then_opens(
+def test_class_board_menu_opens_a_board_that_closes_with_the_window(
     qtbot: Any, tmp_path: Path, launched: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from PySide6.QtWidgets import QFileDialog, QInputDialog
@@ -145,7 +126,7 @@ def test_class_board_menu_asks_exercise_and_folder_then_opens(
     folder = tmp_path / "handins"
     folder.mkdir()
     (folder / "Table_1.txt").write_text(STRONG[0] + "\n", "utf-8")
-    _window, controller = launched()
+    window, controller = launched()
 
     def pick(_parent: Any, _title: str, _label: str, items: list[str], *_a: Any) -> Any:
         return next(i for i in items if i.endswith(f"({EXERCISE_ID})")), True
@@ -156,4 +137,6 @@ def test_class_board_menu_asks_exercise_and_folder_then_opens(
     qtbot.waitUntil(lambda: len(controller.workshop.boards) == 1, timeout=30000)
     board = controller.workshop.boards[0]
     assert board.exercise.id == EXERCISE_ID and board.folder == folder
-    assert len(board.room.entries) == 1
+    assert board.room.entries[0].drafts[0].result.overall == "strong"
+    window.close()
+    qtbot.waitUntil(lambda: controller.workshop.boards == [], timeout=2000)

@@ -89,7 +89,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    from app.core.engine import load_checker
     from app.storage.errors import ProjectError
     from app.workshop.project import start_project
 
@@ -98,11 +97,8 @@ def cmd_start(args: argparse.Namespace) -> int:
         return 2
     if not args.participant.strip():
         return _fail("--participant needs a name")
-    checker = load_checker()
-    try:
-        project = start_project(
-            exercise, args.participant, args.out, checker=checker, overwrite=args.force
-        )
+    try:  # no checker: the app scores the starting draft when the project is opened
+        project = start_project(exercise, args.participant, args.out, overwrite=args.force)
     except ProjectError as exc:
         hint = " (use --force to replace it)" if Path(args.out).is_file() and not args.force else ""
         return _fail(f"{exc}{hint}", code=1)
