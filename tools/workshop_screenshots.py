@@ -79,13 +79,18 @@ def shoot(out: Path, width: int, height: int) -> list[Path]:
 
     project = tmp / "group3.smartrec"
     cli_main(["workshop", "start", EXERCISE_ID, "--participant", "Group 3", "-o", str(project)])
-    main_window, controller = start([str(project), "--no-user-rules"])
+    startup = start([str(project), "--no-user-rules"])
+    main_window = startup.window
     main_window.resize(width, height)
-    deadline = time.monotonic() + 10
-    while controller.checker is None and time.monotonic() < deadline:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (
+        startup.controller is None or startup.controller.result is None
+    ):
         app.processEvents()
         time.sleep(0.01)
-    controller.workshop.panel.next_hint()
+    if startup.controller is None:
+        raise SystemExit("the window's parts were not built within 30 s")
+    startup.controller.workshop.panel.next_hint()
     for _ in range(50):
         app.processEvents()
         time.sleep(0.01)
