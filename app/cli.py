@@ -11,14 +11,15 @@ import io
 import json
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from app.core.models import SCORED_DIMENSIONS, SEVERITY_RANK, CheckContext, CheckResult
+from app.core.models import SEVERITY_RANK, CheckContext, CheckResult
 
 if TYPE_CHECKING:
+    from app.cli_batch import CheckOptions
     from app.export import PdfWriter
 
 SUBCOMMANDS = ("check", "rules", "evidence", "export", "workshop", "gui")
@@ -148,7 +149,7 @@ def result_record(index: int, draft: Draft, result: CheckResult) -> dict[str, An
     }
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
+def position(text: str, offset: int) -> tuple[int, int]:
     """(line offset within the draft, 1-based column) of a character offset."""
     before = text[:offset]
     return before.count("\n"), offset - (before.rfind("\n") + 1) + 1
@@ -168,9 +169,11 @@ class Progress:
         self.started = time.monotonic()
         self._step = max(1, total // 200)
 
-    def tick(self) -> None:
-        self.count += 1
-        if self.enabled and (self.count % self._step == 0 or self.count == self.total):
+    def tick(self, count: int = 1) -> None:
+        before = self.count
+        self.count += count
+        crossed = self.count // self._step != before // self._step
+        if self.enabled and (crossed or self.count == self.total):
             self.stream.write("\r" + self.line())
             self.stream.flush()
 
@@ -190,101 +193,48 @@ class Progress:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from app.core.engine import load_checker
+    from app.cli_batch import CheckOptions, count_and_stream, default_jobs, output_stream, run_batch
 
-    checker = load_checker(
-        extra_dirs=[Path(d) for d in args.rules], user_rules=not args.no_user_rules
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs must be 1 or more, got {args.jobs}")
+    options = CheckOptions.from_args(args)
+    if options.library is not None:
+        evidence_suggester(options.library)  # a bad library is an input error before any output
+    total, drafts = count_and_stream(
+        lambda: read_drafts(args.inputs, args.column), "-" in args.inputs
     )
-    for error in checker.load_errors:
-        print(f"smartrec: rule error: {error}", file=sys.stderr)
-    grammar = _add_language_providers(checker, args)
-    suggest = _evidence_suggester(args)
-    fail_rank = SEVERITY_RANK.get(args.fail_on, 99)
-    out = sys.stdout
-    drafts = list(read_drafts(args.inputs, args.column))  # input errors surface before output
-    progress = Progress(sys.stderr, len(drafts))
-    worst = -1
-    records: list[dict[str, Any]] = []
-    csv_writer = None
-    if args.format == "csv":
-        csv_writer = csv.writer(out)
-        csv_writer.writerow(
-            [
-                "index",
-                "source",
-                "line",
-                "smart_score",
-                "action_category",
-                "themes",
-                *SCORED_DIMENSIONS,
-                "findings",
-            ]
-        )
-    for index, draft in enumerate(drafts):
-        context = CheckContext(state_under_review=args.state or "")
-        extra: dict[str, Any] = {}
-        if suggest is not None:
-            context, extra = suggest(draft.text, args.state or "")
-        result = checker.check(draft.text, context)
-        if grammar is not None:
-            result, grammar = _with_grammar(checker, grammar, result, draft.text, context)
-        progress.tick()
-        for finding in result.findings:
-            worst = max(worst, SEVERITY_RANK[finding.severity])
-        if args.format == "text":
-            for f in result.findings:
-                line_offset, col = _position(draft.text, f.start)
-                print(
-                    f"{draft.source}:{draft.line + line_offset}:{col}: {f.severity} "
-                    f"{f.rule_id} {f.message}",
-                    file=out,
-                )
-        elif args.format == "csv":
-            assert csv_writer is not None
-            scores = result.scores()
-            csv_writer.writerow(
-                [
-                    index,
-                    draft.source,
-                    draft.line,
-                    result.smart_score,
-                    result.action_category.category,
-                    "; ".join(t.issue for t in result.themes),
-                    *(scores.get(d, "") for d in SCORED_DIMENSIONS),
-                    len(result.findings),
-                ]
-            )
-        else:
-            record = result_record(index, draft, result)
-            record.update(extra)
-            if args.format == "jsonl":
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            else:
-                records.append(record)
+    if args.output and not Path(args.output).parent.is_dir():
+        raise InputError(f"{args.output}: the folder {Path(args.output).parent} does not exist")
+    progress = Progress(sys.stderr, total)
+    jobs = args.jobs or default_jobs()
+    try:
+        with output_stream(args.output) as out:
+            worst = run_batch(options, drafts(), total, jobs, out, progress.tick)
+    except OSError as exc:
+        if args.output is None:
+            raise
+        raise InputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     progress.done()
-    if grammar is not None:
-        grammar.close()
-    if args.format == "json":
-        json.dump(records, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    return 1 if worst >= fail_rank else 0
+    return 1 if worst >= SEVERITY_RANK.get(args.fail_on, 99) else 0
 
 
-def _add_language_providers(checker: Any, args: argparse.Namespace) -> Any:
+def add_language_providers(checker: Any, options: CheckOptions, *, announce: bool = True) -> Any:
     """Offline spelling joins every check; LanguageTool (if configured) is returned apart."""
-    if args.no_spelling and args.no_grammar:
+    if not options.spelling and not options.grammar:
         return None
     from app.language.cli_support import providers_from_settings
 
-    providers, grammar, status = providers_from_settings(no_grammar=args.no_grammar)
-    if not args.no_spelling:
+    providers, grammar, status = providers_from_settings(
+        no_grammar=not options.grammar, suggest=options.suggest
+    )
+    if options.spelling:
         checker.providers.extend(providers)
-    if status and not args.no_grammar:
+    if status and options.grammar and announce:
         print(f"smartrec: {status}", file=sys.stderr)
     return grammar
 
 
-def _with_grammar(
+def with_grammar(
     checker: Any, grammar: Any, result: CheckResult, text: str, context: CheckContext
 ) -> tuple[CheckResult, Any]:
     """Merge LanguageTool's findings; on failure say why once and go on without grammar."""
@@ -299,13 +249,15 @@ def _with_grammar(
     return combine(checker, result, found, text, context), grammar
 
 
-def _evidence_suggester(args: argparse.Namespace) -> Any:
-    if not args.library:
+def evidence_suggester(
+    library_path: str | None,
+) -> Callable[[str, str], tuple[CheckContext, dict[str, Any]]] | None:
+    if not library_path:
         return None
-    library = Path(args.library)
+    library = Path(library_path)
     if not library.is_file():
         raise InputError(f"{library}: no such evidence library")
-    from app.evidence.context import build_context, suggest_for_text
+    from app.evidence.context import check_with_library
     from app.evidence.library import LibraryError, open_library
 
     try:
@@ -315,8 +267,7 @@ def _evidence_suggester(args: argparse.Namespace) -> Any:
 
     def suggest(text: str, state: str) -> tuple[CheckContext, dict[str, Any]]:
         """Precedents and theme votes feed the check; suggestions go into the JSON output."""
-        context = build_context(None, None, text, state, extra_libraries=[str(library)])
-        return context, dict(suggest_for_text(library, text, state))
+        return check_with_library(library, text, state)
 
     return suggest
 
@@ -325,6 +276,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from app.core.engine import Checker, load_checker
     from app.core.loader import load_layers
 
+    if args.rules_command == "cache":
+        from app.core.rulecache import cache_dir, clear, entries
+
+        if args.clear:
+            print(f"removed {clear()} cached rule sets from {cache_dir()}")
+        else:
+            print(f"{len(entries())} cached rule sets in {cache_dir()}")
+        return 0
     if args.rules_command == "lint":
         status = 0
         for name in args.files:
@@ -356,15 +315,31 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 1 if failures or checker.load_errors else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from app import __version__
+class _VersionAction(argparse.Action):
+    """`--version`, reading the version only when asked (importlib.metadata is slow to import)."""
 
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from app import __version__
+
+        print(f"SMARTrec {__version__}")
+        parser.exit()
+
+
+#: Commands that need none of the optional sub-command modules (so they do not import them).
+_SELF_CONTAINED = frozenset({"check", "rules", "gui"})
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; for a `command` in _SELF_CONTAINED, without other modules' commands."""
     parser = argparse.ArgumentParser(
         prog="smartrec",
         description="Check UPR recommendations for S.M.A.R.T. drafting. "
         "Run without a command to open the desktop app.",
     )
-    parser.add_argument("--version", action="version", version=f"SMARTrec {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--selftest",
         action="store_true",
@@ -394,6 +369,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--library", help="evidence library file: add suggestions and precedents")
     check.add_argument("--no-grammar", action="store_true", help="do not use LanguageTool")
     check.add_argument("--no-spelling", action="store_true", help="do not check spelling")
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes for a batch (default: every core)",
+    )
+    check.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write results to FILE (replaced only once the whole batch is done)",
+    )
+    check.add_argument(
+        "--suggest",
+        action="store_true",
+        help="offer spelling corrections (slower: loads the whole word list)",
+    )
     check.set_defaults(func=cmd_check)
 
     rules = sub.add_parser("rules", help="test or lint rule files")
@@ -403,19 +396,22 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--no-user-rules", action="store_true")
     lint = rules_sub.add_parser("lint", help="validate rule files")
     lint.add_argument("files", nargs="+", metavar="FILE")
+    cache = rules_sub.add_parser("cache", help="show or clear the compiled-rule cache")
+    cache.add_argument("--clear", action="store_true", help="delete every cached rule set")
     rules.set_defaults(func=cmd_rules)
 
     gui = sub.add_parser("gui", help="open the desktop app (the default)")
     gui.add_argument("project", nargs="?")
     gui.set_defaults(func=cmd_gui)
 
-    from app.evidence.cli import register as register_evidence
-    from app.export.cli import register as register_export
-    from app.workshop.cli import register as register_workshop
+    if command not in _SELF_CONTAINED:  # check/rules/gui start faster without these imports
+        from app.evidence.cli import register as register_evidence
+        from app.export.cli import register as register_export
+        from app.workshop.cli import register as register_workshop
 
-    register_evidence(sub)
-    register_export(sub, pdf_writer=_pdf_writer)
-    register_workshop(sub)
+        register_evidence(sub)
+        register_export(sub, pdf_writer=_pdf_writer)
+        register_workshop(sub)
     return parser
 
 
@@ -436,7 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
         argv = ["gui", *argv]
-    parser = build_parser()
+    parser = build_parser(argv[0])
     args = parser.parse_args(argv)
     if args.selftest:
         from app.selftest import run_selftest

@@ -53,3 +53,10 @@ def exercises_dir() -> Path:
 def user_exercises_dir() -> Path:
     """Trainers' own workshop exercises, beside the user rules folder."""
     return user_config_dir() / "exercises"
+
+
+def user_cache_dir() -> Path:
+    """Per-user cache folder (compiled rules, word tables): safe to delete at any time."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path("SMARTrec", appauthor=False)
