@@ -200,6 +200,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     options = CheckOptions.from_args(args)
     if options.library is not None:
         evidence_suggester(options.library)  # a bad library is an input error before any output
+    _check_acceptance(options)
     total, drafts = count_and_stream(
         lambda: read_drafts(args.inputs, args.column), "-" in args.inputs
     )
@@ -270,6 +271,16 @@ def evidence_suggester(
         return check_with_library(library, text, state)
 
     return suggest
+
+
+def _check_acceptance(options: CheckOptions) -> None:
+    """The acceptance outlook's options (app.acceptance.cli), checked before any output."""
+    from app.acceptance.options import AcceptanceInputError
+
+    try:
+        options.acceptance.check()
+    except AcceptanceInputError as exc:
+        raise InputError(str(exc)) from None
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -387,6 +398,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="offer spelling corrections (slower: loads the whole word list)",
     )
+    from app.acceptance.options import add_check_arguments
+
+    add_check_arguments(check)
     check.set_defaults(func=cmd_check)
 
     rules = sub.add_parser("rules", help="test or lint rule files")

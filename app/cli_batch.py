@@ -31,6 +31,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from app.acceptance.options import AcceptanceOptions
 from app.core.models import SCORED_DIMENSIONS, SEVERITY_RANK, CheckContext
 
 #: Drafts per task sent to a worker: large enough to amortise the hand-over, small enough for a
@@ -65,10 +66,12 @@ class CheckOptions:
     state: str
     library: str | None
     output_format: str
+    acceptance: AcceptanceOptions
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> CheckOptions:
         return cls(
+            acceptance=AcceptanceOptions.from_args(args),
             rules=tuple(args.rules),
             user_rules=not args.no_user_rules,
             spelling=not args.no_spelling,
@@ -102,6 +105,14 @@ class BatchChecker:
                 print(f"smartrec: rule error: {error}", file=sys.stderr)
         self.grammar = add_language_providers(self.checker, options, announce=announce)
         self.suggest = evidence_suggester(options.library)
+        self.outlook = None
+        if options.library is not None and options.acceptance.enabled:
+            from app.acceptance.cli import make_annotator
+            from app.acceptance.service import checker_estimator
+
+            # The parent fits the acceptance model before workers fork, so they share it.
+            self.outlook = make_annotator(options.acceptance, checker_estimator(self.checker),
+                                          warm=announce)
 
     def close(self) -> None:
         if self.grammar is not None:
@@ -129,6 +140,8 @@ class BatchChecker:
                 result, self.grammar = with_grammar(
                     self.checker, self.grammar, result, draft.text, context
                 )
+            if self.outlook is not None:
+                extra.update(self.outlook(draft, result))
             for finding in result.findings:
                 worst = max(worst, SEVERITY_RANK[finding.severity])
             if fmt == "text":

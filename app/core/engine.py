@@ -235,6 +235,10 @@ class Checker:
             elapsed_ms=round((time.perf_counter() - started) * 1000, 3),
         )
 
+    def estimate_category(self, text: str) -> ActionCategory:
+        """Only the action category (no findings, no providers): for scoring stored history."""
+        return self._estimator.estimate(Document(text))[0]
+
     def merge(
         self,
         result: CheckResult,
