@@ -31,6 +31,7 @@ from app.gui.grammar import GrammarRunner
 from app.gui.session import ProjectSession
 from app.gui.view_prefs import ViewPreferences
 from app.gui.window import MainWindow
+from app.gui.word_actions import WordActions
 from app.gui.workshop.menu import WorkshopMenu
 from app.storage.errors import ProjectError
 from app.storage.models import ProjectMeta
@@ -79,6 +80,8 @@ class MainController(QObject):
             view.restore()
         view.setParent(self)
         self.view = view
+        self.word = WordActions(window, self.session, self.drafts, self)
+        self.word.message.connect(self.show_message)
         self.workshop = WorkshopMenu(window, self.session, self.saver, self.checks, settings, self)
         self._connect()
         self.view.apply_palette()
