@@ -39,6 +39,9 @@ from app.core.models import SCORED_DIMENSIONS, SEVERITY_RANK, CheckContext
 CHUNK = 64
 #: Below this many drafts a batch runs in-process (starting workers would cost more).
 PARALLEL_MIN_DRAFTS = 400
+#: From this many drafts, `--library` look-ups use an in-memory copy of the library's index
+#: (about 1.5 s to build for 21,000 items, then ~1 ms a look-up instead of ~10 ms).
+MEMORY_INDEX_MIN_DRAFTS = 200
 #: Chunks in flight per worker; bounds memory whatever the input size.
 IN_FLIGHT_PER_JOB = 3
 
@@ -193,6 +196,10 @@ def run_batch(
 ) -> int:
     """Check `drafts`, write the output to `out` in input order; returns the worst severity."""
     parent = BatchChecker(options, announce=True)
+    if options.library and total >= MEMORY_INDEX_MIN_DRAFTS:
+        from app.evidence.memindex import serve_from_memory
+
+        serve_from_memory(options.library)  # built before any worker forks: they share it
     try:
         if options.output_format == "csv":
             csv.writer(out).writerow(CSV_HEADER)

@@ -14,7 +14,7 @@ import pytest
 
 from app.cli import main
 from app.core.engine import NOT_ENGLISH_RULE, Checker, load_checker
-from app.core.language import detect
+from app.core.language import detect, quick_decision
 from app.core.loader import load_file
 from app.core.models import SCORED_DIMENSIONS, CheckResult
 from app.core.readability import describe
@@ -260,6 +260,31 @@ def test_short_drafts_get_no_flesch_verdict(checker: Checker) -> None:
 )
 def test_language_detection(text: str, language: str) -> None:
     assert detect(text) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ensure free and fair elections.",
+        "Take steps to end child trafficking.",
+        "Protect journalists \u2013 and their \u201csources\u201d.",
+    ],
+)
+def test_short_english_drafts_are_settled_without_the_model(text: str) -> None:
+    """UPR verbs and nouns decide them: the statistical detector (numpy, 40 MB) stays unloaded."""
+    assert quick_decision(text) == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Garantizar elecciones libres y justas.",
+        "Adopter une loi sur la violence domestique avant 2027.",
+        "Ensure que la loi electorale est adoptee.",
+    ],
+)
+def test_drafts_with_foreign_words_still_go_to_the_model(text: str) -> None:
+    assert quick_decision(text) is None
 
 
 def test_a_draft_not_in_english_gets_one_finding_and_no_verdicts(checker: Checker) -> None:

@@ -8,6 +8,8 @@ from typing import NamedTuple
 
 import regex
 
+from app.core.prefilter import fold
+
 _TOKEN = regex.compile(r"[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*")
 _SENTENCE_END = regex.compile(
     r"(?<!\b(?:No|no|art|Art|para|paras|e\.g|i\.e|etc|Mr|Ms|Dr|St|vol|p|pp))[.!?]+(?=\s+[\"“(\p{Lu}\d]|\s*$)"
@@ -55,6 +57,11 @@ class Document:
     @cached_property
     def lowers(self) -> list[str]:
         return [t.lower for t in self.tokens]
+
+    @cached_property
+    def folded(self) -> str:
+        """The lowered text the rule patterns' literal prefilters look in."""
+        return fold(self.text)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:

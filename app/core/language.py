@@ -50,6 +50,21 @@ _ENGLISH = frozenset(
         "into", "under", "within", "before", "after", "about", "such",
     }
 )
+#: Words of UPR recommendations that are English and no word of the other Latin-script
+#: candidates ("violence", "torture", "national", "continue" are left out: French has them):
+#: a short draft such as "Ensure free and fair elections." is settled without the model.
+_ENGLISH_VOCABULARY = frozenset(
+    {
+        "ensure", "adopt", "ratify", "strengthen", "take", "consider", "establish", "implement",
+        "provide", "protect", "promote", "improve", "intensify", "guarantee", "amend", "repeal",
+        "abolish", "release", "investigate", "allow", "accede", "withdraw", "enact", "step",
+        "free", "elections", "election", "rights", "human", "women", "children", "child",
+        "law", "laws", "freedom", "measures", "efforts", "steps", "further", "necessary",
+        "against", "persons", "people", "death", "penalty", "legislation", "health", "girls",
+        "journalists", "defenders", "independent", "awareness", "training", "trafficking",
+        "equality", "ombudsman", "policy", "policies", "right", "end", "fully",
+    }
+)
 #: Function words of the other Latin-script candidates that English prose never uses.
 _FOREIGN = frozenset(
     {
@@ -88,9 +103,27 @@ def quick_decision(text: str) -> str | None:
     words, english, foreign = _counts(text)
     if len(words) < MIN_WORDS:
         return "en"
-    if text[:SAMPLE_CHARS].isascii() and english >= 2 and english > 2 * foreign:
+    if english >= 2 and english > 2 * foreign and _plain(text[:SAMPLE_CHARS]):
         return "en"  # the common case
+    if foreign == 0 and english + _vocabulary(words) >= 2 and _plain(text[:SAMPLE_CHARS]):
+        return "en"  # a short imperative: "Ensure free and fair elections."
     return None
+
+
+#: Typographic marks English drafts carry (curly quotes, dashes, no-break space): no hint of
+#: another language, so they do not send a draft to the model.
+_TYPOGRAPHY = str.maketrans(
+    dict.fromkeys("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0", " ")
+)
+
+
+def _plain(sample: str) -> bool:
+    """ASCII apart from typography: no accented letter that could belong to another language."""
+    return sample.isascii() or sample.translate(_TYPOGRAPHY).isascii()
+
+
+def _vocabulary(words: list[str]) -> int:
+    return sum(1 for w in words if w.lower() in _ENGLISH_VOCABULARY)
 
 
 def _counts(text: str) -> tuple[list[str], int, int]:

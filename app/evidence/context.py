@@ -6,10 +6,12 @@ import os
 import sqlite3
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from app.core.models import CheckContext, EvidenceRef
+from app.evidence import memindex
 from app.evidence.library import LibraryError, attached_libraries, open_library
 from app.evidence.precedents import find_precedents, theme_votes
 from app.evidence.search import MARKS, SearchHit, Source, search
@@ -22,10 +24,21 @@ _pool_lock = threading.Lock()
 _pool: dict[tuple[int, str], tuple[float, sqlite3.Connection]] = {}
 
 
+def resolved_path(path: str | os.PathLike[str]) -> str:
+    """The absolute path; resolved once per process and working folder, as a batch asks for
+    it for every draft."""
+    return _resolved(os.fspath(path), os.getcwd())
+
+
+@lru_cache(maxsize=64)
+def _resolved(path: str, cwd: str) -> str:
+    return str(Path(cwd, path).resolve())
+
+
 def library_connection(path: str | os.PathLike[str]) -> sqlite3.Connection:
     """A read-only connection to a library, cached per thread and reopened when the file
     changes on disk (another window imported into it)."""
-    key = (threading.get_ident(), str(Path(path).resolve()))
+    key = (threading.get_ident(), resolved_path(path))
     try:
         mtime = os.stat(key[1]).st_mtime
     except OSError as exc:
@@ -53,7 +66,7 @@ def sources_for(conn: sqlite3.Connection | None, *,
         sources.append((None, conn))
         paths.extend(attached_libraries(conn))
     for path in extra_libraries or []:
-        resolved = str(Path(path).resolve())
+        resolved = resolved_path(path)
         if resolved not in paths:
             paths.append(resolved)
     for path in paths:
@@ -123,7 +136,7 @@ def suggest_for_text(
 ) -> dict[str, Any]:
     """JSON-ready suggestions, precedents and theme votes for `smartrec check --library`."""
     sources = sources_for(conn, extra_libraries=[str(library_path)] if library_path else [])
-    if library_path and not any(p == str(Path(library_path).resolve()) for p, _ in sources):
+    if library_path and not any(p == resolved_path(library_path) for p, _ in sources):
         open_library(library_path, read_only=True).close()  # raises the clear LibraryError
     return {
         "suggestions": [hit_to_dict(h) for h in suggestions(sources, text, state, limit=limit)],
@@ -141,8 +154,10 @@ def check_with_library(
     """`smartrec check --library`: the check's context and the JSON suggestions from one set of
     look-ups (the same as `build_context` + `suggest_for_text`, which would rank twice)."""
     sources = sources_for(None, extra_libraries=[str(library_path)])
-    if not any(p == str(Path(library_path).resolve()) for p, _ in sources):
+    if not any(p == resolved_path(library_path) for p, _ in sources):
         open_library(library_path, read_only=True).close()  # raises the clear LibraryError
+    for path, conn in sources:
+        memindex.attach_if_served(path, conn)
     precedents = find_precedents(sources, text, state) if text.strip() else []
     votes = theme_votes(sources, text) if text.strip() else {}
     context = CheckContext(state_under_review=state, precedents=precedents, theme_votes=votes)

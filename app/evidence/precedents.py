@@ -15,7 +15,8 @@ import sqlite3
 from collections.abc import Iterable
 
 from app.core.models import Precedent
-from app.evidence.search import Source, rank
+from app.evidence import memindex
+from app.evidence.search import Source, planned_query, rank
 from app.evidence.store import EvidenceItem, get_items
 from app.evidence.text import fts_query, light_stem, quote, words
 
@@ -31,6 +32,11 @@ MIN_THEME_SHARE = 0.05
 
 #: Word-overlap similarity (0..1) from which a prior recommendation counts as a precedent.
 PRECEDENT_THRESHOLD = 0.55
+#: Neighbours and precedent candidates are ranked on the draft's rarest words, taken until the
+#: sum of their document frequencies passes this: the rare words carry the meaning, and bm25()
+#: costs in proportion to the postings it reads. On sessions 1-9 -> 10-12 of the UPR Info
+#: cycle-1 export, theme hit@3 94.4 % with 12,000 (94.4 % with every word), 3.4x faster.
+POSTINGS_BUDGET = 12_000
 PRECEDENT_CANDIDATES = 20
 
 
@@ -42,12 +48,12 @@ def nearest(
     sources: Iterable[Source], text: str, *, k: int = THEME_K
 ) -> list[tuple[float, EvidenceItem]]:
     """The k precedents closest to `text` by BM25, across sources, best first."""
-    match = fts_query(text, max_terms=48)
-    if not match:
+    if not fts_query(text, max_terms=48):
         return []
     scored: list[tuple[float, str | None, int]] = []
     conns = dict(_as_sources(sources))
     for path, conn in conns.items():
+        match = planned_query(conn, text, budget=POSTINGS_BUDGET, max_terms=48)
         for item_id, score in rank(
             conn, match, kinds=["precedent"], limit=k, weights=THEME_WEIGHTS, boost=1.0
         ):
@@ -57,7 +63,13 @@ def nearest(
     out: list[tuple[float, EvidenceItem]] = []
     for path, conn in conns.items():
         ids = [i for _, p, i in scored if p == path]
-        items = get_items(conn, ids) if ids else {}
+        index = memindex.active(conn)
+        if not ids:
+            items = {}
+        elif index is not None:
+            items = index.items(conn, ids)
+        else:
+            items = get_items(conn, ids)
         out.extend((s, items[i]) for s, p, i in scored if p == path and i in items)
     out.sort(key=lambda t: -t[0])
     return out
@@ -75,25 +87,26 @@ def votes_from_neighbours(
     best = neighbours[0][0]
     weights: dict[str, float] = {}
     total = 0.0
-    for score, item in neighbours:
+    tags = [item.issue_list() for _, item in neighbours]  # parsed once, used three times
+    for (score, _item), issues in zip(neighbours, tags, strict=True):
         w = (score / best) ** power if best > 0 else 1.0
         total += w
-        for issue in item.issue_list():
+        for issue in issues:
             weights[issue] = weights.get(issue, 0.0) + w
     if total <= 0:
         return {}
-    top = neighbours[:explain_k]
+    top = tags[:explain_k]
     ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_THEME_VOTES]
     out: dict[str, tuple[float, str]] = {}
     for issue, weight in ranked:
         share = weight / total
         if share < MIN_THEME_SHARE:
             continue
-        tagged = sum(1 for _, item in top if issue in item.issue_list())
+        tagged = sum(1 for issues in top if issue in issues)
         pool = top
         if not tagged:
-            pool = neighbours
-            tagged = sum(1 for _, item in pool if issue in item.issue_list())
+            pool = tags
+            tagged = sum(1 for issues in pool if issue in issues)
         reason = (
             f"{tagged} of the {len(pool)} most similar past recommendations were tagged {issue}"
         )
@@ -163,11 +176,11 @@ def find_precedents(
     """Earlier recommendations to `state` that say nearly what the draft says."""
     if not state.strip():
         return []
-    match = fts_query(text, max_terms=48)
-    if not match:
+    if not fts_query(text, max_terms=48):
         return []
     found: list[Precedent] = []
     for _path, conn in _as_sources(sources):
+        match = planned_query(conn, text, budget=POSTINGS_BUDGET, max_terms=48)
         ranked = rank(
             conn, match, country=state, kinds=["precedent"], limit=PRECEDENT_CANDIDATES,
             same_country_only=True,

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from app.evidence import memindex
 from app.evidence.schema import TOKENIZER
 from app.evidence.store import EvidenceItem, get_items, has_evidence
 from app.evidence.text import fts_query, light_stem, quote, words
@@ -49,21 +50,60 @@ Source = tuple[str | None, sqlite3.Connection]
 _local = threading.local()
 
 
-def _stems(text_words: list[str]) -> dict[str, str]:
-    """word -> FTS5 term (Porter stem) using a private in-memory FTS5 table, so the stems are
-    exactly the index's."""
-    conn = getattr(_local, "stemmer", None)
+def _stemmer() -> sqlite3.Connection:
+    """This thread's private in-memory FTS5 table with the library's tokenizer."""
+    conn: sqlite3.Connection | None = getattr(_local, "stemmer", None)
     if conn is None:
         conn = sqlite3.connect(":memory:", isolation_level=None)
         conn.execute(f"CREATE VIRTUAL TABLE s USING fts5(t, tokenize='{TOKENIZER}')")
         conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(s, instance)")
         _local.stemmer = conn
-    conn.executemany("INSERT INTO s (rowid, t) VALUES (?, ?)", list(enumerate(text_words)))
-    out: dict[str, str] = {}
-    for term, doc in conn.execute("SELECT term, doc FROM v ORDER BY doc, offset"):
-        out.setdefault(text_words[doc], term)
-    conn.execute("DELETE FROM s")
-    return out
+    return conn
+
+
+def _word_terms(text_words: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """word -> the FTS5 terms (Porter stems) the index's tokenizer makes of it, from a private
+    in-memory FTS5 table so they are exactly the index's; remembered, as a pure function of
+    the word."""
+    known = _WORD_TERMS
+    new = [w for w in dict.fromkeys(text_words) if w not in known]
+    if new:
+        if len(known) > 200_000:
+            known.clear()
+        conn = _stemmer()
+        conn.executemany("INSERT INTO s (rowid, t) VALUES (?, ?)", list(enumerate(new)))
+        found: dict[int, list[str]] = {}
+        for term, doc in conn.execute("SELECT term, doc FROM v ORDER BY doc, offset"):
+            found.setdefault(int(doc), []).append(str(term))
+        conn.execute("DELETE FROM s")
+        for i, word in enumerate(new):
+            known[word] = tuple(found.get(i, ()))
+    return {w: known[w] for w in text_words}
+
+
+#: word -> the index terms the tokenizer makes of it.
+_WORD_TERMS: dict[str, tuple[str, ...]] = {}
+
+
+def _stems(text_words: list[str]) -> dict[str, str]:
+    """word -> its first FTS5 term (words the tokenizer drops are left out)."""
+    return {w: terms[0] for w, terms in _word_terms(text_words).items() if terms}
+
+
+def _index_terms(match: str) -> list[str] | None:
+    """The index term of each phrase of a plain OR query of single words; None when the query
+    is anything else (then SQLite answers it)."""
+    query_words = query_terms(match)
+    if not memindex.plain_or_words(match, query_words):
+        return None
+    known = _word_terms(query_words)
+    terms: list[str] = []
+    for word in query_words:
+        tokens = known[word]
+        if len(tokens) > 1:
+            return None  # a phrase of several tokens: SQLite's phrase matching decides
+        terms.extend(tokens)
+    return terms
 
 
 def _has_vocab(conn: sqlite3.Connection) -> bool:
@@ -155,6 +195,19 @@ def rank(
     """(evidence id, score) for a ready MATCH expression, best first."""
     if not match or not has_evidence(conn):
         return []
+    index = memindex.active(conn)
+    if index is not None:
+        terms = _index_terms(match)
+        if terms is not None:
+            return index.rank(
+                terms,
+                country=country,
+                kinds=kinds,
+                limit=limit,
+                weights=weights,
+                boost=boost,
+                same_country_only=same_country_only,
+            )
     if not _any_candidates(conn, kinds, country if same_country_only else None):
         return []  # ranking every matching row only to filter them all out costs ~30 ms
     where, params = _kind_filter(kinds)
@@ -252,6 +305,9 @@ def search(
         sources = [(None, sources)]
     sources = list(sources)
     modes = {"auto": ["all", "any"], "all": ["all"], "any": ["any"]}[mode]
+    indexes = [memindex.active(conn) for _, conn in sources]
+    if all(index is not None and not index.has_kinds(kinds) for index in indexes):
+        return []  # in-memory libraries without such items: nothing to rank
     matches: dict[int, str] = {}
     scored: list[tuple[float, int, int]] = []
     for m in modes:

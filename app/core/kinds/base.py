@@ -22,6 +22,7 @@ from app.core.models import (
     Replacement,
     Severity,
 )
+from app.core.prefilter import may_match, required_literals
 from app.core.termindex import TermHit, TermIndex
 
 if TYPE_CHECKING:
@@ -169,6 +170,8 @@ class TextMatch(Rule):
     outside_quotes: bool = False
 
     _compiled: list[regex.Pattern[str]] = PrivateAttr(default_factory=list)
+    #: Per compiled pattern, words one of which the draft must contain for it to match.
+    _required: list[tuple[str, ...] | None] = PrivateAttr(default_factory=list)
     _literal: list[str] = PrivateAttr(default_factory=list)
 
     @field_validator("terms", "patterns")
@@ -190,6 +193,7 @@ class TextMatch(Rule):
                 self._literal.append(term)
         for i, source in enumerate(self.patterns):
             self._compiled.append(self._compile_one(source, ("patterns", i)))
+        self._required = [required_literals(c.pattern) for c in self._compiled]
 
     def _compile_one(self, source: str, loc: tuple[str | int, ...]) -> regex.Pattern[str]:
         try:
@@ -219,7 +223,10 @@ class TextMatch(Rule):
         if found:
             return found[0].start, found[0].end
         private = self.__pydantic_private__ or {}
-        for compiled in private["_compiled"]:
+        folded = run.doc.folded
+        for compiled, required in zip(private["_compiled"], private["_required"], strict=True):
+            if not may_match(required, folded):
+                continue
             try:
                 for m in pat.finditer(compiled, run.doc.text, private["_timeout"]):
                     if m.end() > m.start():
@@ -234,7 +241,10 @@ class TextMatch(Rule):
         # read the private list directly: pydantic's attribute hook costs more than the regexes
         private = self.__pydantic_private__ or {}
         timeout = private["_timeout"]
-        for compiled in private["_compiled"]:
+        folded = run.doc.folded
+        for compiled, required in zip(private["_compiled"], private["_required"], strict=True):
+            if not may_match(required, folded):
+                continue
             try:
                 spans.extend(
                     m.span()
