@@ -246,10 +246,31 @@ def _validate(path: Path) -> None:
                 f"{_describe(path)} is damaged ({problems[0]}). The file was left untouched; "
                 "open a backup copy, or see 'Recovering a damaged project' in the README."
             )
+        problem = _structure_problem(conn, version)
+        if problem:
+            raise ProjectError(
+                f"{_describe(path)} is damaged or was not written by SMARTrec ({problem}). The "
+                "file was left untouched; open a backup copy."
+            )
     except sqlite3.DatabaseError as exc:
         raise _damaged(path, exc) from None
     finally:
         conn.close()
+
+
+def _structure_problem(conn: sqlite3.Connection, version: int) -> str | None:
+    """Tables, columns, types and draft rows checked against what our migrations create."""
+    from app.evidence.schema import ensure_schema
+    from app.storage.validation import draft_rows_problem, reference_schema, schema_problem
+
+    claimed = version or _infer_version(conn)
+    if claimed == 0:
+        return None  # an empty file of ours: the migrations will create everything
+    ours = reference_schema(MIGRATIONS[:claimed])
+    with_evidence = reference_schema(
+        MIGRATIONS[:claimed], lambda c: ensure_schema(c, project=True)
+    )
+    return schema_problem(conn, with_evidence, required=sorted(ours)) or draft_rows_problem(conn)
 
 
 def _damaged(path: Path, exc: BaseException) -> ProjectError:

@@ -190,7 +190,9 @@ def split_lines(lines: list[Line]) -> list[_Entry]:
         if current is None:
             continue
         if not line:
-            if current.text.endswith((".", ";", ":", "!", "?")):
+            # Parts are stripped, non-empty lines, so the last one ends the joined text; looking
+            # at it (not re-joining every part at every blank line) keeps splitting linear.
+            if current.parts[-1].rstrip().endswith((".", ";", ":", "!", "?")):
                 current = None
             continue
         if line.isupper() and len(line) > 3:
@@ -241,10 +243,10 @@ def prepare_report(
         election=election, report_title=report_title or path.stem,
     )
     preview = ImportPreview(source=path.name, format=f"eom-{fmt}", kind="finding", encoding=used)
-    cited: list[int] = []
+    cited: dict[int, None] = {}
     for entry in recs:
         cites = [int(c) for c in _CITES.findall(entry.text) if int(c) in findings]
-        cited.extend(c for c in cites if c not in cited)
+        cited.update(dict.fromkeys(cites))
         item = EvidenceItem(
             kind="finding", item_type="recommendation", text=entry.text,
             paragraph=f"rec. {entry.number}", page=str(entry.page or ""),
