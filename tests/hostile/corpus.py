@@ -141,15 +141,24 @@ def _library(folder: Path, add: Callable[[str, bytes], None]) -> None:
     add("text.smartlib", b"hello\n" * 50)
 
 
+_DOCUMENT = (
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>Recommendations</w:t></w:r></w:p>"
+    b"<w:p><w:r><w:t>1. Publish results per polling station.</w:t></w:r></w:p></w:body>"
+    b"</w:document>"
+)
+
+
 def _docx(document_xml: bytes, *, lie: bool = False) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("word/document.xml", document_xml)
     data = buffer.getvalue()
-    if lie:  # the local header's sizes and CRC say something else than the data
-        start = data.index(b"PK\x03\x04", data.index(b"word/document.xml") - 40)
-        data = data[: start + 14] + b"\xff" * 12 + data[start + 26 :]
+    if lie:  # the central directory's CRC and size say something else than the data holds
+        entry = data.rindex(b"PK\x01\x02")
+        data = data[: entry + 16] + b"\x01\x02\x03\x04" + data[entry + 20 : entry + 24] + (
+            b"\x10\x00\x00\x00") + data[entry + 28 :]
     return data
 
 
@@ -171,7 +180,7 @@ def _import(folder: Path, add: Callable[[str, bytes], None]) -> None:
     add("big-number.json", b'[{"text": "' + DRAFT.encode() + b'", "year": 1e999}]')
     add("not-json.json", b"[{\"text\": ")
     add("deep.jsonl", b"[" * 5000 + b"]" * 5000 + b"\n")
-    add("lying-zip.docx", _docx(b"<w:document/>", lie=True))
+    add("lying-zip.docx", _docx(_DOCUMENT, lie=True))
     add("not-a-zip.docx", b"PK\x03\x04" + b"\0" * 200)
     add("dtd.docx", _docx(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]><x>&e;</x>'))
     add("junk.xlsx", b"PK\x05\x06" + b"\0" * 18)
