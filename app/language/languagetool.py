@@ -32,9 +32,9 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from app.core.models import CheckContext, Finding, Replacement, Severity
 
@@ -52,6 +52,9 @@ DEFAULT_CHUNK_CHARS = 15_000
 SPELLING_CATEGORIES = {"TYPOS", "SPELLING"}
 STYLE_ISSUES = {"style", "typographical", "whitespace", "register", "locale-violation"}
 STYLE_CATEGORIES = {"STYLE", "TYPOGRAPHY", "REDUNDANCY", "PLAIN_ENGLISH", "CASING"}
+#: Grace beyond a request's deadline for the library to report its own timeout first.
+_DEADLINE_SLACK_S = 0.25
+_T = TypeVar("_T")
 
 
 class LanguageToolError(Exception):
@@ -195,6 +198,31 @@ def _exception_chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
+def _within(seconds: float, call: Callable[[], _T], url: str) -> _T:
+    """Run `call` with a total deadline, not just a gap timeout between bytes.
+
+    `requests` timeouts bound each wait for the next byte, so a server answering one byte per
+    second never times out. The call runs in a daemon thread that we stop waiting for at the
+    deadline; a daemon thread never keeps the process alive after the window closes.
+    """
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="languagetool-request", daemon=True)
+    worker.start()
+    worker.join(seconds + _DEADLINE_SLACK_S)
+    if worker.is_alive():
+        raise LanguageToolError(f"LanguageTool did not answer within {seconds:.3g} s ({url}).")
+    if "error" in box:
+        raise box["error"]
+    return cast(_T, box["value"])
+
+
 class LanguageToolClient:
     """`/v2/check` and `/v2/languages` of one server, through language_tool_python.
 
@@ -217,7 +245,10 @@ class LanguageToolClient:
             if tool is not None:
                 return tool
             try:
-                tool = _remote_tool_class()(self.base_url, language, timeout)
+                tool_class = _remote_tool_class()
+                tool = _within(
+                    timeout, lambda: tool_class(self.base_url, language, timeout), self.base_url
+                )
             except LanguageToolError:
                 raise
             except ValueError as exc:
@@ -245,7 +276,13 @@ class LanguageToolClient:
         with self._lock:
             tool._TIMEOUT = timeout
             try:
-                return tool._query_server(url, params, method=method)
+                return _within(
+                    timeout, lambda: tool._query_server(url, params, method=method), self.base_url
+                )
+            except LanguageToolError:
+                # The abandoned request may still be reading: give later ones a fresh tool.
+                self._tools = {k: v for k, v in self._tools.items() if v is not tool}
+                raise
             except Exception as exc:  # library errors: one status line
                 raise self._translate(exc, timeout) from exc
 
