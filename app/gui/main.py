@@ -81,6 +81,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
 
     app = create_app()
+    from app.gui.crash import install_excepthook
+
+    install_excepthook()  # an unexpected error is a dialog and a crash report, never a traceback
     settings = settings_store()
     window, controller = create_window(settings, user_rules=not args.no_user_rules,
                                        defer_optional=True)
