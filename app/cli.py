@@ -540,7 +540,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-    except InputError as exc:
+    except _user_errors() as exc:
         _say(f"smartrec: {exc}")
         return 2
     except KeyboardInterrupt:
@@ -581,6 +581,19 @@ def _dispatch(argv: list[str]) -> int:
     if sys.stdout is None:
         raise InputError("cannot write the output: standard output is closed")
     return int(args.func(args))
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """Exceptions whose message is written for the user: shown as they are, exit code 2.
+
+    Evaluated only when an exception reaches `main`, so start-up imports none of these modules.
+    """
+    from app.evidence.importers import EvidenceImportError
+    from app.evidence.library import LibraryError
+    from app.export.model import ExportError
+    from app.storage.errors import ProjectError
+
+    return (InputError, ProjectError, LibraryError, EvidenceImportError, ExportError)
 
 
 def _unknown_command(word: str) -> str:

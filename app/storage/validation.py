@@ -3,15 +3,14 @@
 The application id and version say whose file it is; they do not prove its tables are usable. A
 crafted file with our id but a `drafts` table missing columns used to be switched to WAL and
 given evidence tables before failing. These checks compare the file, on a read-only connection,
-with a reference schema built in memory by the same migrations, and try every draft row, so a bad
-file is refused before anything writes to it.
+with a reference schema built in memory by the same migrations, so a bad file is refused before
+anything writes to it.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import datetime
 
 Migration = Callable[[sqlite3.Connection], None]
 Columns = dict[str, str]  # column name -> declared type, upper-case
@@ -76,34 +75,3 @@ def schema_problem(
                     f"not {kind or 'untyped'}"
                 )
     return None
-
-
-def draft_rows_problem(conn: sqlite3.Connection) -> str | None:
-    """The first draft or history row the app could not show (bad date, wrong type)."""
-    for draft_id, title, text, status, created, modified in conn.execute(
-        "SELECT id, title, text, status, created, modified FROM drafts"
-    ):
-        if not isinstance(draft_id, int):
-            return f"a draft has the id {str(draft_id)[:20]!r}, not a number"
-        for what, value in (("title", title), ("text", text)):
-            if not isinstance(value, str):
-                return f"draft {draft_id} has a {what} that is not text"
-        if status not in ("draft", "final"):
-            return f"draft {draft_id} has the unknown status {str(status)[:20]!r}"
-        for what, value in (("created", created), ("modified", modified)):
-            if not _is_timestamp(value):
-                return f"draft {draft_id} has the {what} date {str(value)[:30]!r}"
-    for snapshot_id, created, text in conn.execute("SELECT id, created, text FROM snapshots"):
-        if not _is_timestamp(created) or not isinstance(text, str):
-            return f"history entry {snapshot_id} is damaged"
-    return None
-
-
-def _is_timestamp(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True

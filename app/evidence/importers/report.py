@@ -64,7 +64,7 @@ class _Entry:
 def _pdf_lines(path: Path) -> list[Line]:
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
+        from pypdf.errors import PyPdfError
     except ImportError:  # pragma: no cover - dependency is declared
         raise EvidenceImportError("PDF import needs the 'pypdf' package.") from None
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -76,7 +76,8 @@ def _pdf_lines(path: Path) -> list[Line]:
         pages = list(reader.pages)
     except EvidenceImportError:
         raise
-    except (PdfReadError, ValueError, OSError, KeyError, TypeError) as exc:
+    except (PyPdfError, ValueError, OSError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError) as exc:  # pypdf on a damaged file: any of these
         raise EvidenceImportError(f"'{path.name}' is damaged or not a PDF ({exc}).") from None
     lines: list[Line] = []
     chars = 0

@@ -316,22 +316,30 @@ def _xlsx_records(path: Path) -> tuple[list[str], Rows]:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise EvidenceImportError(f"'{path.name}' cannot be read as XLSX ({exc}).") from None
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
     try:
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
         first = next(it)
     except StopIteration:
         wb.close()
         raise EvidenceImportError(f"'{path.name}' has an empty first sheet.") from None
+    except Exception as exc:  # a damaged sheet: openpyxl raises whatever its parser hit
+        wb.close()
+        raise EvidenceImportError(f"'{path.name}' cannot be read as XLSX ({exc}).") from None
     header = [str(c).strip() if c is not None else f"column {i + 1}" for i, c in enumerate(first)]
 
     def rows() -> Rows:
+        number = 1
         try:
             for number, values in enumerate(it, start=2):
                 if not any(v not in (None, "") for v in values):
                     continue
                 yield number, {h: ("" if v is None else str(v)) for h, v in zip(header, values,
                                                                             strict=False)}
+        except Exception as exc:  # openpyxl reads rows lazily: damage surfaces here
+            raise EvidenceImportError(
+                f"'{path.name}' is damaged after row {number}; re-save it in Excel ({exc})."
+            ) from None
         finally:
             wb.close()
 
