@@ -12,6 +12,9 @@ import math
 import re
 from typing import Any
 
+#: Longest single draft `smartrec check` accepts: a recommendation is a paragraph, not a book;
+#: beyond this a file is almost surely not split into one draft per line.
+MAX_DRAFT_CHARS = 100_000
 #: Deepest JSON nesting accepted in imports and `.jsonl` drafts (real files use 2 or 3 levels).
 MAX_JSON_DEPTH = 32
 #: Rows or records one import may hold.

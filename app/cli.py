@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.bounds import JsonBoundsError, load_json_bounded
+from app.bounds import MAX_DRAFT_CHARS, JsonBoundsError, load_json_bounded
 from app.core.models import SCORED_DIMENSIONS, SEVERITY_RANK, CheckContext, CheckResult
 from app.errors import InputError, report_unexpected
 from app.textio import TextInputError, decode_text, read_bounded, spreadsheet_safe
@@ -276,6 +276,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     # Input errors surface before any output (and before the rules load).
     drafts = list(read_drafts(args.inputs, args.column, texts=args.text, encoding=args.encoding))
+    for draft in drafts:
+        if len(draft.text) > MAX_DRAFT_CHARS:
+            raise InputError(
+                f"{draft.source}:{draft.line}: a draft of {len(draft.text):,} characters is too "
+                f"long to check (the limit is {MAX_DRAFT_CHARS:,}); put one draft per line"
+            )
     if not drafts and not args.inputs and not args.text:
         raise InputError("nothing to check: give a file, '-' for standard input, or --text")
     checker = load_checker(

@@ -202,3 +202,16 @@ def test_ctrl_c_exits_130_without_traceback_or_partial_output(tmp_path: Path) ->
     assert "Traceback" not in err
     assert err.strip().endswith("smartrec: interrupted")
     assert out == ""
+
+
+def test_a_five_megabyte_draft_is_refused_before_checking(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    huge = tmp_path / "book.txt"
+    huge.write_text((DRAFT + " ") * 70_000 + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", *QUIET, str(huge))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"smartrec: {huge}:1: a draft of 5,110,000 characters is too long to check "
+        "(the limit is 100,000); put one draft per line\n"
+    )

@@ -1,0 +1,84 @@
+"""Is work linear in input size? `check` text output and observer-report splitting.
+
+Usage: .venv/bin/python bench/hostile_sizes.py [--repeat N]
+
+Prints the median time at each size and the ratio to the previous size: doubling the input should
+about double the time (ratio ~2); quadratic code shows ~4. Inputs are generated, not read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app.cli import main
+from app.evidence.importers.report import split_lines
+
+SENTENCE = "The State should ensure free and fair elections and ratify the ICCPR, "
+
+
+def median_s(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def check_one_line(folder: Path, chars: int) -> Callable[[], object]:
+    """`smartrec check` text output of one draft of `chars` characters (many findings)."""
+    path = folder / f"line-{chars}.txt"
+    path.write_text((SENTENCE * (chars // len(SENTENCE) + 1))[:chars] + "\n", encoding="utf-8")
+    argv = ["check", "--no-grammar", "--no-spelling", "--no-user-rules", "--fail-on", "never",
+            str(path)]
+
+    def run() -> object:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return main(argv)
+
+    return run
+
+
+def split_report(paragraphs: int) -> Callable[[], object]:
+    lines: list[tuple[int | None, str]] = [(1, "Recommendations"), (1, "")]
+    for n in range(1, paragraphs + 1):
+        lines += [(1, f"{n % 999 + 1}. The authorities should publish results"),
+                  (1, "for every polling station"), (1, "")]
+    return lambda: split_lines(lines)
+
+
+def report(label: str, sizes: list[int], make: Callable[[int], Callable[[], object]],
+           repeat: int) -> None:
+    previous = None
+    for size in sizes:
+        seconds = median_s(make(size), repeat)
+        ratio = f"  x{seconds / previous:.2f} for x2 input" if previous else ""
+        print(f"{label} {size:>9,}: median {seconds:8.3f} s{ratio}")
+        previous = seconds
+
+
+def run() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        with contextlib.redirect_stdout(io.StringIO()):  # loads the rules once before timing
+            main(["check", "--no-grammar", "--no-spelling", "--no-user-rules", "--text", "x y"])
+        report("check, one draft of chars", [25_000, 50_000, 100_000],
+               lambda n: check_one_line(folder, n), args.repeat)
+    report("report split, paragraphs ", [5_000, 10_000, 20_000], split_report, args.repeat)
+
+
+if __name__ == "__main__":
+    run()
