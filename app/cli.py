@@ -432,7 +432,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         status = 0
         for name in args.files:
             path = Path(name)
-            if not path.is_file():
+            if not _names_file(name):
                 print(f"{path}: no such file", file=sys.stderr)
                 status = 1
                 continue

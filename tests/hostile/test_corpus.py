@@ -165,3 +165,26 @@ def test_installed_console_script_on_hostile_input(corpus: list[Case]) -> None:
                                 timeout=120, cwd=ROOT)
         assert result.returncode in (1, 2), argv
         assert "Traceback" not in result.stderr, result.stderr
+
+
+def test_opening_crafted_files_for_writing_changes_nothing(corpus: list[Case]) -> None:
+    """The desktop app opens projects read-write: refusal must still come before any write."""
+    from app.evidence.library import LibraryError, open_library
+    from app.storage.errors import ProjectError
+    from app.storage.project import Project
+
+    harmless = {"truncated-1.smartrec", "flipped.smartrec"}  # SQLite reads all their data
+    crafted = [c for c in corpus if c.family in ("project", "library")
+               and not c.name.startswith("valid.") and c.name not in harmless]
+    assert len(crafted) >= 12
+    for case in crafted:
+        before = digest(case.path)
+        siblings = sorted(p.name for p in case.path.parent.iterdir())
+        if case.family == "project":
+            with pytest.raises(ProjectError):
+                Project.open(case.path)
+        else:
+            with pytest.raises(LibraryError):
+                open_library(case.path, create=True)
+        assert digest(case.path) == before, case.name
+        assert sorted(p.name for p in case.path.parent.iterdir()) == siblings, case.name
