@@ -86,12 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     assert ctl.open_project(path)
     for item in ctl.project.drafts() if ctl.project else []:
         if item.title == args.draft:
-            ctl.select_draft(item.id)
+            ctl.drafts.select_draft(item.id)
     deadline = time.monotonic() + 60
     while ctl.checker is None and time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.01)
-    spelling = getattr(ctl.grammar, "spelling", None)
+    spelling = ctl.grammar.spelling
     if spelling is not None:
         spelling.wait_ready(30)
     # One grammar round trip first, so the client (import, /v2/languages) is warm.
@@ -126,8 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         if m:
             round_trips.append(float(m.group(1)))
 
-    if ctl.grammar is not None:
-        ctl.grammar.status_changed.connect(status_seen)
+    ctl.grammar.status_changed.connect(status_seen)
 
     meter = QTimer()
     meter.setTimerType(Qt.TimerType.PreciseTimer)
@@ -188,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                 switcher.stop()
                 QTimer.singleShot(1500, switch_loop.quit)
                 return
-            ctl.select_draft(order.pop(0))
+            ctl.drafts.select_draft(order.pop(0))
 
         switcher = QTimer()
         switcher.setInterval(400)

@@ -14,7 +14,7 @@ from gui_support import App
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.models import CheckContext, Precedent, ThemeSuggestion
-from app.gui.controller import first_sentence_end
+from app.gui.finding_actions import first_sentence_end
 from app.storage.models import ProjectMeta
 from app.storage.project import Project
 
@@ -85,7 +85,7 @@ def test_first_sentence_end() -> None:
 def test_precedent_is_shown_and_phrasing_is_undoable(
     qtbot: Any, tmp_path: Path, launch: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import app.evidence.context as evidence_context
+    import app.gui.check_coordinator as evidence_context
 
     def fake_context(_conn: Any, _draft_id: int, _text: str, state: str, **_kw: Any) -> Any:
         return CheckContext(state_under_review=state, precedents=[PRECEDENT])
@@ -122,10 +122,9 @@ def test_precedent_is_shown_and_phrasing_is_undoable(
     card.precedents.linkActivated.emit("precedent:0")
     assert boxes and PRECEDENT.text in boxes[0].informativeText()
     assert "Norway" in boxes[0].text()
-    if app.ctl.evidence_panel is not None:
-        app.ctl.find_in_evidence(PRECEDENT)
-        assert app.window.tabs.currentWidget() is app.ctl.evidence_panel
-        assert app.ctl.evidence_panel.search_box.text().startswith("Allocate an adequate budget")
+    app.ctl.actions.find_in_evidence(PRECEDENT)
+    assert app.window.tabs.currentWidget() is app.window.evidence
+    assert app.window.evidence.search_box.text().startswith("Allocate an adequate budget")
 
 
 def test_theme_reason_is_visible(qtbot: Any, tmp_path: Path, launch: Any) -> None:
@@ -190,7 +189,7 @@ def test_add_to_dictionary_user_and_project(qtbot: Any, tmp_path: Path, launch: 
     if runner is None or runner.spelling is None:
         pytest.skip("the language module is not installed")
     assert runner.spelling.wait_ready(30)
-    app.ctl.run_check()
+    app.ctl.checks.run_check()
     qtbot.waitUntil(lambda: bool(_spelling_hits(app, "Wanjikuland")), timeout=5000)
     assert _spelling_hits(app, "Kibwezatu")
 
@@ -216,7 +215,7 @@ def test_add_to_dictionary_user_and_project(qtbot: Any, tmp_path: Path, launch: 
     assert again.ctl.open_project(path)
     assert again.ctl.project is not None and again.ctl.project.words() == {"Kibwezatu"}
     assert again.ctl.grammar.spelling.wait_ready(30)
-    again.ctl.run_check()
+    again.ctl.checks.run_check()
     assert again.ctl.result is not None
     flagged = {f.matched for f in again.ctl.result.findings if f.dimension == "spelling"}
     assert not flagged & {"Wanjikuland", "Kibwezatu"}
@@ -235,8 +234,8 @@ def test_project_words_do_not_leak_to_another_project(qtbot: Any, tmp_path: Path
     if app.ctl.grammar is None or app.ctl.grammar.spelling is None:
         pytest.skip("the language module is not installed")
     assert app.ctl.grammar.spelling.wait_ready(30)
-    app.ctl.run_check()
+    app.ctl.checks.run_check()
     assert not _spelling_hits(app, "Kibwezatu")
     assert app.ctl.open_project(second)
-    app.ctl.run_check()
+    app.ctl.checks.run_check()
     assert _spelling_hits(app, "Kibwezatu")

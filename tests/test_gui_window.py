@@ -163,7 +163,7 @@ def test_quick_fix_changes_text_and_score_and_is_undoable(qtbot: Any, tmp_path: 
     action = next(a for a in menu.actions() if a.text() == "Replace with “Adopt a law”")
     action.trigger()
     assert app.ctl.current_text() == "Adopt a law to protect journalists by 2027."
-    qtbot.waitUntil(lambda: app.ctl.result_text == app.ctl.current_text(), timeout=3000)
+    qtbot.waitUntil(lambda: app.ctl.checks.result_text == app.ctl.current_text(), timeout=3000)
     assert app.ctl.result.smart_score > before
     assert not rule_ranges(app, "guitest.vague")
     assert underline.finding.rule_id == "guitest.vague"
@@ -215,7 +215,7 @@ def test_ignore_and_disable_persist_after_reopening(qtbot: Any, tmp_path: Path,
     assert again.ctl.checker is not None
     # Re-enabling through the project brings the rule back.
     again.ctl.project.remove_rule_override("guitest.absolute")
-    again.ctl.reload_rules()
+    again.ctl.checks.reload_rules()
     assert rule_ranges(again, "guitest.absolute")
 
 
@@ -252,12 +252,12 @@ def test_continuous_typing_is_saved_without_a_pause(qtbot: Any, tmp_path: Path,
     assert app.ctl.open_project(path)
     editor = app.window.editor
     editor.setFocus()
-    for i in range(40):
+    saves: list[str] = []
+    app.ctl.saver.draft_saved.connect(lambda draft, _theme: saves.append(draft.text))
+    for _ in range(40):
         qtbot.keyClicks(editor, "w")
         qtbot.wait(60)  # faster than the 400 ms debounce
-        if i == 10:
-            first = app.ctl._save_deadline.isActive()
-    assert first
+    assert len(saves) >= 2  # 2.4 s of typing: saved at least every second meanwhile
     reader = Project.open(path, read_only=True)
     try:
         stored = reader.drafts()[0].text
@@ -274,21 +274,21 @@ def test_drafts_add_delete_undo_and_reorder_persist(qtbot: Any, tmp_path: Path,
     app = launch()
     assert app.ctl.open_project(path)
     ids = [d.id for d in app.ctl.project.drafts()]
-    app.ctl.reorder([ids[2], ids[0], ids[1]])
+    app.ctl.drafts.reorder([ids[2], ids[0], ids[1]])
     assert [d.id for d in app.ctl.project.drafts()] == [ids[2], ids[0], ids[1]]
     # The list shows themes in priority order: Health first now.
     assert app.window.drafts.draft_ids() == [ids[2], ids[0], ids[1]]
-    app.ctl.delete_draft(ids[0])
+    app.ctl.drafts.delete_draft(ids[0])
     assert len(app.ctl.project.drafts()) == 2
-    app.ctl.undo_stack.undo()
+    app.ctl.drafts.undo_stack.undo()
     assert [d.id for d in app.ctl.project.drafts()] == [ids[2], ids[0], ids[1]]
-    app.ctl.duplicate_draft(ids[1])
+    app.ctl.drafts.duplicate_draft(ids[1])
     assert len(app.ctl.project.drafts()) == 4
-    app.ctl.undo_stack.undo()
+    app.ctl.drafts.undo_stack.undo()
     assert len(app.ctl.project.drafts()) == 3
-    app.ctl.add_draft()
+    app.ctl.drafts.add_draft()
     assert len(app.ctl.project.drafts()) == 4
-    app.ctl.undo_stack.undo()
+    app.ctl.drafts.undo_stack.undo()
     app.close()
 
     project = Project.open(path)
@@ -307,7 +307,7 @@ def test_drag_drop_order_goes_through_the_undo_stack(qtbot: Any, tmp_path: Path,
     ids = app.window.drafts.draft_ids()
     app.window.drafts.reordered.emit([ids[1], ids[0], ids[2]])
     qtbot.waitUntil(lambda: app.window.drafts.draft_ids() == [ids[1], ids[0], ids[2]])
-    app.ctl.undo_stack.undo()
+    app.ctl.drafts.undo_stack.undo()
     assert [d.id for d in app.ctl.project.drafts()] == ids
 
 
@@ -364,9 +364,10 @@ def test_large_paste_checks_in_background_and_caps_underlines(qtbot: Any, tmp_pa
     assert app.ctl.open_project(path)
     big = ("Take measures to respect all forms of speech. " * 22000)[:1_000_000]
     app.window.editor.insertPlainText(big)
-    app.ctl.run_check()
-    assert app.ctl._check_inflight  # went to the background, GUI thread free
-    qtbot.waitUntil(lambda: app.ctl.result_text == app.ctl.current_text(), timeout=60000)
+    app.ctl.checks.run_check()
+    # went to the background, GUI thread free
+    assert app.window.check_label.text() == "Checking long text…"
+    qtbot.waitUntil(lambda: app.ctl.checks.result_text == app.ctl.current_text(), timeout=60000)
     assert len(app.window.editor.underline_ranges()) <= MAX_UNDERLINES
     assert app.window.scorecard.findings.count() <= 500
 
@@ -381,7 +382,7 @@ def test_broken_rule_file_is_reported_and_checking_goes_on(qtbot: Any, tmp_path:
     (rules_dir / "broken.yaml").write_text("pack: broken\nrules:\n  - id: broken.x\n"
                                            "    kind: existence\n    colour: red\n",
                                            encoding="utf-8")
-    app.ctl.reload_rules()
+    app.ctl.checks.reload_rules()
     assert app.window.errors_button.isVisibleTo(app.window)
     assert app.ctl.checker is not None and app.ctl.checker.load_errors
     assert rule_ranges(app, "guitest.vague")  # the good pack still works
@@ -410,10 +411,10 @@ def test_history_panel_compares_versions(qtbot: Any, tmp_path: Path, launch: Any
     make_project(path, [(TEXT, "")])
     app = launch()
     assert app.ctl.open_project(path)
-    app.ctl.take_snapshot()
+    app.ctl.saver.take_snapshot()
     type_text(qtbot, app, "Adopt a law to protect journalists by 2027.")
-    app.ctl.run_check()
-    app.ctl.take_snapshot()
+    app.ctl.checks.run_check()
+    app.ctl.saver.take_snapshot()
     app.window.tabs.setCurrentWidget(app.window.history)
     panel = app.window.history
     assert panel.older.count() == 3  # two snapshots + current text
@@ -430,13 +431,13 @@ def test_history_panel_compares_versions(qtbot: Any, tmp_path: Path, launch: Any
 def test_window_layout_is_remembered(qtbot: Any, tmp_path: Path, launch: Any) -> None:
     app = launch()
     app.window.resize(790, 580)  # offscreen screens are 800 x 600
-    app.ctl.zoom(+1)
-    app.ctl.save_window()
+    app.ctl.view.zoom(+1)
+    app.ctl.view.save()
     app.close()
     again = launch()
-    assert again.ctl.zoom_factor() > 1.0
+    assert again.ctl.view.zoom_factor() > 1.0
     assert (again.window.size().width(), again.window.size().height()) == (790, 580)
-    again.ctl.zoom(0)  # the application font is global: leave it as other tests expect
+    again.ctl.view.zoom(0)  # the application font is global: leave it as other tests expect
 
 
 def test_accessible_names_on_main_widgets(qtbot: Any, launch: Any) -> None:
@@ -505,7 +506,7 @@ def test_linked_evidence_reaches_the_relevance_check(qtbot: Any, tmp_path: Path,
                               article="art. 19")
     item.id = store.add_item(project.connection, item)
     links.link(project, app.ctl.current_id, item)
-    app.ctl.refresh_evidence()
+    app.ctl.checks.refresh_evidence()
 
     def met() -> bool:
         status = app.ctl.result.dimension("relevant") if app.ctl.result else None
@@ -536,9 +537,9 @@ def test_new_project_save_copy_and_recent(qtbot: Any, tmp_path: Path, launch: An
         assert reader.meta.state_under_review == "Chad"
     finally:
         reader.close()
-    assert str(path) in app.ctl.recent()
+    assert str(path) in app.ctl.session.recent()
     assert [a.text() for a in app.window.recent_menu.actions()] == ["Chad-UPR4.smartrec"]
-    app.ctl.user_close_project()
+    app.window.act_close.trigger()
     assert app.ctl.project is None
     assert app.window.stack.currentWidget() is app.window.welcome
     app.window.recent_menu.actions()[0].trigger()
@@ -551,7 +552,7 @@ def test_keyboard_move_changes_priority(qtbot: Any, tmp_path: Path, launch: Any)
     app = launch()
     assert app.ctl.open_project(path)
     ids = app.window.drafts.draft_ids()
-    app.ctl.select_draft(ids[2])
+    app.ctl.drafts.select_draft(ids[2])
     app.window.act_move_up.trigger()
     assert [d.id for d in app.ctl.project.drafts()] == [ids[0], ids[2], ids[1]]
     assert app.ctl.current_id == ids[2]
@@ -575,12 +576,12 @@ def test_failed_save_is_shown_and_retried(qtbot: Any, tmp_path: Path, launch: An
 
     monkeypatch.setattr(project, "update_draft", failing)
     type_text(qtbot, app, "Adopt a law by 2027.")
-    app.ctl.flush()
+    app.ctl.saver.flush()
     assert app.window.banner.isVisibleTo(app.window)
     assert "disk is full" in app.window.banner.text()
-    assert app.ctl._pending  # kept for the retry
+    assert app.ctl.saver.pending  # kept for the retry
     monkeypatch.setattr(project, "update_draft", real)
-    qtbot.waitUntil(lambda: not app.ctl._pending, timeout=10000)
+    qtbot.waitUntil(lambda: not app.ctl.saver.pending, timeout=10000)
     assert not app.window.banner.isVisibleTo(app.window)
     assert project.drafts()[0].text == "Adopt a law by 2027."
 
@@ -601,7 +602,7 @@ def test_dark_scheme_restyles_the_window(qtbot: Any, tmp_path: Path, launch: Any
     assert app.ctl.open_project(path)
     try:
         monkeypatch.setenv("SMARTREC_THEME", "dark")
-        app.ctl.apply_palette(restyle=True)
+        app.ctl.view.apply_palette(restyle=True)
         assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 80
         dark_blue = theme.dimension_colour("specific", dark=True)
         colours = {sel.format.underlineColor().name()

@@ -97,12 +97,12 @@ def main(argv: list[str] | None = None) -> int:
         chosen = max(drafts, key=weight)
     if args.precedent:
         _add_demo_precedent(ctl.project, chosen.text)
-    ctl.select_draft(chosen.id)
+    ctl.drafts.select_draft(chosen.id)
     for i in range(window.tabs.count()):
         if window.tabs.tabText(i) == args.tab:
             window.tabs.setCurrentIndex(i)
     if args.zoom:
-        ctl.zoom(args.zoom)
+        ctl.view.zoom(args.zoom)
     # Put the caret at the end so no selection highlight hides the underlines.
     cursor = window.editor.textCursor()
     cursor.movePosition(cursor.MoveOperation.End)

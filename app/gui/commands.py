@@ -2,41 +2,57 @@
 
 Text edits have their own per-draft undo in the editor's QTextDocument; these cover the list:
 add, duplicate, delete and reorder. Each command talks to the project file directly, so undo
-is persisted as soon as it happens, like every other change.
+is persisted as soon as it happens, like every other change. The commands see the drafts list
+only through the small `DraftsHost` protocol, so they import no controller (no import cycle).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
 if TYPE_CHECKING:
-    from app.gui.controller import MainController
+    from app.storage.models import DeletedDraft
+    from app.storage.project import Project
+
+
+class DraftsHost(Protocol):
+    """What the undo commands need from the drafts-list controller."""
+
+    @property
+    def current_id(self) -> int | None: ...
+
+    def open_project(self) -> Project:
+        """The project the commands act on (they only exist while one is open)."""
+        ...
+
+    def refresh_drafts(self, select: int | None = None) -> None: ...
+
+    def forget_draft(self, draft_id: int) -> None: ...
 
 
 class _DraftCommand(QUndoCommand):
-    def __init__(self, ctl: MainController, label: str) -> None:
+    def __init__(self, host: DraftsHost, label: str) -> None:
         super().__init__(label)
-        self.ctl = ctl
+        self.host = host
 
     @property
-    def project(self) -> Any:
-        assert self.ctl.project is not None
-        return self.ctl.project
+    def project(self) -> Project:
+        return self.host.open_project()
 
 
 class AddDraftCommand(_DraftCommand):
     """Add (or duplicate) a draft; undo deletes it, redo brings the same draft back."""
 
-    def __init__(self, ctl: MainController, *, after: int | None, duplicate_of: int | None = None,
-                 theme: str = "") -> None:
-        super().__init__(ctl, "Duplicate Draft" if duplicate_of is not None else "New Draft")
+    def __init__(self, host: DraftsHost, *, after: int | None,
+                 duplicate_of: int | None = None, theme: str = "") -> None:
+        super().__init__(host, "Duplicate Draft" if duplicate_of is not None else "New Draft")
         self.after = after
         self.duplicate_of = duplicate_of
         self.theme = theme
         self.draft_id: int | None = None
-        self.deleted: Any = None
+        self.deleted: DeletedDraft | None = None
 
     def redo(self) -> None:
         if self.deleted is not None:
@@ -47,21 +63,21 @@ class AddDraftCommand(_DraftCommand):
         else:
             self.draft_id = self.project.add_draft(text="", title="", theme=self.theme,
                                                    after=self.after).id
-        self.ctl.refresh_drafts(select=self.draft_id)
+        self.host.refresh_drafts(select=self.draft_id)
 
     def undo(self) -> None:
         if self.draft_id is None:
             return
-        self.ctl.forget_draft(self.draft_id)
+        self.host.forget_draft(self.draft_id)
         self.deleted = self.project.delete_draft(self.draft_id)
-        self.ctl.refresh_drafts(select=self.after or self.duplicate_of)
+        self.host.refresh_drafts(select=self.after or self.duplicate_of)
 
 
 class DeleteDraftCommand(_DraftCommand):
-    def __init__(self, ctl: MainController, draft_id: int) -> None:
-        super().__init__(ctl, "Delete Draft")
+    def __init__(self, host: DraftsHost, draft_id: int) -> None:
+        super().__init__(host, "Delete Draft")
         self.draft_id = draft_id
-        self.deleted: Any = None
+        self.deleted: DeletedDraft | None = None
         self.neighbour: int | None = None
 
     def redo(self) -> None:
@@ -70,26 +86,26 @@ class DeleteDraftCommand(_DraftCommand):
             i = ids.index(self.draft_id)
             rest = ids[:i] + ids[i + 1:]
             self.neighbour = rest[min(i, len(rest) - 1)] if rest else None
-        self.ctl.forget_draft(self.draft_id)
+        self.host.forget_draft(self.draft_id)
         self.deleted = self.project.delete_draft(self.draft_id)
-        self.ctl.refresh_drafts(select=self.neighbour)
+        self.host.refresh_drafts(select=self.neighbour)
 
     def undo(self) -> None:
         if self.deleted is not None:
             self.project.restore_draft(self.deleted)
-            self.ctl.refresh_drafts(select=self.draft_id)
+            self.host.refresh_drafts(select=self.draft_id)
 
 
 class ReorderCommand(_DraftCommand):
-    def __init__(self, ctl: MainController, old: list[int], new: list[int]) -> None:
-        super().__init__(ctl, "Reorder Drafts")
+    def __init__(self, host: DraftsHost, old: list[int], new: list[int]) -> None:
+        super().__init__(host, "Reorder Drafts")
         self.old = list(old)
         self.new = list(new)
 
     def redo(self) -> None:
         self.project.reorder(self.new)
-        self.ctl.refresh_drafts(select=self.ctl.current_id)
+        self.host.refresh_drafts(select=self.host.current_id)
 
     def undo(self) -> None:
         self.project.reorder(self.old)
-        self.ctl.refresh_drafts(select=self.ctl.current_id)
+        self.host.refresh_drafts(select=self.host.current_id)

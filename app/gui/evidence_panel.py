@@ -93,6 +93,10 @@ class EvidencePanel(QWidget):
         self.filter_box = QComboBox()
         for label, _ in FILTERS:
             self.filter_box.addItem(label)
+        # A narrow panel (small screen, large zoom) elides the choice instead of widening.
+        self.filter_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.filter_box.setMinimumContentsLength(8)
         self.libraries_button = QToolButton()
         self.libraries_button.setText("Libraries")
         self.libraries_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -106,9 +110,11 @@ class EvidencePanel(QWidget):
         top.addWidget(self.libraries_button)
 
         self.linked_label = QLabel("Linked to this draft")
+        self.linked_label.setWordWrap(True)
         self.linked_list = QListWidget()
         self.linked_list.setAccessibleName("Evidence linked to this draft")
         self.results_label = QLabel("Suggestions")
+        self.results_label.setWordWrap(True)
         self.results_list = QListWidget()
         self.results_list.setAccessibleName("Suggested evidence")
         self.status = QLabel("")

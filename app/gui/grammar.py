@@ -9,12 +9,13 @@ says so (once) and nothing runs.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core.models import CheckContext, Finding
+from app.core.engine import Checker
+from app.core.models import CheckContext, CheckResult, Finding
 from app.gui.tasks import TaskManager
 from app.language.cli_support import grammar_from_settings
 from app.language.languagetool import (
@@ -30,7 +31,8 @@ class SpellingSlot:
     """A stable spelling provider for `checker.providers`, following the current settings.
 
     The runner swaps the underlying SpellingProvider when the language changes and switches it
-    off when spelling is turned off; the checker keeps this one object throughout.
+    off when spelling is turned off; the checker keeps this one object throughout, and the
+    project's dictionary and the "loaded" callback carry over to each new provider.
     """
 
     name = "spelling"
@@ -38,6 +40,21 @@ class SpellingSlot:
     def __init__(self) -> None:
         self.provider: SpellingProvider | None = None
         self.enabled = True
+        self._project_words: list[str] = []
+        self._on_ready: Callable[[], None] | None = None
+
+    def use(self, provider: SpellingProvider, enabled: bool) -> None:
+        self.provider = provider
+        self.enabled = enabled
+        provider.set_project_words(self._project_words)
+        if self._on_ready is not None:
+            provider.on_ready(self._on_ready)
+
+    def on_ready(self, callback: Callable[[], None]) -> None:
+        """`callback` (from the loading thread) once the current dictionary is loaded."""
+        self._on_ready = callback
+        if self.provider is not None:
+            self.provider.on_ready(callback)
 
     def check(self, text: str, context: CheckContext | None = None) -> list[Finding]:
         provider = self.provider
@@ -52,8 +69,9 @@ class SpellingSlot:
         return self.provider.add_word(word)
 
     def set_project_words(self, words: list[str]) -> None:
+        self._project_words = list(words)
         if self.provider is not None:
-            self.provider.set_project_words(words)
+            self.provider.set_project_words(self._project_words)
 
 
 class GrammarRunner(QObject):
@@ -83,8 +101,8 @@ class GrammarRunner(QObject):
         self.spelling_slot = SpellingSlot()
         self._status = ""
         self._busy = False
-        self._pending: tuple[Any, str, CheckContext | None] | None = None
-        self._latest: tuple[Any, str] | None = None
+        self._pending: tuple[int, str, CheckContext | None] | None = None
+        self._latest: tuple[int, str] | None = None
         self._closed = False
         #: Settings given explicitly are fixed; otherwise the file is re-read when it changes
         #: (the Language dialog saves it), checked cheaply on each request.
@@ -124,8 +142,7 @@ class GrammarRunner(QObject):
             )
             self.spelling.warm_up()
         self.spelling_enabled = settings.spelling_enabled
-        self.spelling_slot.provider = self.spelling
-        self.spelling_slot.enabled = settings.spelling_enabled
+        self.spelling_slot.use(self.spelling, settings.spelling_enabled)
         checker, status = grammar_from_settings(settings, vocabulary=self.spelling)
         self._checker = checker
         self._pending = None
@@ -150,7 +167,7 @@ class GrammarRunner(QObject):
             self.status_changed.emit(message)
 
     # -- checking ----------------------------------------------------------------------------
-    def request(self, draft_key: Any, text: str, context: CheckContext | None = None) -> None:
+    def request(self, draft_key: int, text: str, context: CheckContext | None = None) -> None:
         """Check `text` in the background; emits findings_ready unless a newer request came."""
         if self._closed:
             return
@@ -164,7 +181,7 @@ class GrammarRunner(QObject):
             return
         self._start(draft_key, text, context)
 
-    def _start(self, draft_key: Any, text: str, context: CheckContext | None) -> None:
+    def _start(self, draft_key: int, text: str, context: CheckContext | None) -> None:
         checker = self._checker
         assert checker is not None
         self._busy = True
@@ -208,8 +225,8 @@ class GrammarRunner(QObject):
         if pending is not None and not self._closed and self._checker is not None:
             self._start(*pending)
 
-    def merge(self, checker: Any, result: Any, findings: list[Finding], text: str,
-              context: CheckContext | None = None) -> Any:
+    def merge(self, checker: Checker, result: CheckResult, findings: list[Finding], text: str,
+              context: CheckContext | None = None) -> CheckResult:
         """The CheckResult with LanguageTool's findings, our spelling findings dropped."""
         return combine(checker, result, findings, text, context)
 

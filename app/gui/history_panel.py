@@ -91,6 +91,10 @@ class HistoryPanel(QWidget):
         self.older.setAccessibleName("Earlier version")
         self.newer = QComboBox()
         self.newer.setAccessibleName("Later version")
+        for combo in (self.older, self.newer):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
         pick.addWidget(QLabel("Compare"), 0, 0)
         pick.addWidget(self.older, 0, 1)
         pick.addWidget(QLabel("with"), 1, 0)

@@ -1,7 +1,8 @@
 """Start the desktop app: `run(argv)` is what the `smartrec` command calls for the GUI.
 
-Heavy modules (the rule engine, YAML, pydantic models of other modules) are imported after the
-window is on screen, so a diplomat sees the window in well under a second.
+The project is opened (and the rules loaded) after the window is on screen, so a diplomat sees
+the window at once; the parts of the window are all there from the start, so everything the
+project needs (the Evidence tab included) receives it when it opens.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from app.gui.controller import MainController
@@ -31,7 +33,7 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
-def settings_store() -> object:
+def settings_store() -> QSettings:
     """QSettings in SMARTrec's own config folder (follows XDG_CONFIG_HOME on Linux)."""
     from PySide6.QtCore import QSettings
 
@@ -57,22 +59,20 @@ def create_app() -> QApplication:
     return app
 
 
-def create_window(settings: object, *, user_rules: bool = True,
-                  defer_optional: bool = False) -> tuple[MainWindow, MainController]:
+def create_window(settings: QSettings, *,
+                  user_rules: bool = True) -> tuple[MainWindow, MainController]:
     from app.gui.controller import MainController
     from app.gui.window import MainWindow
 
     window = MainWindow()
-    controller = MainController(window, settings,  # type: ignore[arg-type]
-                                user_rules=user_rules, defer_optional=defer_optional)
+    controller = MainController(window, settings, user_rules=user_rules)
     return window, controller
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Run the GUI. `argv` are the arguments after the program name (default: sys.argv[1:]).
-
-    Returns the process exit code.
-    """
+def start(argv: Sequence[str] | None = None) -> tuple[MainWindow, MainController]:
+    """Everything `smartrec` does before the event loop: the window on screen, and the project
+    (the one named, the last one, or the sample on the very first run) opened right after the
+    first paint. `argv` are the arguments after the program name (default: sys.argv[1:])."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and Path(args_list[0]).name in _PROCESS_NAMES:
         args_list = args_list[1:]  # tolerate callers that pass the full sys.argv
@@ -80,27 +80,27 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     from PySide6.QtCore import QTimer
 
-    app = create_app()
-    from app.gui.crash import install_excepthook
-
-    install_excepthook()  # an unexpected error is a dialog and a crash report, never a traceback
+    create_app()
     settings = settings_store()
-    window, controller = create_window(settings, user_rules=not args.no_user_rules,
-                                       defer_optional=True)
+    window, controller = create_window(settings, user_rules=not args.no_user_rules)
+    session = controller.session
+
+    def first_run() -> bool:
+        return not settings.value("first_run_done", False, type=bool)
 
     def open_initial() -> None:
         if args.project:
-            controller.open_project(args.project)
+            session.open(args.project)
             return
-        last = settings.value("last_project")  # type: ignore[attr-defined]
-        if last and Path(str(last)).exists() and controller.open_project(str(last)):
+        last = session.last_project()
+        if last is not None and session.open(last):
             return
-        if not settings.value("first_run_done", False, type=bool):  # type: ignore[attr-defined]
-            settings.setValue("first_run_done", True)  # type: ignore[attr-defined]
-            controller.open_sample()
+        if first_run():
+            settings.setValue("first_run_done", True)
+            session.open_sample()
 
     def after_first_paint() -> None:
-        """The window is on screen: now open the project and load the heavier modules."""
+        """The window is on screen: now open the project (its drafts, rules and evidence)."""
         if args.quit_after_shown:
             print(f"SMARTREC_SHOWN {time.time():.6f}", flush=True)
         open_initial()
@@ -109,8 +109,6 @@ def run(argv: Sequence[str] | None = None) -> int:
         if args.quit_after_shown:
             window.repaint()
             print(f"SMARTREC_OPENED {time.time():.6f}", flush=True)
-        controller.load_optional_modules()
-        if args.quit_after_shown:
             wait_rules()
 
     def wait_rules() -> None:
@@ -121,13 +119,22 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(f"SMARTREC_CHECKED {time.time():.6f}", flush=True)
         window.close()
 
-    last = settings.value("last_project")  # type: ignore[attr-defined]
-    if args.project or (last and Path(str(last)).exists()) or not settings.value(  # type: ignore[attr-defined]
-            "first_run_done", False, type=bool):
+    if args.project or session.last_project() is not None or first_run():
         window.show_workspace(True)  # an empty workspace, not a flash of the welcome page
     window.first_painted.connect(after_first_paint)
     window.show()
-    return int(app.exec())
+    return window, controller
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the GUI (what the `smartrec` command calls); returns the process exit code."""
+    from app.gui.crash import install_excepthook
+
+    install_excepthook()  # an unexpected error is a dialog and a crash report, never a traceback
+    start(argv)
+    from PySide6.QtWidgets import QApplication
+
+    return int(QApplication.exec())
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -63,6 +63,7 @@ def response_words(response: str) -> str:
 def _title(text: str) -> QLabel:
     label = QLabel(text.upper())
     label.setObjectName("PanelTitle")
+    label.setWordWrap(True)  # a narrow panel at large zoom wraps the title, never cuts it
     return label
 
 
@@ -243,7 +244,8 @@ class ScorecardPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Wrapped labels fit any width; what cannot wrap scrolls rather than being cut.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
         findings_box = QWidget()
         flay = QVBoxLayout(findings_box)
@@ -273,6 +275,13 @@ class ScorecardPanel(QWidget):
 
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
+
+    def set_base_font(self, font: QFont) -> None:
+        """Zoom: the score headline stays 2.4 times the interface font."""
+        score_font = QFont(font)
+        score_font.setBold(True)
+        score_font.setPointSizeF(font.pointSizeF() * 2.4)
+        self.score.setFont(score_font)
 
     def _ensure_rows(self) -> None:
         if not self.rows:

@@ -1,6 +1,8 @@
-"""Main window layout: menus, drafts list, editor, scorecard tabs and status bar.
+"""Main window layout: menus, drafts list, editor, the side tabs and the status bar.
 
 This is the view only; `controller.MainController` connects it to a project and the checker.
+Other features plug in through `menu(name)`, `add_menu()`, `add_side_tab()` and `add_dock()`
+(see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.gui.drafts_panel import DraftsPanel
 from app.gui.editor import DraftEditor
+from app.gui.evidence_panel import EvidencePanel
 from app.gui.history_panel import HistoryPanel
 from app.gui.scorecard import ScorecardPanel
 
@@ -75,7 +79,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("SMARTrecMainWindow")
         self.setWindowTitle("SMARTrec")
         self.setAccessibleName("SMARTrec")
-        self.resize(1360, 820)
+        self.menus: dict[str, QMenu] = {}
         self._build_actions()
         self._build_menus()
         self._build_central()
@@ -132,8 +136,7 @@ class MainWindow(QMainWindow):
         self.act_ignored = self._action("&Restore Ignored Findings in This Draft")
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.add_menu("file", "&File")
         file_menu.addAction(self.act_new)
         file_menu.addAction(self.act_open)
         self.recent_menu = QMenu("Open &Recent", self)
@@ -149,7 +152,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_close)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
-        edit = bar.addMenu("&Edit")
+        edit = self.add_menu("edit", "&Edit")
         edit.addAction(self.act_undo)
         edit.addAction(self.act_redo)
         edit.addSeparator()
@@ -160,18 +163,18 @@ class MainWindow(QMainWindow):
         edit.addAction(self.act_delete)
         edit.addAction(self.act_move_up)
         edit.addAction(self.act_move_down)
-        view = bar.addMenu("&View")
+        view = self.add_menu("view", "&View")
         view.addAction(self.act_zoom_in)
         view.addAction(self.act_zoom_out)
         view.addAction(self.act_zoom_reset)
-        rules = bar.addMenu("&Rules")
+        rules = self.add_menu("rules", "&Rules")
         rules.addAction(self.act_reload_rules)
         rules.addAction(self.act_rule_errors)
         rules.addAction(self.act_disabled_rules)
         rules.addAction(self.act_ignored)
         rules.addSeparator()
         rules.addAction(self.act_language)
-        help_menu = bar.addMenu("&Help")
+        help_menu = self.add_menu("help", "&Help")
         help_menu.addAction(self.act_about)
 
     # -- central area -----------------------------------------------------------------------
@@ -197,7 +200,7 @@ class MainWindow(QMainWindow):
         self.splitter.setHandleWidth(10)
 
         self.drafts = DraftsPanel()
-        self.drafts.setMinimumWidth(200)
+        self.drafts.setMinimumWidth(170)
         self.splitter.addWidget(self.drafts)
 
         centre = QWidget()
@@ -239,15 +242,20 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Draft details")
         self.tabs.setDocumentMode(False)
+        # At large zoom the tab labels end in "…" and scroll; they are never cut mid-word.
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.setUsesScrollButtons(True)
         self.scorecard = ScorecardPanel()
         self.tabs.addTab(self.scorecard, "Scorecard")
+        self.evidence = EvidencePanel()
+        self.tabs.addTab(self.evidence, "Evidence")
         self.history = HistoryPanel()
         self.tabs.addTab(self.history, "History")
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Private notes for this draft")
         self.notes.setPlaceholderText("Private notes (not exported): sources, who to consult…")
         self.tabs.addTab(self.notes, "Notes")
-        self.tabs.setMinimumWidth(280)
+        self.tabs.setMinimumWidth(240)
         self.splitter.addWidget(self.tabs)
 
         self.splitter.setStretchFactor(0, 2)
@@ -286,6 +294,40 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.errors_button)
         bar.addPermanentWidget(self.check_label)
         bar.addPermanentWidget(self.saved_label)
+
+    # -- extension points -------------------------------------------------------------------
+    def add_menu(self, name: str, title: str, *, before: str | None = None) -> QMenu:
+        """A new top-level menu, registered as `menus[name]`; placed before menu `before`."""
+        if name in self.menus:
+            raise ValueError(f"menu {name!r} exists already")
+        menu = QMenu(title, self)
+        menu.setObjectName(f"{name}Menu")
+        anchor = self.menus.get(before) if before else None
+        if anchor is not None:
+            self.menuBar().insertMenu(anchor.menuAction(), menu)
+        else:
+            self.menuBar().addMenu(menu)
+        self.menus[name] = menu
+        return menu
+
+    def menu(self, name: str) -> QMenu:
+        """A top-level menu by name: file, edit, view, rules, help (and any added later)."""
+        return self.menus[name]
+
+    def add_side_tab(self, widget: QWidget, title: str) -> int:
+        """A tab next to Scorecard, Evidence, History and Notes; returns its index."""
+        return self.tabs.addTab(widget, title)
+
+    def add_dock(self, widget: QWidget, title: str,
+                 area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea
+                 ) -> QDockWidget:
+        """A movable panel around the workspace (listed in View ▸ Panels)."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title}Dock".replace(" ", ""))
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.menus["view"].addAction(dock.toggleViewAction())
+        return dock
 
     def show_workspace(self, visible: bool) -> None:
         self.stack.setCurrentWidget(self.workspace if visible else self.welcome)
