@@ -87,7 +87,7 @@ def open_library(
         conn = _connect(target, read_only=True)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise LibraryError(f"{_name(target)} cannot be opened: {exc}.") from None
     if app_id != LIBRARY_APPLICATION_ID:
         conn.close()
@@ -140,7 +140,7 @@ def _structure_problem(conn: sqlite3.Connection, version: int) -> str | None:
     required = ("evidence", "evidence_meta", "evidence_imports") if version else ()
     try:
         return schema_problem(conn, expected, required)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         return str(exc)
 
 

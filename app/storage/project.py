@@ -210,7 +210,7 @@ def _validate(path: Path) -> None:
     """Refuse foreign, newer or damaged files using a read-only connection only."""
     try:
         conn = _connect_read_only(path, snapshot=True)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # bad names in a damaged schema
         raise _damaged(path, exc) from None
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -252,7 +252,7 @@ def _validate(path: Path) -> None:
                 f"{_describe(path)} is damaged or was not written by SMARTrec ({problem}). The "
                 "file was left untouched; open a backup copy."
             )
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # bad names in a damaged schema
         raise _damaged(path, exc) from None
     finally:
         conn.close()
@@ -710,7 +710,9 @@ class Project:
         with self._mutex:
             try:
                 return list(self._live().execute(sql, tuple(params)))
-            except sqlite3.DatabaseError as exc:  # damage the open-time quick check missed
+            except sqlite3.OperationalError:  # e.g. "no such table" in an old read-only file
+                raise
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # damage quick_check missed
                 raise ProjectError(
                     f"{_describe(self._path)} is damaged ({exc}); nothing was changed. Open a "
                     "backup copy, or see 'Recovering a damaged project' in the README."

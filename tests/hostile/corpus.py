@@ -101,6 +101,14 @@ def _project(folder: Path, add: Callable[[str, bytes], None]) -> None:
         conn.commit()
         conn.close()
 
+    schema = folder / "bad-utf8-schema.smartrec"  # SQLite's own error message is not UTF-8
+    schema.write_bytes(good)
+    conn = sqlite3.connect(schema)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = 'CREATE TABLE meta (a) ' || CAST(X'F6' AS TEXT)"
+                 " WHERE name = 'meta'")
+    conn.commit()
+    conn.close()
     crafted("wrong-columns.smartrec", ["CREATE TABLE meta (k, v)", "CREATE TABLE drafts (x)"])
     crafted("foreign-app.smartrec", ["CREATE TABLE t (x)"], app_id=0x12345678)
     crafted("newer.smartrec", ["CREATE TABLE meta (key TEXT, value TEXT)"], version=99)
@@ -108,6 +116,7 @@ def _project(folder: Path, add: Callable[[str, bytes], None]) -> None:
         ("bad-date.smartrec", "created", "'yesterday'"),
         ("bad-status.smartrec", "status", "'archived'"),
         ("blob-text.smartrec", "text", "X'00FF'"),
+        ("bad-utf8.smartrec", "title", "CAST(X'F6F6F6' AS TEXT)"),
     ):
         path = folder / name
         path.write_bytes(good)

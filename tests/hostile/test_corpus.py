@@ -107,7 +107,8 @@ def test_crafted_projects_are_refused_with_one_line(
     corpus: list[Case], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     for name in ("wrong-columns.smartrec", "bad-date.smartrec", "truncated-half.smartrec",
-                 "blob-text.smartrec", "bad-status.smartrec", "foreign-app.smartrec"):
+                 "blob-text.smartrec", "bad-status.smartrec", "foreign-app.smartrec",
+                 "bad-utf8.smartrec", "bad-utf8-schema.smartrec"):
         case = next(c for c in corpus if c.family == "project" and c.name == name)
         before = digest(case.path)
         siblings = sorted(p.name for p in case.path.parent.iterdir())
