@@ -1,9 +1,11 @@
-"""Is work linear in input size? `check` text output and observer-report splitting.
+"""Is work linear in input size? `check` output, finding positions, report splitting.
 
 Usage: .venv/bin/python bench/hostile_sizes.py [--repeat N]
 
 Prints the median time at each size and the ratio to the previous size: doubling the input should
-about double the time (ratio ~2); quadratic code shows ~4. Inputs are generated, not read.
+about double the time (ratio ~2); quadratic code shows ~4. The first `check` size is a baseline
+(loading the rules). "slicing" is how `check` located findings before; it is timed at smaller
+sizes because it is quadratic. Inputs are generated, not read.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.cli import main
+from app.cli import LineIndex, main
 from app.evidence.importers.report import split_lines
 
 SENTENCE = "The State should ensure free and fair elections and ratify the ICCPR, "
@@ -57,14 +59,31 @@ def split_report(paragraphs: int) -> Callable[[], object]:
     return lambda: split_lines(lines)
 
 
+def positions(chars: int, naive: bool) -> Callable[[], object]:
+    """Line/column of one finding per 25 characters of a one-line draft of `chars`."""
+    text = (SENTENCE * (chars // len(SENTENCE) + 1))[:chars]
+    offsets = range(0, chars, 25)
+    if naive:  # what `check` did before: slice the text up to each finding
+        return lambda: [(text[:o].count("\n"), o - (text[:o].rfind("\n") + 1) + 1)
+                        for o in offsets]
+
+    def indexed() -> object:
+        index = LineIndex(text)
+        return [index.position(o) for o in offsets]
+
+    return indexed
+
+
 def report(label: str, sizes: list[int], make: Callable[[int], Callable[[], object]],
            repeat: int) -> None:
-    previous = None
+    previous: tuple[int, float] | None = None
     for size in sizes:
         seconds = median_s(make(size), repeat)
-        ratio = f"  x{seconds / previous:.2f} for x2 input" if previous else ""
+        ratio = ""
+        if previous:
+            ratio = f"  time x{seconds / previous[1]:.2f} for input x{size / previous[0]:g}"
         print(f"{label} {size:>9,}: median {seconds:8.3f} s{ratio}")
-        previous = seconds
+        previous = (size, seconds)
 
 
 def run() -> None:
@@ -75,9 +94,13 @@ def run() -> None:
         folder = Path(tmp)
         with contextlib.redirect_stdout(io.StringIO()):  # loads the rules once before timing
             main(["check", "--no-grammar", "--no-spelling", "--no-user-rules", "--text", "x y"])
-        report("check, one draft of chars", [25_000, 50_000, 100_000],
+        report("check, one draft of chars", [100, 25_000, 50_000, 100_000],
                lambda n: check_one_line(folder, n), args.repeat)
     report("report split, paragraphs ", [5_000, 10_000, 20_000], split_report, args.repeat)
+    sizes = [1_000_000, 2_000_000, 4_000_000]
+    report("finding positions, LineIndex", sizes, lambda n: positions(n, False), args.repeat)
+    report("finding positions, slicing ", [100_000, 200_000, 400_000],
+           lambda n: positions(n, True), 1)
 
 
 if __name__ == "__main__":
