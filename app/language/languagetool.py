@@ -198,7 +198,9 @@ def _exception_chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def _within(seconds: float, call: Callable[[], _T], url: str) -> _T:
+def _within(
+    seconds: float, call: Callable[[], _T], url: str, cancel: threading.Event | None = None
+) -> _T:
     """Run `call` with a total deadline, not just a gap timeout between bytes.
 
     `requests` timeouts bound each wait for the next byte, so a server answering one byte per
@@ -215,9 +217,16 @@ def _within(seconds: float, call: Callable[[], _T], url: str) -> _T:
 
     worker = threading.Thread(target=run, name="languagetool-request", daemon=True)
     worker.start()
-    worker.join(seconds + _DEADLINE_SLACK_S)
-    if worker.is_alive():
-        raise LanguageToolError(f"LanguageTool did not answer within {seconds:.3g} s ({url}).")
+    end = time.monotonic() + seconds + _DEADLINE_SLACK_S
+    while worker.is_alive():
+        left = end - time.monotonic()
+        if left <= 0:
+            raise LanguageToolError(
+                f"LanguageTool did not answer within {seconds:.3g} s ({url})."
+            )
+        if cancel is not None and cancel.is_set():
+            raise LanguageToolError("LanguageTool checking was stopped.")
+        worker.join(min(0.1, left))
     if "error" in box:
         raise box["error"]
     return cast(_T, box["value"])
@@ -236,6 +245,8 @@ class LanguageToolClient:
         self.timeout = timeout
         self.chunk_chars = chunk_chars
         self._tools: dict[str, Any] = {}
+        #: Set by `cancel()` (the window closing): waiting requests give up at once.
+        self._cancelled = threading.Event()
         # The per-request timeout is an attribute of the shared tool object: one request at a time.
         self._lock = threading.RLock()
 
@@ -247,7 +258,8 @@ class LanguageToolClient:
             try:
                 tool_class = _remote_tool_class()
                 tool = _within(
-                    timeout, lambda: tool_class(self.base_url, language, timeout), self.base_url
+                    timeout, lambda: tool_class(self.base_url, language, timeout), self.base_url,
+                    self._cancelled,
                 )
             except LanguageToolError:
                 raise
@@ -277,7 +289,8 @@ class LanguageToolClient:
             tool._TIMEOUT = timeout
             try:
                 return _within(
-                    timeout, lambda: tool._query_server(url, params, method=method), self.base_url
+                    timeout, lambda: tool._query_server(url, params, method=method), self.base_url,
+                    self._cancelled,
                 )
             except LanguageToolError:
                 # The abandoned request may still be reading: give later ones a fresh tool.
@@ -328,6 +341,10 @@ class LanguageToolClient:
             )
         return LanguageToolError(f"LanguageTool request failed: {str(exc)[:200] or type(exc)}")
 
+    def cancel(self) -> None:
+        """Make every waiting and later request fail at once (the app is closing)."""
+        self._cancelled.set()
+
     def languages(self, timeout: float | None = None) -> list[dict[str, Any]]:
         timeout = timeout or self.timeout
         data = self._request(self._tool("auto", timeout), "languages", None, "get", timeout)
@@ -348,6 +365,8 @@ class LanguageToolClient:
         for chunk_start, chunk in split_chunks(text, self.chunk_chars):
             if not chunk.strip():
                 continue
+            if self._cancelled.is_set():
+                raise LanguageToolError("LanguageTool checking was stopped.")
             timeout = self.timeout
             if deadline is not None:
                 remaining = deadline - time.monotonic()
@@ -776,6 +795,10 @@ class GrammarChecker:
         )
 
     def close(self) -> None:
+        """Stop at once: a request in flight is abandoned (its daemon thread cannot keep the
+        process alive), and a local server we started is stopped."""
+        if self._client is not None:
+            self._client.cancel()
         if self.server is not None:
             self.server.close()
 

@@ -72,3 +72,26 @@ def test_abandoned_request_does_not_keep_the_process_alive(trickle_url: str) -> 
                             cwd=ROOT, timeout=30)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("stopped: LanguageTool did not answer within 1 s")
+
+
+def test_closing_the_checker_ends_a_background_check_at_once(trickle_url: str) -> None:
+    """What the desktop app does when its window closes: the pool thread that is waiting for
+    LanguageTool must return, or the interpreter waits for it at exit."""
+    code = (
+        "import time\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "from app.language.languagetool import GrammarChecker\n"
+        f"checker = GrammarChecker(url={trickle_url!r}, timeout=60, total_timeout=120)\n"
+        "pool = ThreadPoolExecutor(1)\n"
+        "future = pool.submit(checker.check, 'Ratify the convention.')\n"
+        "time.sleep(1)\n"
+        "started = time.monotonic()\n"
+        "checker.close()\n"
+        "pool.shutdown(wait=False)\n"
+        "print('closed')\n"
+    )
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)
+    assert result.stdout.strip() == "closed", result.stderr
+    assert time.monotonic() - started < 15  # before: 60 s for the request, then the next
