@@ -70,6 +70,10 @@ def classify(argument: str) -> DraftInput:
     return DraftInput(argument, is_text=False)
 
 
+def _looks_like_path(argument: str) -> bool:
+    return "/" in argument or "\\" in argument or Path(argument).suffix.lower() in DRAFT_SUFFIXES
+
+
 def _names_file(argument: str) -> bool:
     """True when `argument` is an existing path; never raises (long names, NUL bytes ...)."""
     if not argument or "\0" in argument or len(argument.encode("utf-8", "replace")) > 4096:
@@ -102,7 +106,12 @@ def read_drafts(
             yield from _lines("<stdin>", _read_stdin(encoding))
         else:
             path = Path(item.value)
-            text = _read_text(path, encoding)
+            try:
+                text = _read_text(path, encoding)
+            except InputError as exc:
+                if str(exc).endswith(": no such file") and not _looks_like_path(item.value):
+                    raise InputError(f"{exc} (to check a one-word draft, use --text)") from None
+                raise
             suffix = path.suffix.lower()
             if suffix == ".csv":
                 yield from _csv(path, text, column or "Text")

@@ -215,3 +215,11 @@ def test_a_five_megabyte_draft_is_refused_before_checking(
         f"smartrec: {huge}:1: a draft of 5,110,000 characters is too long to check "
         "(the limit is 100,000); put one draft per line\n"
     )
+
+
+def test_a_single_word_that_is_no_file_points_at_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", *QUIET, "Ratify")
+    assert (code, out) == (2, "")
+    assert err == (
+        "smartrec: cannot read Ratify: no such file (to check a one-word draft, use --text)\n"
+    )
