@@ -7,6 +7,7 @@ against inputs known to trigger catastrophic backtracking.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 
 import regex
@@ -32,6 +33,8 @@ MAX_EXPANDED_LENGTH = 50_000
 MAX_MACRO_DEPTH = 5
 #: Nested counted repeats multiply: (?:(?:a{100}){100}){100} compiles for minutes, using GBs.
 MAX_REPEAT_PRODUCT = 20_000
+#: A pattern slower than this to compile is refused (it would slow every start-up).
+MAX_COMPILE_S = 1.0
 _QUANTIFIER = regex.compile(r"\{(\d{1,9})(?:,(\d{0,9}))?\}")
 #: A sentence with words, capitals, digits and punctuation: no pattern may match empty in it.
 _EMPTY_PROBE = "The State should ratify the ICCPR (OP-1) by 31 December 2027, and report."
@@ -94,10 +97,15 @@ def compile_pattern(
             f"counted repeats nest to more than {MAX_REPEAT_PRODUCT:,} copies "
             "(such as (?:(?:a{100}){100}){100}); the regex would take minutes to compile"
         )
+    started = time.perf_counter()
     try:
         compiled = regex.compile(source, FLAGS if ignore_case else regex.UNICODE)
     except regex.error as exc:
         raise PatternError(f"invalid regular expression: {exc}") from None
+    took = time.perf_counter() - started
+    if took > MAX_COMPILE_S:  # the size checks above keep this rare; it must not recur per load
+        raise PatternError(f"pattern took {took:.1f} s to compile (limit {MAX_COMPILE_S:g} s); "
+                           "simplify it")
     if compiled.search("") is not None or any(
         m.end() == m.start() for m in compiled.finditer(_EMPTY_PROBE, timeout=_PROBE_TIMEOUT_S)
     ):
