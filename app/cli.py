@@ -125,6 +125,11 @@ def _read_stdin(encoding: str | None) -> str:
     stream = sys.stdin
     if stream is None:
         raise InputError("cannot read standard input: it is closed")
+    if not isinstance(stream, io.TextIOWrapper):  # already text (a test, an embedding program)
+        text = str(stream.read(MAX_INPUT_BYTES + 1))
+        if len(text) > MAX_INPUT_BYTES:
+            raise InputError(f"standard input is larger than {MAX_INPUT_BYTES // 1_000_000} MB")
+        return text
     try:
         raw = stream.buffer.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
