@@ -18,12 +18,15 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app.bounds import MAX_DRAFT_CHARS, JsonBoundsError, load_json_bounded
 from app.core.models import SCORED_DIMENSIONS, SEVERITY_RANK, CheckContext, CheckResult
 from app.errors import InputError, report_unexpected
 from app.textio import TextInputError, decode_text, read_bounded, spreadsheet_safe
+
+if TYPE_CHECKING:
+    from app.export import PdfWriter
 
 SUBCOMMANDS = ("check", "rules", "evidence", "export", "gui")
 MAX_INPUT_BYTES = 200_000_000
@@ -539,8 +542,15 @@ def build_parser() -> argparse.ArgumentParser:
     from app.export.cli import register as register_export
 
     register_evidence(sub)
-    register_export(sub)
+    register_export(sub, pdf_writer=_pdf_writer)
     return parser
+
+
+def _pdf_writer() -> PdfWriter:
+    """Qt's PDF writer, loaded only when a PDF is asked for."""
+    from app.gui.export_pdf import write_pdf
+
+    return write_pdf
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

@@ -110,24 +110,32 @@ def run_selftest(out: Any = None) -> int:
 
     def qt() -> str:
         from app.export import export_document
-        from app.gui.export_pdf import ensure_gui_app
+        from app.gui.export_pdf import ensure_gui_app, write_pdf
 
         platform = ensure_gui_app()
-        path = export_document(state["data"], "pdf", "factsheet", folder / "selftest.pdf")
+        path = export_document(state["data"], "pdf", "factsheet", folder / "selftest.pdf",
+                               pdf_writer=write_pdf)
         if not path.read_bytes().startswith(b"%PDF"):
             raise RuntimeError("not a PDF")
         return f"Qt platform '{platform}', {path.name} {path.stat().st_size // 1024} KB"
 
     def spelling() -> str:
         """Third-party data files are what a bundle most often misses."""
-        try:
-            from spellchecker import SpellChecker
-        except ImportError:
-            return "pyspellchecker not installed (spelling off)"
+        from spellchecker import SpellChecker
+
         checker = SpellChecker(language="en")
         if "government" not in checker:
             raise RuntimeError("the English dictionary is empty")
         return f"English dictionary, {len(checker.word_frequency.dictionary)} words"
+
+    def language() -> str:
+        """The language-detection model is a data file a bundle could miss."""
+        from app.core.language import detect
+
+        found = detect("Adopter une loi sur la violence domestique avant la fin de 2027.")
+        if found != "fr":
+            raise RuntimeError(f"a French sentence was read as {found!r}")
+        return "language model loads (French draft recognised)"
 
     def gui_modules() -> str:
         import importlib
@@ -149,6 +157,7 @@ def run_selftest(out: Any = None) -> int:
             ("Word export", word, ("checker", "project")),
             ("Qt PDF", qt, ("data",)),
             ("spelling dictionary", spelling, ()),
+            ("language detection", language, ()),
             ("GUI modules", gui_modules, ()),
         )
         for name, fn, needs in steps:

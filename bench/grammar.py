@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/grammar.py [--url http://host:8081] [--runs 200] [--language en-GB]
 
-With no URL it starts app.language.fakelt on loopback, so the figure is our own overhead
+With no URL it starts tests/doubles/fakelt.py on loopback, so the figure is our own overhead
 (language_tool_python/requests HTTP, JSON, offset conversion, vocabulary filter) and not
 LanguageTool's checking time. Prints the first check (lazy import of language_tool_python and its
 GET /v2/languages), then median and 95th percentile milliseconds for a 60-word draft and a
@@ -19,8 +19,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # test doubles
 
-from app.language.fakelt import FakeLanguageTool
+from doubles.fakelt import FakeLanguageTool
+
 from app.language.languagetool import GrammarChecker
 from app.language.spelling import SpellingProvider
 

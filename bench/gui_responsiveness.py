@@ -4,7 +4,7 @@ Usage: python bench/gui_responsiveness.py [--chars 300] [--burst 3] [--every 60]
                                           [--delay-ms 200] [--no-grammar] [--profile]
 
 Starts the main window (offscreen unless QT_QPA_PLATFORM says otherwise) on a temporary copy of
-the sample project, with grammar pointed at `app.language.fakelt.FakeLanguageTool` (answering
+the sample project, with grammar pointed at `tests/doubles/fakelt.py` (answering
 after --delay-ms, like a busy LanguageTool) through settings.json in a temporary
 XDG_CONFIG_HOME. It then types --chars characters into the editor with QTest.keyClicks, --burst
 characters every --every ms, driven by a QTimer, while a 5 ms precise QTimer records the gap
@@ -66,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
     from PySide6.QtTest import QTest
 
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # test doubles
+    from doubles.fakelt import FakeLanguageTool
+
     from app.gui.main import create_app, create_window
-    from app.language.fakelt import FakeLanguageTool
     from app.settings import AppSettings, save_settings
     from app.storage.sample import create_sample_project
 

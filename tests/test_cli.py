@@ -170,7 +170,8 @@ def test_check_uses_a_configured_languagetool_server(
 ) -> None:
     """Grammar findings from a LanguageTool server (our fake of its /v2/check API) reach the
     CLI output; --no-grammar turns them off."""
-    from app.language.fakelt import FakeLanguageTool
+    from doubles.fakelt import FakeLanguageTool
+
     from app.settings import AppSettings, save_settings
 
     server = FakeLanguageTool().start()

@@ -8,7 +8,7 @@ import pytest
 
 from app.core.engine import Checker
 from app.core.loader import load_file
-from app.core.models import CheckContext, EvidenceRef, Precedent
+from app.core.models import SCORE_WEIGHTS, CheckContext, EvidenceRef, Precedent
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -51,8 +51,9 @@ def test_vague_draft_exact_findings(checker: Checker) -> None:
         "jargon": "partly",
         "tone": "met",
     }
-    # specific 10 + measurable 20 + attainable 10 + jargon 5 + tone 10
-    assert result.smart_score == 55
+    # (specific 12.5 + measurable 20 + attainable 5 + jargon 5 + tone 10) x 0.85, as no concrete
+    # act is met and the leading verb is a general action (category 4): 52.5 x 0.85 = 44.6
+    assert result.smart_score == 45
     assert [t.issue for t in result.themes] == ["Elections"]
 
 
@@ -110,7 +111,7 @@ def test_relevance_follows_linked_evidence(checker: Checker) -> None:
     relevant = linked.dimension("relevant")
     assert relevant.status == "met"
     assert relevant.reason == "Grounded in EU EOM 2022, rec. 5; ICCPR art. 25."
-    assert linked.smart_score == bare.smart_score + 10
+    assert linked.smart_score == bare.smart_score + SCORE_WEIGHTS["relevant"]
     precedent = checker.check(text, CheckContext(precedents=[Precedent(text="Adopt the bill.")]))
     assert precedent.dimension("relevant").status == "partly"
 

@@ -34,7 +34,7 @@ def test_unknown_key_names_file_line_and_key() -> None:
     text = "pack: t\nrules:\n" + GOOD_RULE + "    colour: red\n"
     assert _errors(text) == [
         "pack.yaml:9: colour: unknown key (allowed: dimension, enabled, examples, explanation, "
-        "id, kind, link, message, patterns, severity, terms)"
+        "id, kind, link, message, outside_quotes, patterns, severity, terms)"
     ]
 
 

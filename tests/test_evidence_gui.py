@@ -7,12 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-pytest.importorskip("PySide6")
-
 from PySide6.QtCore import Qt
 
-from app.evidence.links import links
 from app.evidence.reference import load_reference
 from app.evidence.store import count_items
 from app.storage.models import ProjectMeta
@@ -51,12 +47,12 @@ def test_panel_suggests_links_and_unlinks(qtbot: Any, project: Project) -> None:
     assert button.text() == "Link"
     with qtbot.waitSignal(panel.links_changed, timeout=5000):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert len(links(project, draft.id)) == 1
+    assert len(project.evidence_links(draft.id)) == 1
     assert panel.linked_list.count() == 1
     assert _row_button(panel.results_list, 0).text() == "Unlink"
     with qtbot.waitSignal(panel.links_changed, timeout=5000):
         qtbot.mouseClick(_row_button(panel.linked_list, 0), Qt.MouseButton.LeftButton)
-    assert links(project, draft.id) == []
+    assert project.evidence_links(draft.id) == []
     assert panel.linked_list.count() == 0
 
     with qtbot.waitSignal(panel.results_ready, timeout=10_000):

@@ -156,7 +156,7 @@ def test_build_context_fills_links_precedents_and_votes(tmp_path: Path) -> None:
     hits = search(project.connection, "ICCPR vote elected", kinds=["commitment"], mode="any")
     article_25 = next(h.item for h in hits if h.item.label() == "ICCPR art. 25")
     link(project, draft.id, article_25)
-    ctx = build_context(project, draft.id, text, "Utopia")
+    ctx = build_context(project.connection, draft.id, text, "Utopia")
     assert isinstance(ctx, CheckContext)
     assert [(e.kind, e.label) for e in ctx.linked_evidence] == [("commitment", "ICCPR art. 25")]
     assert ctx.precedents and ctx.precedents[0].recommending_state == "Chile"

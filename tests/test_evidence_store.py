@@ -14,7 +14,7 @@ from app.evidence.library import (
     attached_libraries,
     open_library,
 )
-from app.evidence.links import link, links, unlink
+from app.evidence.links import link, unlink
 from app.evidence.schema import EVIDENCE_SCHEMA_VERSION, EvidenceSchemaError, ensure_schema
 from app.evidence.store import EvidenceItem, add_item, count_items, get_item
 from app.storage.models import ProjectMeta
@@ -115,18 +115,18 @@ def test_links_persist_and_follow_draft_delete_and_undo(tmp_path: Path) -> None:
     assert item is not None
     link(project, draft.id, item)
     link(project, draft.id, item)  # twice: still one link
-    assert [lk.evidence_id for lk in links(project, draft.id)] == [item_id]
+    assert [lk.evidence_id for lk in project.evidence_links(draft.id)] == [item_id]
     project.close()
 
     project = Project.open(path)
-    found = links(project, draft.id)
+    found = project.evidence_links(draft.id)
     assert len(found) == 1 and found[0].kind == "finding" and "Observers" in found[0].label
     deleted = project.delete_draft(draft.id)
-    assert links(project, draft.id) == []
+    assert project.evidence_links(draft.id) == []
     project.restore_draft(deleted)
-    assert len(links(project, draft.id)) == 1
+    assert len(project.evidence_links(draft.id)) == 1
     unlink(project, draft.id, item_id)
-    assert links(project, draft.id) == []
+    assert project.evidence_links(draft.id) == []
     project.close()
 
 
@@ -146,9 +146,10 @@ def test_library_links_are_told_apart_from_project_items(tmp_path: Path) -> None
     assert lib_item is not None and own is not None
     link(project, draft.id, lib_item, str(lib.resolve()))
     link(project, draft.id, own)
-    assert len(links(project, draft.id)) == 2
+    assert len(project.evidence_links(draft.id)) == 2
     unlink(project, draft.id, lib_id, str(lib.resolve()))
-    assert [(lk.library, lk.evidence_id) for lk in links(project, draft.id)] == [(None, own_id)]
+    found = project.evidence_links(draft.id)
+    assert [(lk.library, lk.evidence_id) for lk in found] == [(None, own_id)]
     project.close()
 
 

@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from doubles.export_sample import sample_export_project
 
 from app.export import FORMATS, export_document
 from app.export import atomic as atomic_mod
 from app.export.atomic import write_atomic
 from app.export.model import ExportError
-from app.export.sample import sample_export_project
 
 TEXT_FORMATS = [f for f in FORMATS if f != "pdf"]  # PDF needs Qt: covered in the GUI tests
 

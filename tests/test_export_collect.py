@@ -13,8 +13,10 @@ import pytest
 
 from app.cli import main
 from app.core.engine import load_checker
+from app.evidence import store
+from app.evidence.links import link
 from app.export import collect
-from app.export.model import Footnote
+from app.export.model import Footnote, footnote_from_item
 from app.storage.models import ProjectMeta
 from app.storage.project import Project
 
@@ -47,8 +49,8 @@ def test_collect_reads_drafts_in_project_order(project_file: Path) -> None:
     assert [d.priority for d in data.drafts] == [1, 2, 3]
     assert data.drafts[1].title == "polls" and data.drafts[2].status == "final"
     assert all(d.smart_score is None and not d.smart_status for d in data.drafts)
-    # the fact sheet takes final drafts first, then priority order
-    assert [d.priority for d in data.priorities(2)] == [3, 1]
+    # nothing is grounded in evidence: the fact sheet shows one draft, never padding
+    assert len(data.priorities(2)) == 1
 
 
 def test_collect_checks_each_draft(project_file: Path) -> None:
@@ -63,28 +65,6 @@ def test_collect_checks_each_draft(project_file: Path) -> None:
             d for d in ("specific", "measurable", "attainable", "relevant", "time_bound",
                         "jargon", "tone") if d in draft.smart_status
         ]
-
-
-def test_collect_uses_an_evidence_lister(project_file: Path) -> None:
-    calls: list[int] = []
-
-    def lister(project: object, draft_id: int) -> list[object]:
-        calls.append(draft_id)
-        return [
-            {"kind": "finding", "source": "OHCHR", "document": "A/HRC/WG.6/47/UKR/2",
-             "paragraph": 12, "text": "Detention conditions remain poor."},
-            Footnote("Pledge 2023", "We will adopt the law.", "commitment"),
-            {"kind": "recommendation", "label": "Brazil, 121.4", "response": "noted"},
-        ]
-
-    with Project.open(project_file, read_only=True) as project:
-        data = collect(project, None, evidence_lister=lister)
-    assert len(calls) == 3
-    notes = data.drafts[0].footnotes
-    assert notes[0] == Footnote("OHCHR, A/HRC/WG.6/47/UKR/2, para. 12",
-                                "Detention conditions remain poor.", "finding")
-    assert notes[1].kind == "commitment"
-    assert notes[2].kind == "precedent" and notes[2].response == "noted"
 
 
 def test_cli_exports_docx(project_file: Path, tmp_path: Path,
@@ -150,7 +130,6 @@ def test_cli_pdf_runs_headless(project_file: Path, tmp_path: Path) -> None:
 
 
 def test_linked_evidence_becomes_footnotes(tmp_path: Path) -> None:
-    store = pytest.importorskip("app.evidence.store")
     path = tmp_path / "ev.smartrec"
     with Project.create(path, ProjectMeta(state_under_review="Kenya")) as project:
         draft = project.add_draft(text=GOOD, theme="Justice")
@@ -181,11 +160,64 @@ def test_linked_evidence_becomes_footnotes(tmp_path: Path) -> None:
                                 "commitment")
 
 
-def test_evidence_items_from_a_links_api_become_footnotes() -> None:
-    store = pytest.importorskip("app.evidence.store")
-    from app.export.model import _to_footnote
-
+def test_commitment_and_observer_citations() -> None:
     item = store.EvidenceItem(kind="commitment", text="Shall be tried promptly.",
                               instrument="ICCPR", article="art. 9(3)", binding="ratified")
-    assert _to_footnote(item) == Footnote("ICCPR art. 9(3) (ratified)",
-                                          "Shall be tried promptly.", "commitment")
+    assert footnote_from_item(item) == Footnote("ICCPR art. 9(3) (ratified)",
+                                                "Shall be tried promptly.", "commitment")
+
+
+@pytest.mark.parametrize(("organisation", "mission", "who"), [
+    ("EU EOM", "EU Election Observation Mission to Kenya", "EU Election Observation Mission "
+     "to Kenya 2022"),
+    ("Commonwealth Observer Group", "Commonwealth Observer Group, Kenya",
+     "Commonwealth Observer Group, Kenya 2022"),
+    ("The Carter Center", "Kenya electoral expert mission",
+     "The Carter Center Kenya electoral expert mission 2022"),
+])
+def test_observer_citation_names_the_organisation_once(organisation: str, mission: str,
+                                                        who: str) -> None:
+    item = store.EvidenceItem(kind="finding", text="Results forms were not published.",
+                              organisation=organisation, mission=mission, country="Kenya",
+                              year=2022, report_title="Final report", paragraph="4")
+    assert footnote_from_item(item).label == f"{who}, Final report, para. 4"
+
+
+def test_fact_sheet_picks_grounded_drafts_that_are_not_weak(tmp_path: Path) -> None:
+    """A weak draft with no evidence is never one of the priority recommendations."""
+    path = tmp_path / "sheet.smartrec"
+    with Project.create(path, ProjectMeta(state_under_review="Kenya")) as project:
+        grounded = project.add_draft(text=GOOD, theme="Justice")
+        project.add_draft(text=VAGUE, theme="Elections")
+        other = project.add_draft(text="Ratify the Optional Protocol by 2026.", theme="Treaties")
+        item_id = store.add_item(project.connection, store.EvidenceItem(
+            kind="commitment", text="Everyone shall be tried promptly.", instrument="ICCPR",
+            article="art. 9(3)"))
+        item = store.get_items(project.connection, [item_id])[item_id]
+        link(project, grounded.id, item)
+        link(project, other.id, item)
+        data = collect(project, load_checker())
+    chosen = data.priorities(3)
+    assert [d.text for d in chosen] == [GOOD, "Ratify the Optional Protocol by 2026."]
+    assert all(d.footnotes and d.overall != "weak" for d in chosen)
+    vague = next(d for d in data.drafts if d.text == VAGUE)
+    assert not vague.footnotes and vague not in chosen
+
+
+def test_cli_fact_sheet_reports_what_is_on_the_sheet(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "nine.smartrec"
+    with Project.create(path, ProjectMeta(state_under_review="Kenya")) as project:
+        item_id = store.add_item(project.connection, store.EvidenceItem(
+            kind="commitment", text="Everyone shall be tried promptly.", instrument="ICCPR",
+            article="art. 9(3)"))
+        item = store.get_items(project.connection, [item_id])[item_id]
+        for year in range(2026, 2035):
+            draft = project.add_draft(text=f"Adopt by December {year} a law that guarantees "
+                                      "free legal aid to every detainee.")
+            link(project, draft.id, item)
+    out = tmp_path / "sheet.md"
+    assert main(["export", str(path), "--document", "factsheet", "--out", str(out)]) == 0
+    stdout = capsys.readouterr().out
+    assert "(3 recommendations, 3 linked sources)" in stdout
+    assert out.read_text(encoding="utf-8").count("Adopt by December") == 3

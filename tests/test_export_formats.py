@@ -9,11 +9,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from doubles.export_sample import sample_export_project
 
 from app.export import DOCUMENTS, default_filename, export_document
 from app.export.html import to_html
 from app.export.model import ExportMeta, ExportProject
-from app.export.sample import sample_export_project
 from app.export.text_formats import CSV_COLUMNS, to_markdown
 
 MIXED = "اعتماد خطة وطنية لحقوق الإنسان بحلول عام 2027 — 到2027年通过国家人权行动计划 — "

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from doubles.export_sample import sample_export_project
 from PySide6.QtWidgets import QDialog
 
 from app.export import atomic as atomic_mod
-from app.export.sample import sample_export_project
 from app.gui.export_dialog import ExportDialog
 from app.gui.export_pdf import write_pdf
 from app.storage.models import ProjectMeta

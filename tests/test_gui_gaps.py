@@ -7,9 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-pytest.importorskip("pytestqt")
-
 from gui_support import App
 from PySide6.QtWidgets import QMessageBox
 
@@ -85,7 +82,7 @@ def test_first_sentence_end() -> None:
 def test_precedent_is_shown_and_phrasing_is_undoable(
     qtbot: Any, tmp_path: Path, launch: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import app.gui.check_coordinator as evidence_context
+    import app.evidence.context as evidence_context
 
     def fake_context(_conn: Any, _draft_id: int, _text: str, state: str, **_kw: Any) -> Any:
         return CheckContext(state_under_review=state, precedents=[PRECEDENT])
@@ -123,7 +120,7 @@ def test_precedent_is_shown_and_phrasing_is_undoable(
     assert boxes and PRECEDENT.text in boxes[0].informativeText()
     assert "Norway" in boxes[0].text()
     app.ctl.actions.find_in_evidence(PRECEDENT)
-    assert app.window.tabs.currentWidget() is app.window.evidence
+    assert app.window.tabs.currentWidget() is app.window.evidence_tab
     assert app.window.evidence.search_box.text().startswith("Allocate an adequate budget")
 
 

@@ -11,13 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-pytest.importorskip("pytestqt")
-
 from gui_support import App
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
+from app.evidence import links, store
 from app.gui.controller import MainController
 from app.gui.window import MainWindow
 from app.storage.models import ProjectMeta
@@ -492,8 +490,6 @@ def test_rule_file_change_on_disk_reloads_the_checker(qtbot: Any, tmp_path: Path
 
 def test_linked_evidence_reaches_the_relevance_check(qtbot: Any, tmp_path: Path,
                                                      launch: Any) -> None:
-    links = pytest.importorskip("app.evidence.links")
-    store = pytest.importorskip("app.evidence.store")
     path = tmp_path / "p.smartrec"
     make_project(path, [(TEXT, "")])
     app = launch()
@@ -621,7 +617,8 @@ def test_suggested_theme_click_regroups_the_draft(qtbot: Any, tmp_path: Path,
     app = launch()
     assert app.ctl.open_project(path)
     draft_id = app.ctl.current_id
-    app.window.scorecard._theme_link("theme:Freedom%20of%20opinion%20and%20expression")
+    app.window.scorecard.themes.linkActivated.emit(
+        "theme:Freedom%20of%20opinion%20and%20expression")
     assert app.ctl.project.get_draft(draft_id).theme == "Freedom of opinion and expression"
     headers = [app.window.drafts.list.item(i).text()
                for i in range(app.window.drafts.list.count())

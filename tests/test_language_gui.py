@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from doubles.fakelt import FakeLanguageTool
 from pytestqt.qtbot import QtBot
 
 from app.gui.grammar import GrammarRunner
 from app.gui.language_settings import LanguageSettingsDialog
-from app.language.fakelt import FakeLanguageTool
 from app.language.languagetool import NOT_CONFIGURED
 from app.settings import AppSettings, load_settings, save_settings
 

@@ -1,6 +1,6 @@
 """LanguageTool adapter against a fake `/v2/check` server (real LanguageTool is not available here).
 
-The fake (app.language.fakelt) answers in LanguageTool's documented JSON shape with UTF-16
+The fake (tests/doubles/fakelt.py) answers in LanguageTool's documented JSON shape with UTF-16
 offsets. Covered: normal matches, domain-word filtering, non-BMP text, chunking of long texts,
 timeouts, a server dying mid-run, malformed answers, HTTP errors, and the local-server launcher
 (with a stand-in for `java` that runs the fake).
@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from doubles.fakelt import FakeLanguageTool
 
 from app.core.models import CheckContext, Finding
-from app.language.fakelt import FakeLanguageTool
 from app.language.languagetool import (
     NOT_CONFIGURED,
     GrammarChecker,
@@ -91,7 +91,7 @@ def test_domain_words_and_ignores_are_dropped(fake: FakeLanguageTool,
 
 def test_state_under_review_is_accepted(fake: FakeLanguageTool,
                                         vocabulary: SpellingProvider) -> None:
-    from app.language import fakelt
+    from doubles import fakelt
 
     fakelt.TYPOS["Zorvania"] = ["Zirconia"]
     try:
@@ -155,7 +155,7 @@ def test_timeout_is_a_clear_error(fake: FakeLanguageTool) -> None:
 
 def test_match_spanning_non_bmp_character(fake: FakeLanguageTool) -> None:
     """language_tool_python's Match keeps the UTF-16 length: it would cover one char too many."""
-    from app.language import fakelt
+    from doubles import fakelt
 
     fakelt.TYPOS["𝒜ppel"] = ["Apple"]
     try:
@@ -364,7 +364,7 @@ needs_posix = pytest.mark.skipif(os.name != "posix", reason="stand-in java is a 
 def _fake_java(tmp_path: Path, body: str | None = None) -> str:
     script = tmp_path / "java"
     body = body or (
-        f'cd "{REPO}" && exec "{sys.executable}" -m app.language.fakelt "$@"'
+        f'cd "{REPO}" && exec "{sys.executable}" tests/doubles/fakelt.py "$@"'
     )
     script.write_text(f"#!/bin/sh\n{body}\n")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)

@@ -69,7 +69,7 @@ def test_providers_nothing_configured(tmp_path: Path) -> None:
     assert [p.name for p in providers] == ["spelling"]
     assert grammar is None
     assert status == NOT_CONFIGURED
-    assert "Settings → Language" in status
+    assert "Rules ▸ Language and Grammar…" in status
 
 
 def test_providers_no_grammar_flag_and_disabled(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.evidence.schema import EVIDENCE_SCHEMA_VERSION
 from app.storage.models import ProjectMeta
 from app.storage.project import SCHEMA_VERSION, Project, ProjectError, ProjectReadOnlyError
 
@@ -196,13 +197,12 @@ def test_project_rebuilt_from_a_dump_opens(folder: Path) -> None:
 
 
 def test_newer_evidence_tables_are_refused_untouched(folder: Path) -> None:
-    schema = pytest.importorskip("app.evidence.schema")
     path = folder / "evidence-future.smartrec"
     _make_project(path, drafts=1)
     raw = sqlite3.connect(path)
     raw.execute(
         "INSERT OR REPLACE INTO evidence_meta (key, value) VALUES ('schema_version', ?)",
-        (str(schema.EVIDENCE_SCHEMA_VERSION + 1),),
+        (str(EVIDENCE_SCHEMA_VERSION + 1),),
     )
     raw.commit()
     raw.close()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the made-up export model
 
 
 def install() -> None:
@@ -31,8 +32,9 @@ def install() -> None:
 
 
 def make_samples(folder: Path) -> list[Path]:
+    from doubles.export_sample import sample_export_project
+
     from app.export import export_document
-    from app.export.sample import sample_export_project
 
     project = sample_export_project()
     out = []
@@ -101,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = []
         text = pdf_text(pdf)
         if text is not None and docx.name.startswith("sample-"):
-            from app.export.sample import FINDING, PRECEDENT
+            from doubles.export_sample import FINDING, PRECEDENT
 
             # join words split across lines ("Pre-\ntrial") before searching
             flat = re.sub(r"-\s+", "-", " ".join(text.split()))

@@ -1,9 +1,11 @@
 """Screenshot the real SMARTrec window with the sample project (for the README).
 
-Usage: python tools/screenshot.py [--out docs/screenshot.png] [--dark] [--draft TITLE]
+Usage: python tools/screenshot.py [--out docs/screenshot.png] [--size 1280x720] [--zoom 3]
+                                  [--dark] [--draft TITLE] [--tab Evidence]
 
-Without a display it re-runs itself under `xvfb-run` (apt: xvfb xauth), so the window is drawn
-by the real xcb platform plugin, fonts and all. Settings and the sample project go to a
+Without a display it re-runs itself under `xvfb-run` (apt: xvfb xauth) on a screen of `--size`,
+so the window is drawn by the real xcb platform plugin, fonts and all, and fills that screen the
+way it would on a laptop or projector of that size. Settings and the sample project go to a
 temporary folder; your own settings are not touched.
 """
 
@@ -21,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _reexec_under_xvfb(argv: list[str]) -> int | None:
+def _reexec_under_xvfb(argv: list[str], size: str) -> int | None:
     if os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM"):
         return None
     xvfb = shutil.which("xvfb-run")
@@ -30,7 +32,7 @@ def _reexec_under_xvfb(argv: list[str]) -> int | None:
               "(apt-get install xvfb xauth for real rendering).", file=sys.stderr)
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return None
-    cmd = [xvfb, "-a", "-s", "-screen 0 1920x1200x24", sys.executable, *argv]
+    cmd = [xvfb, "-a", "-s", f"-screen 0 {size}x24", sys.executable, *argv]
     env = dict(os.environ, QT_QPA_PLATFORM="xcb")
     return subprocess.call(cmd, env=env)
 
@@ -43,14 +45,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draft", default="",
                         help="title (or start of title) of the sample draft to show")
     parser.add_argument("--tab", default="Scorecard", help="right-hand tab to show")
-    parser.add_argument("--size", default="1440x900")
+    parser.add_argument("--size", default="1920x1080", help="screen size under Xvfb")
     parser.add_argument("--zoom", type=int, default=0, help="zoom steps (trainer mode)")
     parser.add_argument("--precedent", action="store_true",
                         help="add an invented prior UPR recommendation close to the chosen "
                              "draft, to show the scorecard's precedent check")
     args = parser.parse_args(argv[1:])
 
-    code = _reexec_under_xvfb(argv)
+    code = _reexec_under_xvfb(argv, args.size)
     if code is not None:
         return code
 
@@ -68,9 +70,13 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_app()
     window, ctl = create_window(settings_store(), user_rules=False)
-    width, height = (int(v) for v in args.size.split("x"))
-    window.resize(width, height)
     window.show()
+    screen = window.screen()
+    if QApplication.platformName() == "xcb" and screen is not None:
+        window.setGeometry(screen.availableGeometry())  # the whole screen, as maximised
+    else:
+        width, height = (int(v) for v in args.size.split("x"))
+        window.resize(width, height)
     if not ctl.open_sample():
         print("could not open the sample project", file=sys.stderr)
         return 1

@@ -13,6 +13,15 @@ _SENTENCE_END = regex.compile(
     r"(?<!\b(?:No|no|art|Art|para|paras|e\.g|i\.e|etc|Mr|Ms|Dr|St|vol|p|pp))[.!?]+(?=\s+[\"“(\p{Lu}\d]|\s*$)"
 )
 _CLAUSE_BREAK = regex.compile(r"[,;:.!?()\n]|\s[-–—]\s")
+#: Quoted words and cited legal text: a quoted "shall" or "brutal" is the law's or someone
+#: else's wording, not the recommending State's tone.
+_QUOTED = regex.compile(
+    r"\"[^\"\n]{1,600}\"|“[^”\n]{1,600}”|‘[^’\n]{1,600}’|«[^»\n]{1,600}»"
+    r"|(?<![\p{L}\p{N}])'[^'\n]{1,600}'(?![\p{L}\p{N}])"
+    r"|\b(?:article|section|principle|clause)\s+[\p{N}\p{L}().-]{1,12}[^.;\n]{0,120}?\b"
+    r"(?:provides|stipulates|states|reads|says|declares|guarantees)\s+that\b[^.;\n]{0,300}",
+    regex.IGNORECASE,
+)
 
 
 class Token(NamedTuple):
@@ -71,6 +80,17 @@ class Document:
         if self.text[start:].strip():
             spans.append(_trim(self.text, start, len(self.text)))
         return spans
+
+    @cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        """Spans of quotations and of legal text cited as such ("article 3 provides that...")."""
+        try:
+            return [m.span() for m in _QUOTED.finditer(self.text, timeout=1.0)]
+        except TimeoutError:  # a huge paste: judge it without the quotation exemption
+            return []
+
+    def in_quote(self, start: int, end: int) -> bool:
+        return any(q_start <= start and end <= q_end for q_start, q_end in self.quoted)
 
     def word_count(self, start: int, end: int) -> int:
         return sum(1 for t in self.tokens if t.start >= start and t.end <= end)

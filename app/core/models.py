@@ -11,7 +11,11 @@ from typing import Any, Literal, Self, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["error", "warning", "suggestion"]
-Status = Literal["met", "partly", "not_met"]
+#: "not_applicable": the criterion does not apply to this draft (a "continue" recommendation has
+#: no natural deadline; a draft not in English gets no English verdicts). It is left out of the
+#: score rather than counted as met, and never shown as "met".
+Status = Literal["met", "partly", "not_met", "not_applicable"]
+STATUSES: tuple[str, ...] = get_args(Status)
 #: The rubric's overall class: strong = every SMART verdict met; weak = no concrete act or no
 #: verifiable output; adequate = in between (typically a concrete act without a deadline).
 Overall = Literal["strong", "adequate", "weak"]
@@ -22,7 +26,7 @@ Dimension = Literal[
     # scored, in scorecard order
     "specific", "measurable", "attainable", "relevant", "time_bound", "jargon", "tone",
     # findings and underlines only
-    "readability", "grammar", "spelling", "action",
+    "readability", "grammar", "spelling", "action", "language",
 ]  # fmt: skip
 DIMENSIONS: tuple[str, ...] = get_args(Dimension)
 #: Dimensions that make up the SMART score, in scorecard order.
@@ -42,15 +46,18 @@ DIMENSION_LABELS: dict[str, str] = {
     "grammar": "Grammar",
     "spelling": "Spelling",
     "action": "Action category",
+    "language": "Language",
 }
 
-#: Weight of each scored dimension in the 0-100 SMART score (sums to 100).
+#: Weight of each scored dimension in the 0-100 SMART score (sums to 100). The act, its output
+#: and its deadline carry most of it: they are what separates the rubric's strong, adequate and
+#: weak recommendations.
 SCORE_WEIGHTS: dict[str, int] = {
-    "specific": 20,
+    "specific": 25,
     "measurable": 20,
-    "attainable": 10,
-    "relevant": 10,
-    "time_bound": 20,
+    "attainable": 5,
+    "relevant": 5,
+    "time_bound": 25,
     "jargon": 10,
     "tone": 10,
 }
@@ -132,6 +139,10 @@ class Readability(_Frozen):
     grade_level: float = 0.0
     passives: int = 0
     nominalisations: int = 0
+    #: The longest run of nouns and adjectives with no verb or preposition between them
+    #: ("human rights defenders protection mechanism"): a reader has to untangle it.
+    longest_noun_chain: int = 0
+    noun_chain: tuple[int, int] = (0, 0)
 
 
 class ThemeSuggestion(_Frozen):

@@ -22,6 +22,29 @@ _NOMINALISATION = regex.compile(
 )
 
 
+#: Below this many words a Flesch figure is noise (the formula was built on 100-word samples):
+#: the scorecard says what is hard in plain words instead.
+FLESCH_MIN_WORDS = 60
+#: Words that break a chain of nouns: function words, auxiliaries and the common action verbs.
+_CHAIN_BREAKERS = frozenset(
+    {
+        "a", "an", "the", "of", "to", "in", "on", "for", "by", "with", "from", "at", "as", "into",
+        "and", "or", "but", "nor", "that", "which", "who", "whom", "whose", "this", "these",
+        "those", "its", "their", "his", "her", "our", "all", "any", "each", "every", "such",
+        "be", "is", "are", "was", "were", "been", "being", "has", "have", "had", "do", "does",
+        "should", "shall", "must", "may", "might", "can", "could", "will", "would", "not", "no",
+        "so", "than", "also", "more", "most", "very", "well", "including", "between", "through",
+        "under", "within", "without", "before", "after", "during", "against", "towards", "about",
+        "ensure", "adopt", "take", "provide", "guarantee", "promote", "strengthen", "establish",
+        "continue", "consider", "implement", "allow", "make", "give", "protect", "respect",
+        "publish", "amend", "repeal", "ratify", "set", "put", "end", "stop", "hold", "bring",
+        "among", "across", "over", "upon", "via", "per", "amid", "throughout", "beyond", "like",
+        "regarding", "concerning", "following", "since", "until", "whether", "increase",
+        "reduce", "raise", "improve", "combat", "prevent", "eliminate", "support", "include",
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    }
+)  # fmt: skip
+
 _SYLLABLES: dict[str, int] = {}
 _SYLLABLE_CACHE_LIMIT = 500_000
 
@@ -39,6 +62,8 @@ def syllables(word: str) -> int:
 def _count_syllables(word: str) -> int:
     if not any(ch.isalpha() for ch in word):
         return 1
+    if len(word) > 40:  # not a word (a pasted hash or a run of letters): the dictionary is no use
+        return max(1, len(word) // 3)
     import textstat  # imported lazily: it loads a large pronunciation dictionary
 
     try:
@@ -53,6 +78,38 @@ def passive_spans(doc: Document) -> list[tuple[int, int]]:
 
 def nominalisation_spans(doc: Document) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(1)) for m in _NOMINALISATION.finditer(doc.text)]
+
+
+def noun_chain(doc: Document) -> tuple[int, int, int]:
+    """(length, start, end) of the longest run of lower-case content words with no verb,
+    preposition or punctuation between them; (0, 0, 0) when there is none."""
+    best = (0, 0, 0)
+    run_start = run_end = 0
+    count = 0
+    previous_end = -1
+    text = doc.text
+    for token in doc.tokens:
+        word = token.lower
+        content = (
+            token.text[:1].islower()
+            and word not in _CHAIN_BREAKERS
+            and len(word) > 2
+            and not word.endswith(("ly", "ed"))
+            and (not word.endswith("ing") or "-" in word)
+            and not any(ch.isdigit() for ch in word)
+        )
+        joined = count > 0 and text[previous_end : token.start].isspace()
+        if content and joined:
+            count += 1
+            run_end = token.end
+        elif content:
+            count, run_start, run_end = 1, token.start, token.end
+        else:
+            count = 0
+        if count > best[0]:
+            best = (count, run_start, run_end)
+        previous_end = token.end
+    return best
 
 
 def measure(doc: Document) -> Readability:
@@ -77,6 +134,7 @@ def measure(doc: Document) -> Readability:
             probe += 1
         if count > longest_words:
             longest_words, longest = count, (start, end)
+    chain = noun_chain(doc)
     words_per_sentence = words / sentences
     syllables_per_word = syllable_total / words
     return Readability.build(
@@ -90,11 +148,14 @@ def measure(doc: Document) -> Readability:
         grade_level=round(0.39 * words_per_sentence + 11.8 * syllables_per_word - 15.59, 1),
         passives=len(passive_spans(doc)),
         nominalisations=len(nominalisation_spans(doc)),
+        longest_noun_chain=chain[0],
+        noun_chain=(chain[1], chain[2]),
     )
 
 
 def describe(figures: Readability) -> list[str]:
-    """Plain-words reading of the figures, for the scorecard and the CLI."""
+    """Plain-words reading of the figures, for the scorecard and the CLI: what is hard, not a
+    formula's verdict on one sentence."""
     if figures.words == 0:
         return ["Empty draft."]
     lines = [
@@ -102,16 +163,29 @@ def describe(figures: Readability) -> list[str]:
         f"{'s' if figures.sentences != 1 else ''}; the longest clause has "
         f"{figures.longest_clause_words} words."
     ]
-    ease = figures.flesch_reading_ease
-    if ease >= 50:
-        lines.append(f"Reading ease {ease:g}: easy for a general reader.")
-    elif ease >= 30:
-        lines.append(f"Reading ease {ease:g}: usual for UN texts; fine for delegates.")
-    elif ease >= 10:
-        lines.append(f"Reading ease {ease:g}: hard going; shorter words and clauses would help.")
-    else:
-        lines.append(f"Reading ease {ease:g}: very hard; split the sentence or cut words.")
-    lines.append(f"Grade level {figures.grade_level:g} (years of schooling needed).")
+    if figures.longest_clause_words > 35:
+        lines.append(
+            f"A {figures.longest_clause_words}-word stretch without a comma or full stop is hard "
+            "to follow when read aloud: split it."
+        )
+    if figures.longest_noun_chain > 5:
+        lines.append(
+            f"{figures.longest_noun_chain} nouns in a row: say how they relate with a verb or "
+            "'of' / 'for'."
+        )
+    if figures.words >= FLESCH_MIN_WORDS:
+        ease = figures.flesch_reading_ease
+        if ease >= 50:
+            lines.append(f"Reading ease {ease:g}: easy for a general reader.")
+        elif ease >= 30:
+            lines.append(f"Reading ease {ease:g}: usual for UN texts; fine for delegates.")
+        elif ease >= 10:
+            lines.append(
+                f"Reading ease {ease:g}: hard going; shorter words and clauses would help."
+            )
+        else:
+            lines.append(f"Reading ease {ease:g}: very hard; split the sentence or cut words.")
+        lines.append(f"Grade level {figures.grade_level:g} (years of schooling needed).")
     if figures.passives:
         lines.append(
             f"{figures.passives} passive construction{'s' if figures.passives > 1 else ''}: "

@@ -11,9 +11,9 @@ from typing import Any
 
 from app.core.models import CheckContext, EvidenceRef
 from app.evidence.library import LibraryError, attached_libraries, open_library
-from app.evidence.links import links
 from app.evidence.precedents import find_precedents, theme_votes
 from app.evidence.search import MARKS, SearchHit, Source, search
+from app.storage.links import read_links
 
 #: Kinds offered as suggestions; prior recommendations are shown as precedents instead.
 SUGGESTION_KINDS = ("finding", "commitment", "other")
@@ -41,13 +41,13 @@ def library_connection(path: str | os.PathLike[str]) -> sqlite3.Connection:
         return conn
 
 
-def sources_for(target: Any, *, extra_libraries: list[str] | None = None) -> list[Source]:
+def sources_for(conn: sqlite3.Connection | None, *,
+                extra_libraries: list[str] | None = None) -> list[Source]:
     """The project's own store plus every library it has attached (missing ones skipped).
 
-    `target` is a Project, a project/library connection, or None (libraries only).
+    `conn` is a connection to a project or library file, or None (libraries only).
     """
     sources: list[Source] = []
-    conn = target.connection if hasattr(target, "connection") else target
     paths: list[str] = []
     if conn is not None:
         sources.append((None, conn))
@@ -69,7 +69,7 @@ def _ref_kind(kind: str) -> str:
 
 
 def build_context(
-    conn_or_project: Any,
+    conn: sqlite3.Connection | None,
     draft_id: int | None,
     text: str,
     state_under_review: str,
@@ -78,12 +78,12 @@ def build_context(
     ignored: set[tuple[str, str]] | None = None,
 ) -> CheckContext:
     """CheckContext with linked evidence, precedents to the same State and theme votes."""
-    sources = sources_for(conn_or_project, extra_libraries=extra_libraries)
+    sources = sources_for(conn, extra_libraries=extra_libraries)
     refs: list[EvidenceRef] = []
-    if draft_id is not None and conn_or_project is not None:
+    if draft_id is not None and conn is not None:
         refs = [
             EvidenceRef(kind=_ref_kind(link.kind), label=link.label)  # type: ignore[arg-type]
-            for link in links(conn_or_project, draft_id)
+            for link in read_links(conn, draft_id)
         ]
     return CheckContext(
         state_under_review=state_under_review,
@@ -119,10 +119,10 @@ def hit_to_dict(hit: SearchHit, marks: tuple[str, str] = ("[", "]")) -> dict[str
 
 def suggest_for_text(
     library_path: str | os.PathLike[str] | None, text: str, state: str, *, limit: int = 5,
-    project: Any = None,
+    conn: sqlite3.Connection | None = None,
 ) -> dict[str, Any]:
     """JSON-ready suggestions, precedents and theme votes for `smartrec check --library`."""
-    sources = sources_for(project, extra_libraries=[str(library_path)] if library_path else [])
+    sources = sources_for(conn, extra_libraries=[str(library_path)] if library_path else [])
     if library_path and not any(p == str(Path(library_path).resolve()) for p, _ in sources):
         open_library(library_path, read_only=True).close()  # raises the clear LibraryError
     return {

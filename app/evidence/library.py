@@ -17,11 +17,12 @@ from app.evidence.schema import (
     EvidenceSchemaError,
     ensure_schema,
 )
+from app.storage.reader import read_only_connection
+from app.storage.sqlite_file import header_problem
 
 #: "SMLB" in ASCII; projects use "SMRC". Never change it.
 LIBRARY_APPLICATION_ID = 0x534D4C42
 LIBRARY_SUFFIX = ".smartlib"
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class LibraryError(Exception):
@@ -33,26 +34,15 @@ def _name(path: Path) -> str:
 
 
 def _check_header(path: Path) -> None:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(100)
-    except FileNotFoundError:
-        raise LibraryError(f"The evidence library {_name(path)} does not exist.") from None
-    except IsADirectoryError:
-        raise LibraryError(f"{_name(path)} is a folder, not an evidence library.") from None
-    except OSError as exc:
-        raise LibraryError(f"{_name(path)} cannot be read: {exc.strerror or exc}.") from None
-    if not head.startswith(_SQLITE_MAGIC):
-        raise LibraryError(f"{_name(path)} is not an evidence library (not an SQLite database).")
+    problem = header_problem(path, "an evidence library")
+    if problem is not None:
+        raise LibraryError(problem)
 
 
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     if read_only:
-        uri = path.resolve().as_uri() + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    else:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
-    return conn
+        return read_only_connection(path, check_same_thread=False)
+    return sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
 
 
 def open_library(

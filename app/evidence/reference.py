@@ -15,6 +15,7 @@ import yaml
 from app.evidence.importers.base import ImportPreview, ImportResult, save_preview
 from app.evidence.store import EvidenceItem, validate
 from app.paths import resources_dir
+from app.storage.project import Project
 
 COMMITMENTS_FILE = "commitments.yaml"
 SAMPLE_FINDINGS_FILE = "kenya_findings.yaml"
@@ -73,14 +74,15 @@ def sample_findings(directory: Path | None = None) -> list[EvidenceItem]:
 
 
 def load_reference(
-    target: Any, *, state: str = "", findings: bool = False, directory: Path | None = None
+    target: Project | sqlite3.Connection, *, state: str = "", findings: bool = False,
+    directory: Path | None = None
 ) -> ImportResult:
     """Write the commitments (and, with `findings`, the sample findings) into a project or
     library in one transaction. Items already loaded (same kind, source and text) are skipped."""
     items = commitments(state, directory)
     if findings:
         items += sample_findings(directory)
-    conn: sqlite3.Connection = target.connection if hasattr(target, "connection") else target
+    conn = target.connection if isinstance(target, Project) else target
     existing = {
         (row[0], row[1])
         for row in conn.execute("SELECT kind, text FROM evidence")

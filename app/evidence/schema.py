@@ -1,4 +1,4 @@
-"""Evidence tables, their FTS5 index and (in projects) the draft↔evidence links.
+"""Evidence tables, their FTS5 index and (in projects) the attached libraries.
 
 One wide `evidence` table holds all kinds; kind-specific columns are empty strings for the other
 kinds. That keeps one FTS5 index (external content, kept in sync by triggers) and one query path.
@@ -105,21 +105,8 @@ _STATEMENTS: tuple[str, ...] = (
 )
 
 _PROJECT_STATEMENTS: tuple[str, ...] = (
-    # `library` is the attached library's path, NULL for the project's own store. The label,
-    # kind and text are copied so a link still reads well when the library is not at hand.
-    # The foreign key lets the project's delete/undo carry links along with their draft.
-    """CREATE TABLE IF NOT EXISTS evidence_links (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
-        evidence_id INTEGER NOT NULL,
-        library TEXT,
-        kind TEXT NOT NULL DEFAULT 'other',
-        label TEXT NOT NULL DEFAULT '',
-        text TEXT NOT NULL DEFAULT '',
-        created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-    )""",
-    """CREATE UNIQUE INDEX IF NOT EXISTS evidence_links_unique
-        ON evidence_links(draft_id, evidence_id, ifnull(library, ''))""",
+    # Libraries attached to a project. (The draft↔evidence links are a table of the project
+    # file, created by app.storage.links.)
     """CREATE TABLE IF NOT EXISTS evidence_libraries (
         path TEXT PRIMARY KEY,
         added TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))

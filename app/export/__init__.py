@@ -1,14 +1,15 @@
 """Exports of a project: Word (.docx), PDF (via Qt), CSV, JSON and Markdown.
 
 Usage: `collect(project, checker)` builds an `ExportProject` (on the thread that owns the project),
-then `export_document(data, fmt, document, dest)` writes it atomically. Qt-free; only the PDF
-format imports `app.gui.export_pdf` lazily.
+then `export_document(data, fmt, document, dest)` writes it atomically. Qt-free: PDF pages are
+laid out by a `PdfWriter` the caller hands in (the GUI's, built on Qt's text engine).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Protocol
 
 from app.export.atomic import open_atomic_text, write_atomic
 from app.export.model import (
@@ -33,6 +34,7 @@ __all__ = [
     "ExportMeta",
     "ExportProject",
     "Footnote",
+    "PdfWriter",
     "collect",
     "default_filename",
     "export_document",
@@ -54,6 +56,13 @@ DOCUMENT_LABELS: dict[str, str] = {
 }
 
 
+class PdfWriter(Protocol):
+    """Lays out export HTML on A4 pages and writes a PDF to `path` (a temporary file that
+    `export_document` renames into place)."""
+
+    def __call__(self, html: str, path: Path, *, landscape: bool = False) -> None: ...
+
+
 def default_filename(data: ExportProject, fmt: str, document: str) -> str:
     """'Kenya - recommendations.docx'; keeps non-Latin State names, drops path separators."""
     state = data.meta.state_under_review.strip() or data.meta.project_name or "SMARTrec"
@@ -70,8 +79,11 @@ def export_document(
     dest: str | os.PathLike[str],
     *,
     factsheet_count: int = 3,
+    pdf_writer: PdfWriter | None = None,
 ) -> Path:
-    """Write one document in one format; raises ExportError (user-facing) or ValueError."""
+    """Write one document in one format; raises ExportError (user-facing) or ValueError.
+
+    PDF needs `pdf_writer` (app.gui.export_pdf.write_pdf in the app and the command line)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if document not in DOCUMENTS:
@@ -84,14 +96,12 @@ def export_document(
     if fmt == "pdf":
         from app.export.html import to_html
 
+        if pdf_writer is None:
+            raise ExportError("PDF export needs a PDF writer; use the app or `smartrec export`.")
         html = to_html(data, document, factsheet_count)
-        try:
-            from app.gui.export_pdf import write_pdf
-        except ImportError as exc:  # a Qt-less install
-            message = "PDF export needs the Qt libraries, which are not installed."
-            raise ExportError(message) from exc
         landscape = document == "annex"
-        return write_atomic(dest, lambda tmp: write_pdf(html, tmp, landscape=landscape))
+        writer = pdf_writer
+        return write_atomic(dest, lambda tmp: writer(html, tmp, landscape=landscape))
     from app.export.text_formats import to_csv, to_json, to_markdown
 
     if fmt == "csv":

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.export import DOCUMENTS, FORMATS, collect, default_filename, export_document
+from app.export import DOCUMENTS, FORMATS, PdfWriter, collect, default_filename, export_document
 from app.export.model import ExportError
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
+def register(subparsers: Any, *, pdf_writer: Callable[[], PdfWriter]) -> argparse.ArgumentParser:
+    """Add `export`; `pdf_writer()` supplies the PDF writer (only called for PDF, so the other
+    formats never load Qt)."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "export",
         help="export a project as Word, PDF, CSV, JSON or Markdown",
@@ -35,7 +38,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
                         help="recommendations on a fact sheet (default 3)")
     parser.add_argument("--no-check", action="store_true",
                         help="do not run the checker (no SMART scores in the export)")
-    parser.set_defaults(func=run_export)
+    parser.set_defaults(func=run_export, pdf_writer=pdf_writer)
     return parser
 
 
@@ -65,11 +68,15 @@ def run_export(args: argparse.Namespace) -> int:
         project.close()
     out = Path(args.out) if args.out else Path(default_filename(data, fmt, args.document))
     try:
-        written = export_document(data, fmt, args.document, out, factsheet_count=args.count)
+        writer = args.pdf_writer() if fmt == "pdf" else None
+        written = export_document(data, fmt, args.document, out, factsheet_count=args.count,
+                                  pdf_writer=writer)
     except ExportError as exc:
         return _fail(str(exc), code=1)
-    notes = sum(len(d.footnotes) for d in data.drafts)
-    print(f"Wrote {written} ({len(data.drafts)} recommendations, {notes} linked sources)")
+    shown = data.priorities(args.count) if args.document == "factsheet" else data.drafts
+    notes = sum(len(d.footnotes) for d in shown)
+    print(f"Wrote {written} ({len(shown)} recommendation{'s' if len(shown) != 1 else ''}, "
+          f"{notes} linked source{'s' if notes != 1 else ''})")
     return 0
 
 

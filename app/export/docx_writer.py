@@ -197,14 +197,8 @@ class _Builder:
         self.doc.add_heading(text, level=0)
 
     def _subtitle(self) -> None:
-        meta = self.project.meta
-        bits = [meta.title_suffix()]
-        if meta.recommending_state:
-            bits.append(f"Recommending State: {meta.recommending_state}")
-        if meta.generated:
-            bits.append(f"Prepared {meta.generated[:10]} with SMARTrec {meta.app_version}")
         para = self.doc.add_paragraph(style="Subtitle")
-        self._text_runs(para, " · ".join(bits))
+        self._text_runs(para, self.project.meta.subtitle())
 
     def _basis(self, footnotes: list[Footnote], limit: int) -> None:
         if not footnotes:

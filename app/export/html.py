@@ -139,13 +139,7 @@ def _title(escaped_text: str, project: ExportProject) -> str:
 
 
 def _subtitle(project: ExportProject) -> str:
-    meta = project.meta
-    bits = [meta.title_suffix()]
-    if meta.recommending_state:
-        bits.append(f"Recommending State: {meta.recommending_state}")
-    if meta.generated:
-        bits.append(f"Prepared {meta.generated[:10]} with SMARTrec {meta.app_version}")
-    return f'<p class="subtitle">{_t(" · ".join(bits))}</p>'
+    return f'<p class="subtitle">{_t(project.meta.subtitle())}</p>'
 
 
 def _t(text: str) -> str:

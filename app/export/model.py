@@ -8,12 +8,20 @@ project file while it is being written and all formats agree on numbering, order
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
 
 from app import __version__
-from app.core.models import DIMENSION_LABELS, SCORED_DIMENSIONS, CheckContext, EvidenceRef
+from app.core.engine import Checker
+from app.core.models import (
+    DIMENSION_LABELS,
+    SCORED_DIMENSIONS,
+    CheckContext,
+    EvidenceRef,
+    Overall,
+)
+from app.evidence.store import EvidenceItem, get_items
+from app.storage.project import Project
 
 #: Evidence kinds, in the order a fact sheet lists a recommendation's basis.
 EVIDENCE_KINDS: tuple[str, ...] = ("finding", "commitment", "precedent", "other")
@@ -25,9 +33,19 @@ EVIDENCE_KIND_LABELS: dict[str, str] = {
 }
 #: Theme heading for drafts without a theme.
 NO_THEME = "Other recommendations"
-STATUS_SYMBOLS: dict[str, str] = {"met": "✓", "partly": "partly", "not_met": "✗"}
-STATUS_LEGEND = "✓ met   partly: partly met   ✗ not met   – not checked"
-STATUS_WORDS: dict[str, str] = {"met": "met", "partly": "partly met", "not_met": "not met"}
+STATUS_SYMBOLS: dict[str, str] = {
+    "met": "✓",
+    "partly": "partly",
+    "not_met": "✗",
+    "not_applicable": "n/a",
+}
+STATUS_LEGEND = "✓ met   partly: partly met   ✗ not met   n/a: not applicable   – not checked"
+STATUS_WORDS: dict[str, str] = {
+    "met": "met",
+    "partly": "partly met",
+    "not_met": "not met",
+    "not_applicable": "not applicable",
+}
 
 
 class ExportError(Exception):
@@ -72,6 +90,8 @@ class ExportDraft:
     smart_status: dict[str, str] = field(default_factory=dict)
     smart_reasons: dict[str, str] = field(default_factory=dict)
     smart_score: int | None = None
+    #: The rubric's class (strong / adequate / weak); None without a checker.
+    overall: Overall | None = None
     action_category: int | None = None
     action_reason: str = ""
     footnotes: list[Footnote] = field(default_factory=list)
@@ -102,6 +122,15 @@ class ExportMeta:
             bits.append(cycle)
         return ", ".join(bits)
 
+    def subtitle(self) -> str:
+        """The line under every document's title: State, cycle, delegation, when and by what."""
+        bits = [self.title_suffix()]
+        if self.recommending_state:
+            bits.append(f"Recommending State: {self.recommending_state}")
+        if self.generated:
+            bits.append(f"Prepared {self.generated[:10]} with SMARTrec {self.app_version}")
+        return " · ".join(bits)
+
 
 @dataclass(frozen=True)
 class ExportProject:
@@ -128,8 +157,16 @@ class ExportProject:
         return out
 
     def priorities(self, count: int = 3) -> list[ExportDraft]:
-        """The fact sheet's recommendations: the first `count` drafts, final ones first."""
-        ordered = sorted(self.drafts, key=lambda d: (d.status != "final", d.priority))
+        """The fact sheet's recommendations: up to `count` drafts that are grounded in linked
+        evidence and not weak, final ones first, then in priority order. A sheet is never
+        padded with ungrounded or weak drafts; only when no draft qualifies does it show the
+        best-scored one, so it is never empty."""
+        eligible = [d for d in self.drafts if d.footnotes and d.overall != "weak"]
+        if not eligible:
+            best = max(self.drafts, key=lambda d: (d.smart_score or 0, -d.priority),
+                       default=None)
+            return [best] if best is not None else []
+        ordered = sorted(eligible, key=lambda d: (d.status != "final", d.priority))
         return ordered[: max(1, count)]
 
     def to_dict(self) -> dict[str, Any]:
@@ -137,8 +174,6 @@ class ExportProject:
 
 
 def _replace(draft: ExportDraft, **changes: Any) -> ExportDraft:
-    from dataclasses import replace
-
     return replace(draft, **changes)
 
 
@@ -161,16 +196,9 @@ def status_summary(draft: ExportDraft) -> str:
 
 # --------------------------------------------------------------------------- collection
 
-EvidenceLister = Callable[[Any, int], Iterable[Any]]
 
-
-def collect(
-    project: Any,
-    checker: Any | None,
-    *,
-    evidence_lister: EvidenceLister | None = None,
-    now: _dt.datetime | None = None,
-) -> ExportProject:
+def collect(project: Project, checker: Checker | None, *,
+            now: _dt.datetime | None = None) -> ExportProject:
     """Read drafts (and their linked evidence) from an open `Project` and check each one.
 
     Runs on the thread that owns the project's SQLite connection (the GUI thread); checking is
@@ -180,179 +208,118 @@ def collect(
     meta = project.meta
     generated = (now or _dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     export_meta = ExportMeta(
-        state_under_review=getattr(meta, "state_under_review", "") or "",
-        cycle=str(getattr(meta, "cycle", "") or ""),
-        session=str(getattr(meta, "session", "") or ""),
-        recommending_state=getattr(meta, "recommending_state", "") or "",
-        language=getattr(meta, "language", "en") or "en",
-        project_name=_project_name(project),
+        state_under_review=meta.state_under_review,
+        cycle=meta.cycle,
+        session=meta.session,
+        recommending_state=meta.recommending_state,
+        language=meta.language or "en",
+        project_name=project.path.stem,
         generated=generated,
     )
-    lister = evidence_lister if evidence_lister is not None else default_evidence_lister()
     drafts: list[ExportDraft] = []
     for draft in project.drafts():
-        text = (draft.text or "").strip()
+        text = draft.text.strip()
         if not text:
             continue
-        footnotes = [_to_footnote(item) for item in lister(project, draft.id)] if lister else []
         priority = len(drafts) + 1
-        kwargs: dict[str, Any] = {}
-        if checker is not None:
-            kwargs = _check(checker, project, draft.id, text, export_meta, footnotes)
-        drafts.append(
-            ExportDraft(
-                number=priority,
-                theme=(draft.theme or "").strip(),
-                text=text,
-                priority=priority,
-                title=draft.title or "",
-                status=draft.status or "draft",
-                draft_id=draft.id,
-                footnotes=footnotes,
-                **kwargs,
-            )
+        item = ExportDraft(
+            number=priority,
+            theme=draft.theme.strip(),
+            text=text,
+            priority=priority,
+            title=draft.title,
+            status=draft.status,
+            draft_id=draft.id,
+            footnotes=linked_footnotes(project, draft.id),
         )
+        if checker is not None:
+            item = _checked(item, checker, project, export_meta)
+        drafts.append(item)
     return ExportProject(meta=export_meta, drafts=drafts)
 
 
-def _project_name(project: Any) -> str:
-    path = getattr(project, "path", None)
-    try:
-        from pathlib import Path
-
-        return Path(path).stem if path else ""
-    except TypeError:
-        return ""
-
-
-def _check(
-    checker: Any,
-    project: Any,
-    draft_id: int,
-    text: str,
-    meta: ExportMeta,
-    footnotes: list[Footnote],
-) -> dict[str, Any]:
-    kind_ok = {"finding", "commitment", "precedent", "other"}
+def _checked(draft: ExportDraft, checker: Checker, project: Project,
+             meta: ExportMeta) -> ExportDraft:
+    """The draft with its SMART verdicts, score, class and action category."""
+    assert draft.draft_id is not None
     context = CheckContext(
         state_under_review=meta.state_under_review,
-        linked_evidence=[
-            EvidenceRef(kind=f.kind if f.kind in kind_ok else "other", label=f.label)  # type: ignore[arg-type]
-            for f in footnotes
-        ],
-        ignored=set(project.ignored(draft_id)) if hasattr(project, "ignored") else set(),
+        linked_evidence=[EvidenceRef(kind=_ref_kind(f.kind), label=f.label)
+                         for f in draft.footnotes],
+        ignored=project.ignored(draft.draft_id),
     )
-    result = checker.check(text, context=context)
+    result = checker.check(draft.text, context=context)
     scored = [d for d in result.dimensions if d.dimension in SCORED_DIMENSIONS]
     statuses = {d.dimension: d.status for d in scored}
     reasons = {d.dimension: d.reason for d in scored}
-    ordered = {dim: statuses[dim] for dim in SCORED_DIMENSIONS if dim in statuses}
-    return {
-        "smart_status": ordered,
-        "smart_reasons": {dim: reasons[dim] for dim in ordered},
-        "smart_score": result.smart_score,
-        "action_category": result.action_category.category,
-        "action_reason": result.action_category.reason,
-    }
-
-
-def _to_footnote(item: Any) -> Footnote:
-    """Accept a Footnote, a mapping or any object with label/text-like attributes."""
-    if isinstance(item, Footnote):
-        return item
-    if hasattr(item, "report_title") and hasattr(item, "recommending_state"):
-        return footnote_from_item(item)  # an app.evidence EvidenceItem
-    get: Callable[[str], Any]
-    if isinstance(item, dict):
-        get = item.get
-    else:
-
-        def get(name: str) -> Any:
-            value = getattr(item, name, None)
-            return value() if callable(value) else value
-
-    kind = str(get("kind") or "other")
-    if kind not in EVIDENCE_KINDS:
-        kind = {"recommendation": "precedent", "prior": "precedent", "observation": "finding"}.get(
-            kind, "other"
-        )
-    label = get("label") or get("citation") or _compose_label(get)
-    text = get("text") or get("quote") or get("summary") or ""
-    return Footnote(
-        label=str(label or "Untitled source"),
-        text=str(text),
-        kind=kind,
-        response=str(get("response") or ""),
+    ordered: dict[str, str] = {dim: statuses[dim] for dim in SCORED_DIMENSIONS if dim in statuses}
+    return replace(
+        draft,
+        smart_status=ordered,
+        smart_reasons={dim: reasons[dim] for dim in ordered},
+        smart_score=result.smart_score,
+        overall=result.overall,
+        action_category=result.action_category.category,
+        action_reason=result.action_category.reason,
     )
 
 
-def _compose_label(get: Callable[[str], Any]) -> str:
-    parts = [get("source") or get("organisation") or get("recommending_state") or ""]
-    parts.append(get("document") or get("report") or get("symbol") or "")
-    para = get("paragraph")
-    if para:
-        parts.append(f"para. {para}")
-    return ", ".join(str(p) for p in parts if p)
+RefKind = Literal["finding", "commitment", "precedent", "other"]
+_REF_KINDS: dict[str, RefKind] = {
+    "finding": "finding", "commitment": "commitment", "precedent": "precedent",
+}
 
 
-def default_evidence_lister() -> EvidenceLister | None:
-    """How to list a draft's linked evidence, or None when `app.evidence` is not installed.
-
-    Prefers a listing function of `app.evidence.links` if the evidence module provides one;
-    otherwise reads the link rows the evidence module keeps in the project (`evidence_links`,
-    which copies kind, label and text so a link reads well without its library), enriched from
-    the project's own evidence store where the full item is at hand.
-    """
-    try:
-        import app.evidence.schema  # noqa: F401  (presence check)
-    except ImportError:
-        return None
-    import importlib
-
-    try:
-        links: Any = importlib.import_module("app.evidence.links")
-    except ImportError:
-        links = None
-    for name in ("export_links", "linked_items", "links_for_draft", "list_links"):
-        fn = getattr(links, name, None)
-        if callable(fn):
-            return lambda project, draft_id: fn(project.connection, draft_id)
-    return _links_from_tables
+def _ref_kind(kind: str) -> RefKind:
+    return _REF_KINDS.get(kind, "other")
 
 
-def _links_from_tables(project: Any, draft_id: int) -> list[Footnote]:
-    conn = project.connection
-    has_links = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_links'"
-    ).fetchone()
-    if not has_links:
-        return []
-    rows = conn.execute(
-        "SELECT evidence_id, library, kind, label, text FROM evidence_links "
-        "WHERE draft_id = ? ORDER BY id",
-        (draft_id,),
-    ).fetchall()
-    local_ids = [int(r[0]) for r in rows if r[1] is None]
-    items: dict[int, Any] = {}
-    if local_ids:
-        try:
-            from app.evidence.store import get_items
-
-            items = get_items(conn, local_ids)
-        except Exception:  # an older evidence schema: fall back to the copied label
-            items = {}
+def linked_footnotes(project: Project, draft_id: int) -> list[Footnote]:
+    """A draft's linked evidence as footnotes: full citations for items of the project's own
+    store, the copied label and text for items of a shared library (which may be elsewhere)."""
+    links = project.evidence_links(draft_id)
+    own = get_items(project.connection, [lk.evidence_id for lk in links if lk.library is None])
     notes = []
-    for evidence_id, library, kind, label, text in rows:
-        item = items.get(int(evidence_id)) if library is None else None
+    for lk in links:
+        item = own.get(lk.evidence_id) if lk.library is None else None
         if item is not None:
             notes.append(footnote_from_item(item))
         else:
-            notes.append(Footnote(label=label or "Linked source", text=text or "",
-                                  kind=kind if kind in EVIDENCE_KINDS else "other"))
+            notes.append(Footnote(label=lk.label or "Linked source", text=lk.text,
+                                  kind=lk.kind if lk.kind in EVIDENCE_KINDS else "other"))
     return notes
 
 
-def footnote_from_item(item: Any) -> Footnote:
+def _observer(item: EvidenceItem) -> str:
+    """Who observed: the mission's name when it already names the organisation (no "EU EOM
+    EU Election Observation Mission…"), else organisation and mission or country; the year
+    once."""
+    org = item.organisation.strip()
+    place = (item.mission or item.country).strip()
+    if org and place and _names_same_body(org, place):
+        who = place
+    else:
+        who = " ".join(p for p in (org or "Observers", place) if p)
+    year = str(item.year or "").strip()
+    if year and year not in who:
+        who = f"{who} {year}"
+    return who
+
+
+def _names_same_body(org: str, mission: str) -> bool:
+    """'Commonwealth Observer Group' in 'Commonwealth Observer Group, Kenya', or an acronym
+    such as 'EU EOM' spelled out by 'EU Election Observation Mission to Kenya'."""
+    if org.casefold() in mission.casefold():
+        return True
+    letters = "".join(ch for ch in org if ch.isalnum())
+    if not letters.isupper():
+        return False
+    words = [w for w in mission.replace(",", " ").split() if w[:1].isupper()]
+    initials = "".join(w if w.isupper() else w[0] for w in words)
+    return initials.startswith(letters)
+
+
+def footnote_from_item(item: EvidenceItem) -> Footnote:
     """A citation in the order a reader looks for it: who, which report, which paragraph."""
     kind = item.kind if item.kind in EVIDENCE_KINDS else "other"
     if kind == "precedent":
@@ -369,11 +336,7 @@ def footnote_from_item(item: Any) -> Footnote:
         if item.binding:
             label += f" ({item.binding})"
         return Footnote(label=label, text=item.text, kind=kind)
-    who = " ".join(
-        str(p) for p in (item.organisation or "Observers", item.mission or item.country,
-                         item.year) if p
-    )
-    parts = [who]
+    parts = [_observer(item)]
     if item.report_title:
         parts.append(item.report_title)
     if item.paragraph:

@@ -96,13 +96,13 @@ def to_markdown(project: ExportProject, document: str = "list", factsheet_count:
         return out
 
     if document == "list":
-        lines += [f"# Recommendations to {_md(state)}", "", f"*{_md(_subtitle(project))}*", ""]
+        lines += [f"# Recommendations to {_md(state)}", "", f"*{_md(project.meta.subtitle())}*", ""]
         for theme, drafts in project.numbered():
             lines += [f"## {_md(theme)}", ""]
             lines += [f"{d.number}. {_md(d.text)}{refs(d)}" for d in drafts]
             lines.append("")
     elif document == "factsheet":
-        lines += [f"# Fact sheet: {_md(state)}", "", f"*{_md(_subtitle(project))}*", ""]
+        lines += [f"# Fact sheet: {_md(state)}", "", f"*{_md(project.meta.subtitle())}*", ""]
         for i, d in enumerate(project.priorities(factsheet_count), start=1):
             lines += [f"## Recommendation {i}" + (f": {_md(d.theme)}" if d.theme else ""), ""]
             lines += [f"> {_md(d.text)}", "", "**Basis**", ""]
@@ -114,7 +114,7 @@ def to_markdown(project: ExportProject, document: str = "list", factsheet_count:
                     lines.append(f"- **{label}:** {_md(f.citation())}")
             lines.append("")
     elif document == "annex":
-        lines += ["# Quality annex", "", f"*{_md(_subtitle(project))}*", ""]
+        lines += ["# Quality annex", "", f"*{_md(project.meta.subtitle())}*", ""]
         dims = list(SCORED_DIMENSIONS)
         header = ["No.", "Recommendation", "Theme", "Score"]
         header += [DIMENSION_LABELS[x] for x in dims] + ["Action category"]
@@ -135,16 +135,6 @@ def to_markdown(project: ExportProject, document: str = "list", factsheet_count:
         lines += [f"[{i}] {_md(n)}  " for i, n in enumerate(notes, start=1)]
         lines.append("")
     return "\n".join(lines)
-
-
-def _subtitle(project: ExportProject) -> str:
-    meta = project.meta
-    bits = [meta.title_suffix()]
-    if meta.recommending_state:
-        bits.append(f"Recommending State: {meta.recommending_state}")
-    if meta.generated:
-        bits.append(f"prepared {meta.generated[:10]} with SMARTrec {meta.app_version}")
-    return " · ".join(bits)
 
 
 def _md(text: str) -> str:

@@ -12,12 +12,11 @@ Results go out through `result_ready`; the coordinator touches no widgets.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 
-from app.core.engine import Checker, load_checker
 from app.core.models import CheckContext, CheckResult, Finding
-from app.evidence.context import build_context
 from app.gui.drafts_controller import DraftsController
 from app.gui.grammar import GrammarRunner
 from app.gui.save_manager import single_shot
@@ -26,6 +25,9 @@ from app.gui.tasks import TaskManager
 from app.paths import rules_dir, user_rules_dir
 from app.storage.project import Project
 from app.storage.reader import reading
+
+if TYPE_CHECKING:
+    from app.core.engine import Checker
 
 #: Texts longer than this are checked in the background.
 ASYNC_CHECK_CHARS = 20_000
@@ -71,6 +73,8 @@ class CheckCoordinator(QObject):
     score_ready = Signal(int, int)
     #: a message for the status bar, and how long to show it (ms)
     message = Signal(str, int)
+    #: the dictionary finished loading (emitted from its loader thread, queued onto ours)
+    _spelling_loaded = Signal()
 
     def __init__(self, session: ProjectSession, drafts: DraftsController,
                  grammar: GrammarRunner, options: RuleOptions,
@@ -109,9 +113,6 @@ class CheckCoordinator(QObject):
         session.about_to_close.connect(self._clear)
         session.project_changed.connect(self._project_changed)
 
-    #: Emitted from the spelling loader thread; queued onto the GUI thread.
-    _spelling_loaded = Signal()
-
     # -- rules -------------------------------------------------------------------------------
     def watch_rules(self) -> None:
         """Watch the rule folders and each rule file (editors often replace files on save)."""
@@ -134,6 +135,9 @@ class CheckCoordinator(QObject):
         generation = self._rules_generation
 
         def build() -> Checker:
+            # Imported here, in the worker: the rule engine is not needed to show the window.
+            from app.core.engine import load_checker
+
             checker = load_checker(extra_dirs=opts.extra_rule_dirs, overrides=overrides,
                                    user_rules=opts.user_rules, builtin=opts.builtin_rules)
             # The first check loads dictionaries lazily; pay that here, not on a keystroke.
@@ -179,10 +183,12 @@ class CheckCoordinator(QObject):
             return
         current = self.drafts.current_id
         jobs = [(d.id, d.text, self._ignored_of(project, d.id)) for d in project.drafts()
-                if d.id != current and len(d.text) <= ASYNC_CHECK_CHARS]
+                if d.id != current and d.text.strip() and len(d.text) <= ASYNC_CHECK_CHARS]
         path, state = project.path, project.meta.state_under_review
 
         def work() -> list[tuple[int, int]]:
+            from app.evidence.context import build_context
+
             with reading(path) as conn:
                 return [(draft_id, checker.check(text, build_context(
                     conn, draft_id, text, state, ignored=ignored)).smart_score)
@@ -300,6 +306,8 @@ class CheckCoordinator(QObject):
         generation = self._evidence_generation
 
         def work() -> CheckContext:
+            from app.evidence.context import build_context
+
             with reading(path) as conn:
                 return build_context(conn, draft_id, text, state)
 

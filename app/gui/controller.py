@@ -13,28 +13,29 @@ This module only shows what they report and handles the File, Rules and Help men
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app import __version__
-from app.core.engine import Checker
 from app.core.models import CheckResult
 from app.gui.check_coordinator import CheckCoordinator, RuleOptions
 from app.gui.dialogs import ProjectDetailsDialog, TextListDialog
 from app.gui.drafts_controller import DraftsController
-from app.gui.export_dialog import run_export_dialog
+from app.gui.evidence_panel import EvidencePanel
 from app.gui.finding_actions import FindingActions
 from app.gui.grammar import GrammarRunner
-from app.gui.import_dialog import run_import_dialog
-from app.gui.language_settings import LanguageSettingsDialog
 from app.gui.session import ProjectSession
 from app.gui.view_prefs import ViewPreferences
 from app.gui.window import MainWindow
 from app.storage.errors import ProjectError
 from app.storage.models import ProjectMeta
 from app.storage.project import Project
+
+if TYPE_CHECKING:
+    from app.core.engine import Checker
 
 PROJECT_FILTER = "SMARTrec projects (*.smartrec);;All files (*)"
 #: Status-bar messages stay this long unless a part says otherwise (ms).
@@ -46,11 +47,14 @@ class MainController(QObject):
 
     def __init__(self, window: MainWindow, settings: QSettings, *, user_rules: bool = True,
                  async_rules: bool = True, builtin_rules: bool = True,
-                 extra_rule_dirs: list[Path] | None = None) -> None:
+                 extra_rule_dirs: list[Path] | None = None,
+                 view: ViewPreferences | None = None) -> None:
+        """`view`: the window's preferences when they were applied before it was shown."""
         super().__init__(window)
         self.w = window
         self.settings = settings
         self.last_error = ""
+        window.set_evidence_panel(EvidencePanel())
         self.session = ProjectSession(settings, self)
         # Connected first: the window is set up for a project before the parts fill it.
         self.session.project_changed.connect(self._project_changed)
@@ -58,15 +62,19 @@ class MainController(QObject):
         # Connected before checking starts: a new draft clears the scorecard, then is checked.
         self.drafts.draft_selected.connect(self._draft_selected)
         self.saver = self.drafts.saver
-        self.grammar = GrammarRunner(self)
+        # Spelling and LanguageTool start after the first paint or with the first project.
+        self.grammar = GrammarRunner(self, start=False)
         options = RuleOptions(user_rules=user_rules, builtin_rules=builtin_rules,
                               extra_rule_dirs=extra_rule_dirs, async_rules=async_rules)
         self.checks = CheckCoordinator(self.session, self.drafts, self.grammar, options, self)
         self.saver.score_of = self.checks.score_of
         self.actions = FindingActions(window, self.session, self.drafts, self.checks, self)
-        self.view = ViewPreferences(window, settings, self)
+        if view is None:
+            view = ViewPreferences(window, settings)
+            view.restore()
+        view.setParent(self)
+        self.view = view
         self._connect()
-        self.view.restore()
         self.view.apply_palette()
         self._recent_changed(self.session.recent())
         self._project_changed(None)
@@ -143,6 +151,11 @@ class MainController(QObject):
         self.actions.message.connect(self.show_message)
         self.actions.problem.connect(self.error)
         self.drafts.text_edited.connect(self._text_edited)
+        if w.has_painted:
+            QTimer.singleShot(0, self.grammar.start)
+        else:
+            w.first_painted.connect(self.grammar.start)
+        session.project_changed.connect(lambda _p: self.grammar.start())
         self.view.palette_changed.connect(self.checks.run_check)
 
     # -- messages ----------------------------------------------------------------------------
@@ -289,12 +302,17 @@ class MainController(QObject):
         if project is None:
             return
         self.saver.flush()
+        # The dialogs are imported when first used, to keep them out of the start-up time.
+        from app.gui.export_dialog import run_export_dialog
+
         run_export_dialog(self.w, project, self.checks.checker)
 
     def import_evidence(self) -> None:
         project = self.session.project
         if project is None:
             return
+        from app.gui.import_dialog import run_import_dialog
+
         run_import_dialog(self.w, project)
         self.w.evidence.set_project(project)
         current = self.drafts.current_draft()
@@ -318,6 +336,9 @@ class MainController(QObject):
         TextListDialog(self.w, "Rule files", intro, lines).exec()
 
     def language_settings(self) -> None:
+        from app.gui.language_settings import LanguageSettingsDialog
+
+        self.grammar.start()
         if LanguageSettingsDialog(self.w).exec():
             self.grammar.reload_settings()
         self.checks.run_check()
@@ -342,6 +363,11 @@ class MainController(QObject):
 
     def _show_result(self, result: CheckResult, text: str, draft_id: int) -> None:
         w = self.w
+        if not text.strip():
+            w.editor.clear_findings()
+            w.scorecard.show_empty()
+            w.check_label.setText("")
+            return
         w.editor.set_findings(result.findings, text)
         w.scorecard.set_result(result, text=text)
         shown = min(len(result.findings), 500)

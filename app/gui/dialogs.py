@@ -19,30 +19,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.storage.models import ProjectMeta
+
 LANGUAGES = [("English", "en"), ("Français", "fr"), ("Español", "es")]
 
 
 class ProjectDetailsDialog(QDialog):
     """State under Review, cycle, session, delegation and language of a project."""
 
-    def __init__(self, parent: QWidget | None, meta: object | None = None,
+    def __init__(self, parent: QWidget | None, meta: ProjectMeta | None = None,
                  title: str = "New project") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         form = QFormLayout()
-        self.state = QLineEdit(getattr(meta, "state_under_review", ""))
+        meta = meta or ProjectMeta()
+        self.state = QLineEdit(meta.state_under_review)
         self.state.setPlaceholderText("e.g. Kenya")
-        self.cycle = QLineEdit(getattr(meta, "cycle", ""))
+        self.cycle = QLineEdit(meta.cycle)
         self.cycle.setPlaceholderText("e.g. 4")
-        self.session = QLineEdit(getattr(meta, "session", ""))
+        self.session = QLineEdit(meta.session)
         self.session.setPlaceholderText("e.g. 49th session")
-        self.delegation = QLineEdit(getattr(meta, "recommending_state", ""))
+        self.delegation = QLineEdit(meta.recommending_state)
         self.delegation.setPlaceholderText("Your delegation")
         self.language = QComboBox()
         for label, code in LANGUAGES:
             self.language.addItem(label, code)
-        index = self.language.findData(getattr(meta, "language", "en"))
+        index = self.language.findData(meta.language)
         self.language.setCurrentIndex(max(0, index))
         for widget, label in ((self.state, "State under Review"), (self.cycle, "UPR cycle"),
                               (self.session, "Session"),

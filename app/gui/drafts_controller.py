@@ -224,6 +224,7 @@ class DraftsController(QObject):
         w = self.w
         self._loading_fields = True
         w.title_edit.setText(draft.title)
+        w.title_edit.setCursorPosition(0)  # the start of a long title, not its end
         w.theme_combo.setCurrentText(draft.theme)
         theme_line = w.theme_combo.lineEdit()
         if theme_line is not None:
@@ -240,7 +241,7 @@ class DraftsController(QObject):
             editor.setDocument(self._empty_doc)
             editor.setReadOnly(True)
             editor.setPlaceholderText(
-                "Select a draft on the left, or add one with ＋ New (Ctrl+Shift+N)."
+                "Select a draft on the left, or add one with + New (Ctrl+Shift+N)."
                 if self.session.project is not None else "")
         else:
             editor.setPlaceholderText(editor.default_placeholder)

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QDropEvent, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDropEvent,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
+    QBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -97,9 +105,11 @@ class _Delegate(QStyledItemDelegate):
             f.setPointSizeF(font.pointSizeF() * 0.85)
             painter.setFont(f)
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(rect.adjusted(10, 6, -8, 0),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             str(index.data(Qt.ItemDataRole.DisplayRole)).upper())
+            caption = rect.adjusted(10, 6, -8, 0)
+            text = str(index.data(Qt.ItemDataRole.DisplayRole)).upper()
+            painter.drawText(caption, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             QFontMetrics(f).elidedText(text, Qt.TextElideMode.ElideRight,
+                                                        caption.width()))
             painter.restore()
             return
         selected = bool(state & QStyle.StateFlag.State_Selected)
@@ -140,9 +150,11 @@ class _Delegate(QStyledItemDelegate):
         if status == "final":
             title = "✓ " + title
         painter.setPen(palette.color(QPalette.ColorRole.Text))
-        painter.setFont(bold if selected else font)
+        title_font = bold if selected else font
+        painter.setFont(title_font)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         fm.elidedText(title, Qt.TextElideMode.ElideRight, text_rect.width()))
+                         QFontMetrics(title_font).elidedText(title, Qt.TextElideMode.ElideRight,
+                                                             text_rect.width()))
         preview = str(index.data(PREVIEW_ROLE) or "")
         small = QFont(font)
         small.setPointSizeF(font.pointSizeF() * 0.9)
@@ -192,9 +204,11 @@ class DraftsPanel(QWidget):
         self.list.dropped.connect(self.reordered.emit)
         lay.addWidget(self.list, 1)
 
-        buttons = QHBoxLayout()
+        # Side by side when they fit, one under the other in a narrow panel at large zoom.
+        buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         buttons.setSpacing(4)
-        self.add_button = self._button("＋ New", "Add a draft (Ctrl+Shift+N)")
+        self._buttons = buttons
+        self.add_button = self._button("+ New", "Add a draft (Ctrl+Shift+N)")
         self.add_button.clicked.connect(self.add_requested.emit)
         self.dup_button = self._button("Duplicate", "Duplicate the selected draft")
         self.dup_button.clicked.connect(self._dup)
@@ -204,6 +218,7 @@ class DraftsPanel(QWidget):
         buttons.addWidget(self.dup_button)
         buttons.addWidget(self.del_button)
         lay.addLayout(buttons)
+        self._fit_buttons()
         self._items: dict[int, QListWidgetItem] = {}
         self._updating = False
 
@@ -217,6 +232,26 @@ class DraftsPanel(QWidget):
         b.setMinimumHeight(28)
         b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return b
+
+    def _fit_buttons(self) -> None:
+        """Buttons keep their whole label at any zoom ("Duplicate", never "Du…te")."""
+        needed = 0
+        for b in (self.add_button, self.dup_button, self.del_button):
+            b.setMinimumWidth(b.sizeHint().width())
+            needed += b.sizeHint().width() + self._buttons.spacing()
+        direction = (QBoxLayout.Direction.LeftToRight if needed <= self.width()
+                     else QBoxLayout.Direction.TopToBottom)
+        if self._buttons.direction() != direction:
+            self._buttons.setDirection(direction)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_buttons()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_buttons()
 
     # -- content ----------------------------------------------------------------------------
     def set_drafts(self, drafts: Iterable[object], current: int | None) -> None:

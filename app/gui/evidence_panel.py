@@ -8,11 +8,10 @@ GUI thread through the project (one small committed row).
 from __future__ import annotations
 
 import html
-import sqlite3
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -24,16 +23,19 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.evidence.context import sources_for, suggestions
 from app.evidence.library import LibraryError, attach_library, attached_libraries, detach_library
-from app.evidence.links import Link, link, links, unlink
+from app.evidence.links import Link, link, unlink
+from app.evidence.reference import load_reference
 from app.evidence.search import MARKS, SearchHit, search
 from app.gui.tasks import TaskManager
+from app.storage.errors import ProjectError
+from app.storage.project import Project
+from app.storage.reader import reading
 
 #: (label, kinds) offered in the filter box.
 FILTERS: tuple[tuple[str, tuple[str, ...] | None], ...] = (
@@ -45,9 +47,12 @@ SUGGESTION_LIMIT = 15
 TYPING_DELAY_MS = 400
 
 
-def _ro_connection(path: Path) -> sqlite3.Connection:
-    uri = path.resolve().as_uri() + "?mode=ro"
-    return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+def _row_size(target: QListWidget, row: QWidget) -> QSize:
+    """A row as wide as the list and as tall as its wrapped text needs at that width."""
+    width = max(120, target.viewport().width())
+    layout = row.layout()
+    height = layout.totalHeightForWidth(width) if layout is not None else -1
+    return QSize(width, height if height > 0 else row.sizeHint().height())
 
 
 def snippet_html(snippet: str) -> str:
@@ -80,7 +85,7 @@ class EvidencePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.project: Any = None
+        self.project: Project | None = None
         self.draft_id: int | None = None
         self.text = ""
         self.hits: list[SearchHit] = []
@@ -97,17 +102,19 @@ class EvidencePanel(QWidget):
         self.filter_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.filter_box.setMinimumContentsLength(8)
-        self.libraries_button = QToolButton()
-        self.libraries_button.setText("Libraries")
-        self.libraries_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button draws its menu arrow beside the label, not over it.
+        self.libraries_button = QPushButton("Libraries")
+        self.libraries_button.setAccessibleName("Evidence libraries")
         self._library_menu = QMenu(self)
         self._library_menu.aboutToShow.connect(self._fill_library_menu)
         self.libraries_button.setMenu(self._library_menu)
 
-        top = QHBoxLayout()
-        top.addWidget(self.search_box, 1)
-        top.addWidget(self.filter_box)
-        top.addWidget(self.libraries_button)
+        top = QVBoxLayout()
+        top.addWidget(self.search_box)
+        choices = QHBoxLayout()
+        choices.addWidget(self.filter_box, 1)
+        choices.addWidget(self.libraries_button)
+        top.addLayout(choices)
 
         self.linked_label = QLabel("Linked to this draft")
         self.linked_label.setWordWrap(True)
@@ -128,6 +135,11 @@ class EvidencePanel(QWidget):
         layout.addWidget(self.results_list, 3)
         layout.addWidget(self.status)
 
+        for rows in (self.linked_list, self.results_list):
+            rows.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            rows.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+            rows.viewport().installEventFilter(self)
+
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TYPING_DELAY_MS)
@@ -136,9 +148,21 @@ class EvidencePanel(QWidget):
         self.filter_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self._show_links()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """A narrower list (smaller window, larger zoom) re-wraps its rows instead of cutting."""
+        if event.type() == QEvent.Type.Resize:
+            for rows in (self.linked_list, self.results_list):
+                if watched is rows.viewport():
+                    for i in range(rows.count()):
+                        item = rows.item(i)
+                        widget = rows.itemWidget(item)
+                        if widget is not None:
+                            item.setSizeHint(_row_size(rows, widget))
+        return False
+
     # ------------------------------------------------------------------ public API
 
-    def set_project(self, project: Any) -> None:
+    def set_project(self, project: Project | None) -> None:
         self.project = project
         self.draft_id = None
         self.text = ""
@@ -162,7 +186,7 @@ class EvidencePanel(QWidget):
         self._timer.stop()
         self.tasks.shutdown()
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.shutdown()
         super().closeEvent(event)
 
@@ -194,8 +218,7 @@ class EvidencePanel(QWidget):
         self.status.setText("Searching…")
 
         def work() -> tuple[list[SearchHit], int, int]:
-            conn = _ro_connection(path)
-            try:
+            with reading(path) as conn:
                 sources = sources_for(conn)
                 attached = len(attached_libraries(conn))
                 if query:
@@ -204,8 +227,6 @@ class EvidencePanel(QWidget):
                 else:
                     hits = suggestions(sources, text, state, limit=SUGGESTION_LIMIT, kinds=kinds)
                 return hits, len(sources), attached
-            finally:
-                conn.close()
 
         def done(result: tuple[list[SearchHit], int, int]) -> None:
             if generation != self._generation:
@@ -235,14 +256,17 @@ class EvidencePanel(QWidget):
     def _links(self) -> list[Link]:
         if self.project is None or self.project.closed or self.draft_id is None:
             return []
-        try:
-            return links(self.project, self.draft_id)
-        except sqlite3.Error:
-            return []
+        return self.project.evidence_links(self.draft_id)
+
+    def _writable(self) -> Project | None:
+        """The project when it can be changed now, else None."""
+        project = self.project
+        if project is None or project.closed or project.read_only:
+            return None
+        return project
 
     def _editable(self) -> bool:
-        return (self.project is not None and not self.project.closed
-                and not self.project.read_only and self.draft_id is not None)
+        return self._writable() is not None and self.draft_id is not None
 
     def _show_links(self) -> None:
         self.linked_list.clear()
@@ -276,28 +300,30 @@ class EvidencePanel(QWidget):
     @staticmethod
     def _add_row(target: QListWidget, row: _Row) -> None:
         item = QListWidgetItem()
-        item.setSizeHint(row.sizeHint())
+        item.setSizeHint(_row_size(target, row))
         target.addItem(item)
         target.setItemWidget(item, row)
 
     # ------------------------------------------------------------------ actions
 
     def _link(self, hit: SearchHit) -> None:
-        if not self._editable() or self.draft_id is None:
+        project = self._writable()
+        if project is None or self.draft_id is None:
             return
         try:
-            link(self.project, self.draft_id, hit.item, hit.library)
-        except Exception as exc:
+            link(project, self.draft_id, hit.item, hit.library)
+        except (ProjectError, ValueError) as exc:
             QMessageBox.warning(self, "Link evidence", f"The link was not saved: {exc}")
             return
         self._after_link_change()
 
     def _unlink(self, evidence_id: int, library: str | None) -> None:
-        if not self._editable() or self.draft_id is None:
+        project = self._writable()
+        if project is None or self.draft_id is None:
             return
         try:
-            unlink(self.project, self.draft_id, evidence_id, library)
-        except Exception as exc:
+            unlink(project, self.draft_id, evidence_id, library)
+        except ProjectError as exc:
             QMessageBox.warning(self, "Unlink evidence", f"The change was not saved: {exc}")
             return
         self._after_link_change()
@@ -312,15 +338,15 @@ class EvidencePanel(QWidget):
     def _fill_library_menu(self) -> None:
         menu = self._library_menu
         menu.clear()
-        editable = self.project is not None and not self.project.closed \
-            and not self.project.read_only
+        project = self._writable()
+        editable = project is not None
         act = menu.addAction("Attach a shared library…")
         act.setEnabled(editable)
         act.triggered.connect(self._attach_dialog)
         act = menu.addAction("Load the built-in commitments")
         act.setEnabled(editable)
         act.triggered.connect(self.load_reference_set)
-        paths = attached_libraries(self.project.connection) if editable else []
+        paths = attached_libraries(project.connection) if project is not None else []
         if paths:
             menu.addSeparator()
         for path in paths:
@@ -336,8 +362,11 @@ class EvidencePanel(QWidget):
             self.attach(path)
 
     def attach(self, path: str) -> bool:
+        project = self._writable()
+        if project is None:
+            return False
         try:
-            with self.project.transaction() as conn:
+            with project.transaction() as conn:
                 attach_library(conn, path)
         except LibraryError as exc:
             QMessageBox.warning(self, "Attach library", str(exc))
@@ -347,15 +376,19 @@ class EvidencePanel(QWidget):
         return True
 
     def detach(self, path: str) -> None:
-        with self.project.transaction() as conn:
+        project = self._writable()
+        if project is None:
+            return
+        with project.transaction() as conn:
             detach_library(conn, path)
         self.refresh()
         self.links_changed.emit()
 
     def load_reference_set(self) -> int:
-        from app.evidence.reference import load_reference
-
-        result = load_reference(self.project, state=self.project.meta.state_under_review)
+        project = self._writable()
+        if project is None:
+            return 0
+        result = load_reference(project, state=project.meta.state_under_review)
         self.status.setText(f"Loaded {result.written} built-in commitment(s).")
         self.refresh()
         return result.written

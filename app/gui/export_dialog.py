@@ -9,7 +9,6 @@ plain words (full disk, read-only folder, file open in Word) and never leave a p
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.engine import Checker
 from app.export import (
     DOCUMENT_LABELS,
     DOCUMENTS,
@@ -40,7 +40,9 @@ from app.export import (
     export_document,
 )
 from app.export.model import ExportError, require_drafts
+from app.gui.export_pdf import make_document, page_layout, write_pdf
 from app.gui.tasks import TaskManager
+from app.storage.project import Project
 
 _FILTERS = {
     "docx": "Word document (*.docx)",
@@ -56,7 +58,8 @@ class ExportDialog(QDialog):
 
     exported = Signal(str)
 
-    def __init__(self, parent: QWidget | None, project: Any, checker: Any | None) -> None:
+    def __init__(self, parent: QWidget | None, project: Project,
+                 checker: Checker | None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.setMinimumWidth(560)
@@ -185,8 +188,7 @@ class ExportDialog(QDialog):
         self.destination.setText(str(folder / default_filename(self.data, fmt, document)))
 
     def _default_folder(self) -> Path:
-        path = getattr(self.project, "path", None)
-        return Path(path).parent if path else Path.home()
+        return self.project.path.parent
 
     def _browse(self) -> None:
         _, fmt = self.selected()
@@ -231,7 +233,8 @@ class ExportDialog(QDialog):
         self.status.setText(f"Writing {dest.name}…")
 
         def work() -> Path:
-            return export_document(data, fmt, document, dest, factsheet_count=count)
+            return export_document(data, fmt, document, dest, factsheet_count=count,
+                                   pdf_writer=write_pdf)
 
         self.tasks.run(work, self._done, self._failed)
         return True
@@ -270,7 +273,6 @@ class ExportDialog(QDialog):
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         from app.export.html import to_html
-        from app.gui.export_pdf import make_document, page_layout
 
         document, _ = self.selected()
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -293,7 +295,7 @@ class ExportDialog(QDialog):
         super().reject()
 
 
-def run_export_dialog(parent: QWidget | None, project: Any, checker: Any | None) -> int:
+def run_export_dialog(parent: QWidget | None, project: Project, checker: Checker | None) -> int:
     """Show the export dialog modally; returns QDialog's result code."""
     dialog = ExportDialog(parent, project, checker)
     try:

@@ -180,7 +180,7 @@ class FindingActions(QObject):
     def find_in_evidence(self, precedent: Precedent) -> None:
         """Switch to the Evidence tab, filtered to prior recommendations, searching its words."""
         panel = self.w.evidence
-        self.w.tabs.setCurrentWidget(panel)
+        self.w.tabs.setCurrentWidget(self.w.evidence_tab)
         index = panel.filter_box.findText(PRIOR_FILTER)
         if index >= 0:
             panel.filter_box.setCurrentIndex(index)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core.engine import Checker
 from app.core.models import CheckContext, CheckResult, Finding
 from app.gui.tasks import TaskManager
 from app.language.cli_support import grammar_from_settings
@@ -25,6 +25,9 @@ from app.language.languagetool import (
 )
 from app.language.spelling import SpellingProvider
 from app.settings import AppSettings, load_settings, settings_path
+
+if TYPE_CHECKING:
+    from app.core.engine import Checker
 
 
 class SpellingSlot:
@@ -89,7 +92,10 @@ class GrammarRunner(QObject):
         settings: AppSettings | None = None,
         settings_file: Path | None = None,
         user_dictionary: Path | None = None,
+        start: bool = True,
     ) -> None:
+        """With `start=False` nothing is read or loaded until `start()`: the window calls it
+        after its first paint, so loading the dictionary never delays the window."""
         super().__init__(parent)
         self._own_tasks = tasks is None
         self._tasks = tasks or TaskManager(self, workers=1)
@@ -108,7 +114,17 @@ class GrammarRunner(QObject):
         #: (the Language dialog saves it), checked cheaply on each request.
         self._watch = settings is None
         self._stamp: tuple[int, int] | None = None
-        self.reload_settings(settings)
+        self.spelling_enabled = False
+        self._settings = settings
+        self.started = False
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Read the settings, start loading the dictionary, set up LanguageTool if configured."""
+        if not self.started and not self._closed:
+            self.started = True
+            self.reload_settings(self._settings)
 
     # -- configuration -----------------------------------------------------------------------
     @property
@@ -169,7 +185,7 @@ class GrammarRunner(QObject):
     # -- checking ----------------------------------------------------------------------------
     def request(self, draft_key: int, text: str, context: CheckContext | None = None) -> None:
         """Check `text` in the background; emits findings_ready unless a newer request came."""
-        if self._closed:
+        if self._closed or not self.started:
             return
         self._latest = (draft_key, text)
         if self._watch and self._file_stamp() != self._stamp:

@@ -10,7 +10,7 @@ import difflib
 import html
 import re
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui import theme
+
+if TYPE_CHECKING:  # the window is drawn before the data models are imported
+    from app.storage.models import Snapshot
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
 #: Word diffs are quadratic in the worst case; longer texts are shown without highlighting.
@@ -57,16 +60,10 @@ def word_diff_html(old: str, new: str, dark: bool = False) -> tuple[str, str]:
     return "".join(left).replace("\n", "<br>"), "".join(right).replace("\n", "<br>")
 
 
-def _when(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%d %b %H:%M:%S")
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value).strftime("%d %b %H:%M:%S")
-    text = str(value or "")
-    try:
-        return datetime.fromisoformat(text).strftime("%d %b %H:%M:%S")
-    except ValueError:
-        return text
+def _when(value: datetime) -> str:
+    """When a version was kept, in the computer's local time."""
+    local = value.astimezone() if value.tzinfo is not None else value
+    return local.strftime("%d %b %H:%M:%S")
 
 
 class HistoryPanel(QWidget):
@@ -77,7 +74,7 @@ class HistoryPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Draft history")
-        self._snapshots: list[Any] = []
+        self._snapshots: list[Snapshot] = []
         self._current_text = ""
         self._current_score: int | None = None
         self._dark = False
@@ -129,13 +126,13 @@ class HistoryPanel(QWidget):
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
 
-    def set_history(self, snapshots: list[Any], current_text: str,
+    def set_history(self, snapshots: list[Snapshot], current_text: str,
                     current_score: int | None) -> None:
         """Snapshots oldest first; the current text is always offered as the last version."""
         self._snapshots = list(snapshots)
         self._current_text = current_text
         self._current_score = current_score
-        labels = [f"{_when(getattr(s, 'created', ''))} · score {self._score_text(s.score)}"
+        labels = [f"{_when(s.created)} · score {self._score_text(s.score)}"
                   for s in self._snapshots]
         labels.append(f"Current text · score {self._score_text(current_score)}")
         for combo in (self.older, self.newer):

@@ -10,7 +10,6 @@ then all selected items are written in one transaction.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -46,6 +45,7 @@ from app.evidence.importers import (
 from app.evidence.library import attached_libraries, open_library
 from app.evidence.schema import KINDS
 from app.gui.tasks import TaskManager
+from app.storage.project import Project
 
 PREVIEW_ROWS = 200
 _NOT_MAPPED = "(not imported)"
@@ -55,7 +55,7 @@ class ImportDialog(QDialog):
     #: Emitted after a parse or save finishes (tests wait on it).
     finished_work = Signal()
 
-    def __init__(self, parent: QWidget | None, project: Any) -> None:
+    def __init__(self, parent: QWidget | None, project: Project) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import evidence")
         self.resize(900, 640)
@@ -87,7 +87,7 @@ class ImportDialog(QDialog):
         self.meta_edits: dict[str, QLineEdit] = {}
         meta = QGroupBox("Source details (applied to every item that lacks them)")
         meta_form = QFormLayout(meta)
-        state = getattr(getattr(project, "meta", None), "state_under_review", "") or ""
+        state = project.meta.state_under_review
         for field, label, value in (
             ("organisation", "Organisation", ""),
             ("country", "Country", state),
@@ -341,7 +341,7 @@ class ImportDialog(QDialog):
         super().done(result)
 
 
-def run_import_dialog(parent: QWidget | None, project: Any) -> int:
+def run_import_dialog(parent: QWidget | None, project: Project) -> int:
     """Show the dialog modally; returns how many items were imported."""
     dialog = ImportDialog(parent, project)
     dialog.exec()

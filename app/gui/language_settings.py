@@ -1,4 +1,5 @@
-"""Settings → Language: where LanguageTool is, which variant, spelling and grammar on or off.
+"""Rules ▸ Language and Grammar…: where LanguageTool is, which variant, spelling and grammar
+on or off.
 
 "Test connection" runs in the background (a local LanguageTool can take many seconds to start),
 so the dialog stays responsive; its result is shown in the dialog. OK saves to app.settings.

@@ -69,10 +69,22 @@ def create_window(settings: QSettings, *,
     return window, controller
 
 
-def start(argv: Sequence[str] | None = None) -> tuple[MainWindow, MainController]:
-    """Everything `smartrec` does before the event loop: the window on screen, and the project
-    (the one named, the last one, or the sample on the very first run) opened right after the
-    first paint. `argv` are the arguments after the program name (default: sys.argv[1:])."""
+class Startup:
+    """What `start()` made: the window at once, its controller after the first paint."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.controller: MainController | None = None
+
+
+def start(argv: Sequence[str] | None = None) -> Startup:
+    """Everything `smartrec` does before the event loop.
+
+    The window is shown first, with only the modules it needs to be drawn; right after its
+    first paint the controller and its parts are built (the data models, rules, evidence and
+    language modules load then) and the project is opened: the one named, the last one, or the
+    sample on the very first run. `argv` are the arguments after the program name.
+    """
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and Path(args_list[0]).name in _PROCESS_NAMES:
         args_list = args_list[1:]  # tolerate callers that pass the full sys.argv
@@ -80,50 +92,62 @@ def start(argv: Sequence[str] | None = None) -> tuple[MainWindow, MainController
 
     from PySide6.QtCore import QTimer
 
+    from app.gui.view_prefs import ViewPreferences
+    from app.gui.window import MainWindow
+
     create_app()
     settings = settings_store()
-    window, controller = create_window(settings, user_rules=not args.no_user_rules)
-    session = controller.session
+    window = MainWindow()
+    view = ViewPreferences(window, settings)
+    view.restore()
+    startup = Startup(window)
 
     def first_run() -> bool:
         return not settings.value("first_run_done", False, type=bool)
 
-    def open_initial() -> None:
-        if args.project:
-            session.open(args.project)
-            return
-        last = session.last_project()
-        if last is not None and session.open(last):
-            return
-        if first_run():
-            settings.setValue("first_run_done", True)
-            session.open_sample()
+    def remembered() -> bool:
+        last = settings.value("last_project")
+        return bool(last) and Path(str(last)).exists()
 
     def after_first_paint() -> None:
-        """The window is on screen: now open the project (its drafts, rules and evidence)."""
+        """The window is on screen: now build its parts and open the project."""
         if args.quit_after_shown:
             print(f"SMARTREC_SHOWN {time.time():.6f}", flush=True)
-        open_initial()
-        if controller.project is None:
+        from app.gui.controller import MainController
+
+        controller = MainController(window, settings, user_rules=not args.no_user_rules,
+                                    view=view)
+        startup.controller = controller
+        session = controller.session
+        opened = False
+        if args.project:
+            opened = session.open(args.project)
+        else:
+            last = session.last_project()
+            opened = last is not None and session.open(last)
+            if not opened and first_run():
+                settings.setValue("first_run_done", True)
+                opened = session.open_sample()
+        if not opened:
             window.show_workspace(False)
         if args.quit_after_shown:
             window.repaint()
             print(f"SMARTREC_OPENED {time.time():.6f}", flush=True)
-            wait_rules()
+            wait_rules(controller)
 
-    def wait_rules() -> None:
+    def wait_rules(controller: MainController) -> None:
         # For bench/startup.py: report when the rules are loaded and the draft checked.
         if controller.checker is None and controller.project is not None:
-            QTimer.singleShot(10, wait_rules)
+            QTimer.singleShot(10, lambda: wait_rules(controller))
             return
         print(f"SMARTREC_CHECKED {time.time():.6f}", flush=True)
         window.close()
 
-    if args.project or session.last_project() is not None or first_run():
+    if args.project or remembered() or first_run():
         window.show_workspace(True)  # an empty workspace, not a flash of the welcome page
     window.first_painted.connect(after_first_paint)
     window.show()
-    return window, controller
+    return startup
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -40,7 +40,12 @@ LETTERS = {
     "jargon": "J",
     "tone": "Tn",
 }
-STATUS_TEXT = {"met": "✓ Met", "partly": "◐ Partly", "not_met": "✗ Not met"}
+STATUS_TEXT = {
+    "met": "✓ Met",
+    "partly": "◐ Partly",
+    "not_met": "✗ Not met",
+    "not_applicable": "– Not applicable",
+}
 CATEGORY_NAMES = {
     1: "Minimal action",
     2: "Continuing action",
@@ -310,6 +315,12 @@ class ScorecardPanel(QWidget):
         self._findings = []
         self.findings_title.setText("FINDINGS")
 
+    def show_empty(self) -> None:
+        """An empty draft has nothing to judge: the criteria without verdicts, no score."""
+        self._ensure_rows()
+        self.clear()
+        self.summary.setText("Type the recommendation to see how SMART it is.")
+
     def set_result(self, result: CheckResult, max_items: int = 500, text: str = "") -> None:
         """Show `result`; `text` (the checked draft) hides the phrasing offer once it is used."""
         from app.core.models import SCORED_DIMENSIONS
@@ -319,7 +330,13 @@ class ScorecardPanel(QWidget):
         self.score.setText(str(result.smart_score))
         self.score.setStyleSheet(f"color: {theme.score_colour(result.smart_score, dark)}")
         met = sum(1 for d in result.dimensions if d.status == "met")
-        self.summary.setText(f"{met} of {len(SCORED_DIMENSIONS)} criteria met")
+        applicable = sum(1 for d in result.dimensions if d.status != "not_applicable")
+        if applicable:
+            skipped = len(SCORED_DIMENSIONS) - applicable
+            note = f" ({skipped} not applicable)" if skipped else ""
+            self.summary.setText(f"{met} of {applicable} criteria met{note}")
+        else:
+            self.summary.setText("No SMART verdicts: the draft is not in English.")
         for name, row in self.rows.items():
             status = result.dimension(name)
             if status is None:

@@ -15,7 +15,6 @@ from app.paths import user_data_dir
 from app.storage.errors import ProjectError, ProjectLockedError
 from app.storage.models import ProjectMeta
 from app.storage.project import Project
-from app.storage.sample import create_sample_project
 
 MAX_RECENT = 8
 SAMPLE_NAME = "Sample project.smartrec"
@@ -89,6 +88,8 @@ class ProjectSession(QObject):
         path = self.sample_path()
         if path.exists():
             return self.open(path)
+        from app.storage.sample import create_sample_project  # first run only
+
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             project = create_sample_project(path)

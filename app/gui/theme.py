@@ -58,7 +58,7 @@ def is_dark() -> bool:
     if app is None:
         return False
     hints = QGuiApplication.styleHints()
-    scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else None
+    scheme = hints.colorScheme()
     if scheme == Qt.ColorScheme.Dark:
         return True
     if scheme == Qt.ColorScheme.Light:

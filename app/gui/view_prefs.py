@@ -6,7 +6,7 @@ size was remembered from a bigger monitor.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRect, QSettings, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -50,6 +50,16 @@ class ViewPreferences(QObject):
         window.act_zoom_reset.triggered.connect(lambda: self.zoom(0))
         QGuiApplication.styleHints().colorSchemeChanged.connect(
             lambda _s: self.apply_palette(restyle=True))
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """When larger text makes the window grow past the screen's edge, pull it back."""
+        if watched is self.w and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            screen = self.w.screen()
+            if screen is not None and not self.w.isMaximized() and not self.w.isFullScreen() \
+                    and not screen.availableGeometry().contains(self.w.frameGeometry()):
+                QTimer.singleShot(0, self.fit_to_screen)
+        return False
 
     # -- geometry ----------------------------------------------------------------------------
     def restore(self) -> None:
@@ -57,7 +67,7 @@ class ViewPreferences(QObject):
         s = self.settings
         geometry = s.value("window/geometry")
         if geometry is None or not self.w.restoreGeometry(geometry):
-            self.w.resize(*DEFAULT_SIZE)
+            self._default_geometry()
         state = s.value("window/state")
         if state is not None:
             self.w.restoreState(state)
@@ -72,23 +82,44 @@ class ViewPreferences(QObject):
         self.apply_zoom()
         self.fit_to_screen()
 
-    def fit_to_screen(self) -> None:
-        """Keep the whole window (menus to status bar) on the available part of its screen."""
+    def _room(self) -> QRect | None:
+        """Where the window's client area may go: the screen's available area minus frame."""
         screen = self.w.screen() or QGuiApplication.primaryScreen()
         if screen is None:
-            return
+            return None
         available = screen.availableGeometry()
         frame = self.w.frameGeometry()
         extra_w = max(0, frame.width() - self.w.width())
         extra_h = max(0, frame.height() - self.w.height())
-        room = QRect(available.x(), available.y(), available.width() - extra_w,
+        return QRect(available.x(), available.y(), available.width() - extra_w,
                      available.height() - extra_h)
+
+    def _default_geometry(self) -> None:
+        """First start: the usual size, or most of a smaller screen, centred."""
+        room = self._room()
+        if room is None:
+            self.w.resize(*DEFAULT_SIZE)
+            return
+        wanted = QRect(0, 0, min(DEFAULT_SIZE[0], int(room.width() * SCREEN_SHARE)),
+                       min(DEFAULT_SIZE[1], int(room.height() * SCREEN_SHARE)))
+        wanted.moveCenter(room.center())
+        self.w.setGeometry(wanted)
+
+    def fit_to_screen(self) -> None:
+        """Keep the whole window (menus to status bar) on the available part of its screen."""
+        room = self._room()
+        if room is None:
+            return
         wanted = QRect(self.w.geometry())
-        if self.settings.value("window/geometry") is None:
-            wanted.setWidth(min(wanted.width(), int(room.width() * SCREEN_SHARE)))
-            wanted.setHeight(min(wanted.height(), int(room.height() * SCREEN_SHARE)))
-            wanted.moveCenter(room.center())
-        self.w.setGeometry(fit_rect(wanted, room))
+        layout = self.w.layout()
+        if layout is not None:
+            layout.activate()  # the minimum size after the latest font change
+        minimum = self.w.minimumSizeHint()
+        wanted.setWidth(max(wanted.width(), minimum.width()))
+        wanted.setHeight(max(wanted.height(), minimum.height()))
+        fitted = fit_rect(wanted, room)
+        if fitted != self.w.geometry():
+            self.w.setGeometry(fitted)
 
     def save(self) -> None:
         s = self.settings
@@ -125,6 +156,8 @@ class ViewPreferences(QObject):
         self.w.scorecard.set_base_font(font)
         if factor != 1.0:
             self.w.statusBar().showMessage(f"Zoom {round(factor * 100)} %", 1500)
+        # Larger text can make the window's minimum size grow: keep it on the screen.
+        QTimer.singleShot(0, self.fit_to_screen)
         self.zoom_changed.emit(factor)
 
     # -- palette -----------------------------------------------------------------------------

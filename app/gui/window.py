@@ -7,6 +7,8 @@ Other features plug in through `menu(name)`, `add_menu()`, `add_side_tab()` and 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
@@ -28,9 +30,11 @@ from PySide6.QtWidgets import (
 
 from app.gui.drafts_panel import DraftsPanel
 from app.gui.editor import DraftEditor
-from app.gui.evidence_panel import EvidencePanel
 from app.gui.history_panel import HistoryPanel
 from app.gui.scorecard import ScorecardPanel
+
+if TYPE_CHECKING:
+    from app.gui.evidence_panel import EvidencePanel
 
 
 class WelcomePage(QWidget):
@@ -242,13 +246,17 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Draft details")
         self.tabs.setDocumentMode(False)
-        # At large zoom the tab labels end in "…" and scroll; they are never cut mid-word.
-        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        # At large zoom the tab labels stay whole and the tab bar scrolls.
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         self.tabs.setUsesScrollButtons(True)
         self.scorecard = ScorecardPanel()
         self.tabs.addTab(self.scorecard, "Scorecard")
-        self.evidence = EvidencePanel()
-        self.tabs.addTab(self.evidence, "Evidence")
+        # The Evidence panel needs the evidence library's modules; the controller puts it here
+        # (set_evidence_panel) right after the window is first shown.
+        self.evidence_tab = QWidget()
+        self.evidence_tab.setAccessibleName("Evidence")
+        QVBoxLayout(self.evidence_tab).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self.evidence_tab, "Evidence")
         self.history = HistoryPanel()
         self.tabs.addTab(self.history, "History")
         self.notes = QPlainTextEdit()
@@ -295,6 +303,15 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.check_label)
         bar.addPermanentWidget(self.saved_label)
 
+    #: The Evidence tab's panel (set by the controller).
+    evidence: EvidencePanel
+
+    def set_evidence_panel(self, panel: EvidencePanel) -> None:
+        self.evidence = panel
+        layout = self.evidence_tab.layout()
+        assert layout is not None
+        layout.addWidget(panel)
+
     # -- extension points -------------------------------------------------------------------
     def add_menu(self, name: str, title: str, *, before: str | None = None) -> QMenu:
         """A new top-level menu, registered as `menus[name]`; placed before menu `before`."""
@@ -333,6 +350,11 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.workspace if visible else self.welcome)
 
     _painted = False
+
+    @property
+    def has_painted(self) -> bool:
+        """True once the window has been drawn (and `first_painted` emitted or queued)."""
+        return self._painted
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         super().paintEvent(event)

@@ -44,9 +44,9 @@ JAR_NAME = "languagetool-server.jar"
 SERVER_CLASS = "org.languagetool.server.HTTPServer"
 NOT_CONFIGURED = (
     "Grammar checking is off: no LanguageTool configured. "
-    "Settings → Language to point at a LanguageTool folder or server."
+    "Use Rules ▸ Language and Grammar… to point at a LanguageTool folder or server."
 )
-DISABLED = "Grammar checking is off (turned off in Settings → Language)."
+DISABLED = "Grammar checking is off (turned off in Rules ▸ Language and Grammar…)."
 #: LanguageTool's public servers cap text at 20,000 characters; local ones default to no limit.
 DEFAULT_CHUNK_CHARS = 15_000
 SPELLING_CATEGORIES = {"TYPOS", "SPELLING"}
@@ -267,7 +267,8 @@ class LanguageToolClient:
                 if "language" in str(exc) and not isinstance(exc, UnicodeError):
                     raise LanguageToolError(
                         f"The LanguageTool server at {self.base_url} does not offer the "
-                        f"language '{language}'; choose another variant in Settings → Language."
+                        f"language '{language}'; choose another variant in "
+                        "Rules ▸ Language and Grammar…"
                     ) from exc
                 raise self._translate(exc, timeout) from exc
             except (AttributeError, KeyError, TypeError) as exc:
@@ -513,7 +514,7 @@ class LocalServer:
             self.state = "failed"
             raise LanguageToolError(
                 "Java was not found, and LanguageTool needs it (Java 17 or newer). Install Java, "
-                "or enter a LanguageTool server URL in Settings → Language instead."
+                "or enter a LanguageTool server URL in Rules ▸ Language and Grammar… instead."
             )
         port = self._port or _free_port()
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server

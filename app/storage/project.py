@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from app.core.models import RuleOverride
+from app.evidence.schema import EVIDENCE_SCHEMA_VERSION, ensure_schema
+from app.evidence.schema import schema_version as evidence_schema_version
 from app.storage.errors import (
     DraftNotFoundError,
     ProjectError,
@@ -27,8 +29,16 @@ from app.storage.errors import (
     ProjectReadOnlyError,
     ProjectSaveError,
 )
+from app.storage.links import (
+    EvidenceLink,
+    delete_link,
+    ensure_links_table,
+    insert_link,
+    read_links,
+)
 from app.storage.lock import ProjectLock
 from app.storage.models import DeletedDraft, Draft, ProjectMeta, RelatedRow, Snapshot
+from app.storage.sqlite_file import header_problem
 
 __all__ = [
     "APPLICATION_ID",
@@ -51,7 +61,6 @@ APPLICATION_ID = 0x534D5243
 #: Oldest snapshots beyond this many per draft are dropped, so autosave history stays bounded.
 MAX_SNAPSHOTS_PER_DRAFT = 500
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _OUR_TABLES = frozenset(
     {"meta", "drafts", "snapshots", "ignored_findings", "rule_overrides", "words"}
 )
@@ -162,48 +171,27 @@ def _describe(path: Path) -> str:
 
 
 def _ensure_evidence_schema(conn: sqlite3.Connection) -> None:
-    """Let the evidence module create or upgrade its tables inside our migration transaction."""
-    try:
-        from app.evidence.schema import ensure_schema  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return
+    """The evidence module's tables (the project's own evidence store) and our links table,
+    created or upgraded inside our migration transaction."""
     ensure_schema(conn, project=True)
+    ensure_links_table(conn)
 
 
 def _evidence_too_new(conn: sqlite3.Connection) -> str | None:
     """The evidence module's own version check, read-only, so a project whose evidence tables
-    are newer is refused before anything is written (optional hooks, guarded by getattr)."""
-    try:
-        from app.evidence import schema as evidence  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    version_of = getattr(evidence, "schema_version", None)
-    supported = getattr(evidence, "EVIDENCE_SCHEMA_VERSION", None)
-    if not callable(version_of) or not isinstance(supported, int):
-        return None
-    version = version_of(conn)
-    if isinstance(version, int) and version > supported:
-        return f"evidence schema {version}; this version understands up to {supported}"
+    are newer is refused before anything is written."""
+    version = evidence_schema_version(conn)
+    if version > EVIDENCE_SCHEMA_VERSION:
+        return (f"evidence schema {version}; this version understands up to "
+                f"{EVIDENCE_SCHEMA_VERSION}")
     return None
 
 
 def _check_header(path: Path) -> None:
     """Cheap first test on raw bytes, before any SQLite connection touches the file."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(100)
-    except FileNotFoundError:
-        raise ProjectError(f"{_describe(path)} does not exist (moved or deleted?).") from None
-    except IsADirectoryError:
-        raise ProjectError(f"{_describe(path)} is a folder, not a SMARTrec project.") from None
-    except PermissionError:
-        raise ProjectError(f"{_describe(path)} cannot be read: permission denied.") from None
-    except OSError as exc:
-        raise ProjectError(f"{_describe(path)} cannot be read: {exc.strerror or exc}.") from None
-    if not head:
-        raise ProjectError(f"{_describe(path)} is an empty file, not a SMARTrec project.")
-    if len(head) < 100 or not head.startswith(_SQLITE_MAGIC):
-        raise ProjectError(f"{_describe(path)} is not a SMARTrec project (not an SQLite database).")
+    problem = header_problem(path, "a SMARTrec project")
+    if problem is not None:
+        raise ProjectError(problem)
 
 
 def _validate(path: Path) -> None:
@@ -1112,6 +1100,24 @@ class Project:
         with self.transaction() as conn:
             cur = conn.execute("DELETE FROM words WHERE word = ?", (word.strip(),))
             return cur.rowcount > 0
+
+    # ----------------------------------------------------------------------- evidence links
+
+    def evidence_links(self, draft_id: int) -> list[EvidenceLink]:
+        """The evidence linked to a draft, oldest first."""
+        with self._mutex:
+            return read_links(self._live(), draft_id)
+
+    def link_evidence(self, link: EvidenceLink) -> None:
+        """Link evidence to its draft (no-op when already linked); commits at once."""
+        with self.transaction() as conn:
+            self._require_draft(conn, link.draft_id)
+            insert_link(conn, link)
+
+    def unlink_evidence(self, draft_id: int, evidence_id: int,
+                        library: str | None = None) -> None:
+        with self.transaction() as conn:
+            delete_link(conn, draft_id, evidence_id, library)
 
     # ----------------------------------------------------------------------- copies
 

@@ -13,6 +13,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from app.evidence.links import link
+from app.evidence.reference import load_reference
+from app.evidence.store import get_items
 from app.paths import resources_dir
 from app.storage.errors import ProjectError
 from app.storage.models import ProjectMeta
@@ -85,12 +88,6 @@ def create_sample_project(
 def _add_evidence(project: Project, state: str, drafts: list[tuple[int, list[str]]]) -> None:
     """Load the built-in commitments and sample findings, and link the ones each draft names,
     so a first-time user sees grounded and ungrounded drafts side by side."""
-    try:
-        from app.evidence.links import link
-        from app.evidence.reference import load_reference
-        from app.evidence.store import get_items
-    except ImportError:  # the evidence module is optional for the storage layer
-        return
     load_reference(project, state=state, findings=True)
     ids = [row[0] for row in project.connection.execute("SELECT id FROM evidence")]
     by_label = {item.label(): item for item in get_items(project.connection, ids).values()}

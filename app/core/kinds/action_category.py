@@ -117,6 +117,8 @@ _ADDRESS_OPENERS = frozenset(
     ["recommend", "recommends", "recommended", "that", "to", "the", "it", "is", "calls", "on"]
 )
 _BE = frozenset({"be", "is", "are", "was", "were", "been", "being"})
+#: Fillers that turn the act that follows into a restraint ("should not amend").
+_NEGATIONS = frozenset({"not", "never"})
 _FRAME = regex.compile(
     r"\b(?:encouraged|invited|urged|called\s+(?:up)?on|requested|recommended|recommends|asked|"
     r"invites|encourages|urges|calls\s+(?:up)?on)\s+(?:[\p{L}'’-]+\s+){0,3}?to\s+",
@@ -330,7 +332,7 @@ class ActionEstimator:
         base = lemma(word, self.vocabulary)
         if base is None and "-" in word:  # "ratify-accede", "sign-ratify"
             base = lemma(word.split("-", 1)[0], self.vocabulary)
-        if base is None:
+        if base is None or (base in _NEGATIONS and word != base):  # "noting" is not "not"
             return None
         best_len = -1
         chosen: list[ActionCategoryRule] = []
@@ -361,7 +363,13 @@ class ActionEstimator:
                 word.endswith("ly") and lemma(word, self.vocabulary) is None
             ):
                 head = self._verb_at(tokens, i)  # a filler may open a phrase ("further pursue")
-                if head is not None and head.after > i + 1:
+                # "not" is a verb entry of its own: "should not amend" asks for restraint
+                negation = (
+                    word in _NEGATIONS
+                    and not framed
+                    and not (i + 1 < n and tokens[i + 1].lower == "only")  # "not only... but"
+                )
+                if head is not None and (head.after > i + 1 or negation):
                     return head
                 i += 1
                 continue

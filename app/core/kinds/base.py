@@ -40,11 +40,36 @@ class PrepareError(ValueError):
         self.message = message
 
 
+_MARK = regex.compile(r"\[\[(.+?)\]\]")
+
+
 class Examples(BaseModel):
+    """`flag` examples may mark the words that must be flagged: "Do not [[mainstream]] it."
+    A marked example fails when the rule flags other words, or misses a marked one."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     flag: list[str] = Field(default_factory=list)
     pass_: list[str] = Field(default_factory=list, alias="pass")
+
+
+def unmark(example: str) -> tuple[str, list[tuple[int, int]]]:
+    """The example without `[[ ]]` markers, and the spans the markers enclosed."""
+    spans: list[tuple[int, int]] = []
+    parts: list[str] = []
+    position = 0
+    length = 0
+    for match in _MARK.finditer(example):
+        before = example[position : match.start()]
+        parts.append(before)
+        length += len(before)
+        inner = match.group(1)
+        spans.append((length, length + len(inner)))
+        parts.append(inner)
+        length += len(inner)
+        position = match.end()
+    parts.append(example[position:])
+    return "".join(parts), spans
 
 
 @dataclass
@@ -139,6 +164,9 @@ class TextMatch(Rule):
 
     terms: list[str] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
+    #: Ignore matches inside quotations and cited legal text (tone rules: a quoted "shall" is
+    #: the constitution's wording, not the recommending State's).
+    outside_quotes: bool = False
 
     _compiled: list[regex.Pattern[str]] = PrivateAttr(default_factory=list)
     _literal: list[str] = PrivateAttr(default_factory=list)
@@ -180,17 +208,25 @@ class TextMatch(Rule):
 
     def any_match(self, run: Run) -> bool:
         """Whether anything matches, stopping at the first hit (requirements need no more)."""
-        if self.id in run.hits:
-            return True
+        return self.first_match(run) is not None
+
+    def first_match(self, run: Run) -> tuple[int, int] | None:
+        """One matching span (a term hit first, else the first pattern that matches), or None.
+
+        Requirements need no more than one: it is what the "met" verdict quotes as its reason.
+        """
+        found = run.hits.get(self.id)
+        if found:
+            return found[0].start, found[0].end
         private = self.__pydantic_private__ or {}
         for compiled in private["_compiled"]:
             try:
                 for m in pat.finditer(compiled, run.doc.text, private["_timeout"]):
                     if m.end() > m.start():
-                        return True
+                        return m.span()
             except TimeoutError:
                 continue
-        return False
+        return None
 
     def matches(self, run: Run) -> list[tuple[int, int]]:
         """Non-overlapping match spans from terms and patterns, in text order."""
@@ -207,6 +243,8 @@ class TextMatch(Rule):
                 )
             except TimeoutError:
                 continue  # a runaway pattern is abandoned for this draft, never allowed to hang
+        if self.outside_quotes and spans and run.doc.quoted:
+            spans = [(s, e) for s, e in spans if not run.doc.in_quote(s, e)]
         return merge_spans(spans)
 
     @property

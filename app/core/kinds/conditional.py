@@ -40,7 +40,13 @@ class ConditionalRule(Rule):
         for m in found:
             acronym = m.group()
             singular = acronym[:-1] if acronym.endswith("s") else acronym
-            if acronym in seen or acronym in self._exceptions or singular in self._exceptions:
+            if (
+                acronym in seen
+                or acronym in self._exceptions
+                or singular in self._exceptions
+                or acronym.upper() in self._exceptions  # "HIV/AIDs"
+                or _in_symbol(text, m.start(), m.end())
+            ):
                 continue
             seen.add(acronym)
             if _defined_here(text, m.start(), m.end()):
@@ -48,8 +54,21 @@ class ConditionalRule(Rule):
             yield self.finding(run.doc, m.start(), m.end())
 
 
+def _in_symbol(text: str, start: int, end: int) -> bool:
+    """Part of a document symbol such as "CRC/C/ERI/CO/3" or "A/HRC/WG.6": a code, not a word."""
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
+    return (before in ("-", "/", ".") and start > 1 and text[start - 2].isalnum()) or (
+        after in ("-", "/") and text[end + 1 : end + 2].isalnum()
+    )
+
+
 def _defined_here(text: str, start: int, end: int) -> bool:
-    """'Full Name (ACR)' or 'ACR (Full Name)' at the first use counts as a definition."""
+    """'Full Name (ACR)' or 'ACR (Full Name)' counts as a definition, at the first use or
+    anywhere in the draft (an acronym defined once, then used, is fine)."""
     before = text[max(0, start - 2) : start]
     after = text[end : end + 2]
-    return (before.endswith("(") and after.startswith(")")) or after.lstrip().startswith("(")
+    if (before.endswith("(") and after.startswith(")")) or after.lstrip().startswith("("):
+        return True
+    acronym = text[start:end]
+    return f"({acronym})" in text or f"({acronym} " in text

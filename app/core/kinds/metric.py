@@ -12,7 +12,13 @@ from app.core.models import Finding
 from app.core.readability import nominalisation_spans, passive_spans
 
 Metric = Literal[
-    "words", "longest_clause", "flesch_reading_ease", "grade_level", "passives", "nominalisations"
+    "words",
+    "longest_clause",
+    "flesch_reading_ease",
+    "grade_level",
+    "passives",
+    "nominalisations",
+    "noun_chain",
 ]
 
 
@@ -21,6 +27,9 @@ class MetricRule(Rule):
     metric: Metric
     min: float | None = None
     max: float | None = None
+    #: Judge only drafts at least this long: a reading-ease formula says nothing about one
+    #: short sentence.
+    min_words: int = 0
 
     @model_validator(mode="after")
     def _bounds(self) -> MetricRule:
@@ -33,6 +42,8 @@ class MetricRule(Rule):
         if not doc.tokens:
             return
         figures = run.readability
+        if figures.words < self.min_words:
+            return
         value: float = {
             "words": figures.words,
             "longest_clause": figures.longest_clause_words,
@@ -40,6 +51,7 @@ class MetricRule(Rule):
             "grade_level": figures.grade_level,
             "passives": figures.passives,
             "nominalisations": figures.nominalisations,
+            "noun_chain": figures.longest_noun_chain,
         }[self.metric]
         too_high = self.max is not None and value > self.max
         too_low = self.min is not None and value < self.min
@@ -47,8 +59,10 @@ class MetricRule(Rule):
             return
         shown = f"{value:g}"
         message = self.message.replace("{value}", shown)
-        if self.metric == "longest_clause":
-            start, end = figures.longest_clause
+        if self.metric in ("longest_clause", "noun_chain"):
+            start, end = (
+                figures.longest_clause if self.metric == "longest_clause" else figures.noun_chain
+            )
             yield self.finding(doc, start, end, message=message)
         elif self.metric == "passives":
             for start, end in passive_spans(doc):

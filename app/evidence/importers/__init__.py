@@ -6,6 +6,7 @@ its good items in one transaction. `import_file` does both, for the CLI.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from app.evidence.importers.tabular import (
     prepare_table,
     recognise,
 )
+from app.storage.project import Project
 
 __all__ = [
     "ENCODINGS",
@@ -87,7 +89,7 @@ def prepare_import(
 
 
 def import_file(
-    target: Any,
+    target: Project | sqlite3.Connection,
     path: str | Path,
     *,
     kind: str | None = None,

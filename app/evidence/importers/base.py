@@ -11,9 +11,9 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from app.evidence.store import EvidenceItem, insert_items, validate
+from app.storage.project import Project
 from app.textio import TextInputError, sniff_encoding
 
 #: Larger files are refused before reading a byte of content (a 200 MB file fails at once).
@@ -235,7 +235,7 @@ def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 def save_preview(
-    target: Any,
+    target: Project | sqlite3.Connection,
     preview: ImportPreview,
     *,
     selected: Sequence[int] | None = None,
@@ -270,7 +270,7 @@ def save_preview(
         return ImportResult(written, list(preview.errors), import_id)
 
     try:
-        if hasattr(target, "transaction"):
+        if isinstance(target, Project):
             with target.transaction() as conn:
                 return _write(conn)
         return _write(target)

@@ -7,7 +7,7 @@ string indices), `replacements[].value`, `rule.id`, `rule.issueType`, `rule.cate
 It flags a few fixed typos and "a" before a vowel. Modes simulate failures (slow, malformed,
 binary, HTTP error, dropped connection, a JSON service that is not LanguageTool). Loopback only.
 
-Run as `python -m app.language.fakelt --port 8081`, which also accepts (and ignores) LanguageTool's
+Run as `python tests/doubles/fakelt.py --port 8081`, which also accepts (and ignores) LanguageTool's
 own `-cp languagetool-server.jar org.languagetool.server.HTTPServer --allow-origin` arguments, so it
 can stand in for `java` in tests of the local-server launcher.
 """

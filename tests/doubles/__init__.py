@@ -1,0 +1,1 @@
+"""Test doubles: a fake LanguageTool server and a made-up export model (never shipped)."""
