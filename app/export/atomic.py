@@ -136,7 +136,7 @@ def incomplete(path: Path) -> str | None:
         try:
             with zipfile.ZipFile(path) as zf:
                 zf.infolist()
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as exc:
             return f"the document is cut short: {exc}"
     if size == 0:
         return "the file is empty"

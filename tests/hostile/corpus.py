@@ -158,7 +158,7 @@ _DOCUMENT = (
 )
 
 
-def _docx(document_xml: bytes, *, lie: bool = False) -> bytes:
+def _docx(document_xml: bytes, *, lie: bool = False, version: bool = False) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
@@ -168,6 +168,9 @@ def _docx(document_xml: bytes, *, lie: bool = False) -> bytes:
         entry = data.rindex(b"PK\x01\x02")
         data = data[: entry + 16] + b"\x01\x02\x03\x04" + data[entry + 20 : entry + 24] + (
             b"\x10\x00\x00\x00") + data[entry + 28 :]
+    if version:  # "needs zip version 15.3 to extract": Python's zipfile refuses to read on
+        entry = data.rindex(b"PK\x01\x02")
+        data = data[: entry + 6] + b"\x99\x00" + data[entry + 8 :]
     return data
 
 
@@ -191,6 +194,7 @@ def _import(folder: Path, add: Callable[[str, bytes], None]) -> None:
     add("deep.jsonl", b"[" * 5000 + b"]" * 5000 + b"\n")
     add("lying-zip.docx", _docx(_DOCUMENT, lie=True))
     add("not-a-zip.docx", b"PK\x03\x04" + b"\0" * 200)
+    add("zip-version.xlsx", _docx(_DOCUMENT, version=True))
     add("dtd.docx", _docx(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]><x>&e;</x>'))
     add("junk.xlsx", b"PK\x05\x06" + b"\0" * 18)
     add("junk.pdf", b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n")

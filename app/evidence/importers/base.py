@@ -175,7 +175,7 @@ def check_zip(path: Path, *, required: Sequence[str] = ()) -> zipfile.ZipFile:
     """Open a DOCX/XLSX container after checking it cannot expand into a zip bomb."""
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
         raise EvidenceImportError(
             f"'{path.name}' is damaged or not a real Office file ({exc})."
         ) from None
