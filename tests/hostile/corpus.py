@@ -198,6 +198,8 @@ def _import(folder: Path, add: Callable[[str, bytes], None]) -> None:
     add("dtd.docx", _docx(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]><x>&e;</x>'))
     add("junk.xlsx", b"PK\x05\x06" + b"\0" * 18)
     add("junk.pdf", b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n")
+    add("huge-startxref.pdf", b"%PDF-1.7\n1 0 obj <<>> endobj\nstartxref\n" + b"9" * 30
+        + b"\n%%EOF\n")
     add("empty.csv", b"")
     annex = "Recommendations\n\n" + "".join(
         f"{n}. The authorities should publish results for polling station {n}\n\n"

@@ -34,6 +34,7 @@ def refused(path: Path, **kwargs: object) -> str:
         ("nan.json", "NaN is not a number SMARTrec accepts"),
         ("big-number.json", "the number 1e999 is too large"),
         ("lying-zip.docx", "'word/document.xml' inside the file is damaged (Bad CRC-32"),
+        ("huge-startxref.pdf", "'huge-startxref.pdf' is damaged or not a PDF"),
         ("zip-version.xlsx", "is damaged or not a real Office file (zip file version 15.3)"),
     ],
 )

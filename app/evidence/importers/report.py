@@ -77,7 +77,7 @@ def _pdf_lines(path: Path) -> list[Line]:
     except EvidenceImportError:
         raise
     except (PyPdfError, ValueError, OSError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError) as exc:  # pypdf on a damaged file: any of these
+            ArithmeticError, EOFError, RecursionError) as exc:  # pypdf on a damaged file
         raise EvidenceImportError(f"'{path.name}' is damaged or not a PDF ({exc}).") from None
     lines: list[Line] = []
     chars = 0
