@@ -7,25 +7,28 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import contextlib
 import csv
 import difflib
 import errno
 import io
-import json
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO, cast
 
 from app.bounds import MAX_DRAFT_CHARS, JsonBoundsError, load_json_bounded
-from app.core.models import SCORED_DIMENSIONS, SEVERITY_RANK, CheckContext, CheckResult
+from app.core.models import SEVERITY_RANK, CheckContext, CheckResult
 from app.errors import InputError, report_unexpected
-from app.textio import TextInputError, decode_text, read_bounded, spreadsheet_safe
+from app.textio import TextInputError, decode_text, read_bounded
 
 if TYPE_CHECKING:
+    from app.cli_batch import CheckOptions
     from app.export import PdfWriter
 
 SUBCOMMANDS = ("check", "rules", "evidence", "export", "gui")
@@ -94,7 +97,20 @@ def read_drafts(
     texts: Sequence[str] = (),
     encoding: str | None = None,
 ) -> Iterator[Draft]:
-    """Drafts from files, stdin and `--text`; bad input raises InputError before any output."""
+    """Drafts from files, stdin and `--text`; bad input raises InputError (`check` reads the
+    input once to count it, so this happens before any output)."""
+    for draft in _drafts(arguments, column, texts, encoding):
+        if len(draft.text) > MAX_DRAFT_CHARS:
+            raise InputError(
+                f"{draft.source}:{draft.line}: a draft of {len(draft.text):,} characters is too "
+                f"long to check (the limit is {MAX_DRAFT_CHARS:,}); put one draft per line"
+            )
+        yield draft
+
+
+def _drafts(
+    arguments: Sequence[str], column: str | None, texts: Sequence[str], encoding: str | None
+) -> Iterator[Draft]:
     inputs = [classify(a) for a in arguments]
     if column is not None and not any(
         not i.is_text and i.value.lower().endswith(".csv") for i in inputs
@@ -253,6 +269,66 @@ class LineIndex:
         return line, offset - self.starts[line] + 1
 
 
+class WholeWrites(io.TextIOBase):
+    """Standard output where Ctrl+C never cuts a write in half.
+
+    A write blocked on a full pipe is interrupted by SIGINT part-way through; here the first
+    Ctrl+C is held until the chunk (whole lines) is written and flushed, then raised. A second
+    Ctrl+C while the write is still blocked stops at once.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream = stream
+        self.output_encoding = str(getattr(stream, "encoding", None) or "utf-8")
+
+    def write(self, text: str) -> int:
+        with _sigint_deferred():
+            self.stream.flush()
+            fd = self._fd()
+            if fd is None:
+                self.stream.write(text)
+                self.stream.flush()
+            else:  # the io stack loses the tail of a write interrupted mid-way on a pipe
+                data = memoryview(text.encode(self.output_encoding))
+                while data:
+                    data = data[os.write(fd, data) :]
+        return len(text)
+
+    def _fd(self) -> int | None:
+        """The POSIX file descriptor to write to directly, if there is one."""
+        if os.name != "posix":
+            return None
+        try:
+            return self.stream.fileno()
+        except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation, a test's stream
+            return None
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        if pending:
+            raise KeyboardInterrupt
+        pending.append(signum)
+
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pending:
+        raise KeyboardInterrupt
+
+
 class Progress:
     """A progress bar on stderr for long batches, only when stderr is a terminal."""
 
@@ -267,9 +343,11 @@ class Progress:
         self.started = time.monotonic()
         self._step = max(1, total // 200)
 
-    def tick(self) -> None:
-        self.count += 1
-        if self.enabled and (self.count % self._step == 0 or self.count == self.total):
+    def tick(self, count: int = 1) -> None:
+        before = self.count
+        self.count += count
+        crossed = self.count // self._step != before // self._step
+        if self.enabled and (crossed or self.count == self.total):
             self.stream.write("\r" + self.line())
             self.stream.flush()
 
@@ -289,122 +367,53 @@ class Progress:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from app.core.engine import load_checker
+    from app.cli_batch import CheckOptions, count_and_stream, default_jobs, output_stream, run_batch
 
-    # Input errors surface before any output (and before the rules load).
-    drafts = list(read_drafts(args.inputs, args.column, texts=args.text, encoding=args.encoding))
-    for draft in drafts:
-        if len(draft.text) > MAX_DRAFT_CHARS:
-            raise InputError(
-                f"{draft.source}:{draft.line}: a draft of {len(draft.text):,} characters is too "
-                f"long to check (the limit is {MAX_DRAFT_CHARS:,}); put one draft per line"
-            )
-    if not drafts and not args.inputs and not args.text:
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs must be 1 or more, got {args.jobs}")
+    options = CheckOptions.from_args(args)
+    if options.library is not None:
+        evidence_suggester(options.library)  # a bad library is an input error before any output
+    _check_acceptance(options)
+    if not args.inputs and not args.text:
         raise InputError("nothing to check: give a file, '-' for standard input, or --text")
-    checker = load_checker(
-        extra_dirs=[Path(d) for d in args.rules], user_rules=not args.no_user_rules
+    total, drafts = count_and_stream(
+        lambda: read_drafts(args.inputs, args.column, texts=args.text, encoding=args.encoding),
+        "-" in args.inputs,
     )
-    for error in checker.load_errors:
-        print(f"smartrec: rule error: {error}", file=sys.stderr)
-    grammar = _add_language_providers(checker, args)
-    suggest = _evidence_suggester(args)
-    fail_rank = SEVERITY_RANK.get(args.fail_on, 99)
-    out = sys.stdout
-    progress = Progress(sys.stderr, len(drafts))
-    worst = -1
-    records: list[dict[str, Any]] = []
-    csv_writer = None
-    line_buffer = io.StringIO()
-    if args.format == "csv":
-        csv_writer = csv.writer(line_buffer)
-        csv_writer.writerow(
-            [
-                "index",
-                "source",
-                "line",
-                "smart_score",
-                "action_category",
-                "themes",
-                *SCORED_DIMENSIONS,
-                "findings",
-            ]
-        )
-        out.write(line_buffer.getvalue())
-        line_buffer.seek(0)
-        line_buffer.truncate()
-    for index, draft in enumerate(drafts):
-        context = CheckContext(state_under_review=args.state or "")
-        extra: dict[str, Any] = {}
-        if suggest is not None:
-            context, extra = suggest(draft.text, args.state or "")
-        result = checker.check(draft.text, context)
-        if grammar is not None:
-            result, grammar = _with_grammar(checker, grammar, result, draft.text, context)
-        progress.tick()
-        for finding in result.findings:
-            worst = max(worst, SEVERITY_RANK[finding.severity])
-        # Each draft's output is one write of whole lines: Ctrl+C never leaves half a line.
-        if args.format == "text":
-            lines = LineIndex(draft.text)
-            chunk = []
-            for f in result.findings:
-                line_offset, col = lines.position(f.start)
-                chunk.append(
-                    f"{draft.source}:{draft.line + line_offset}:{col}: {f.severity} "
-                    f"{f.rule_id} {f.message}\n"
-                )
-            out.write("".join(chunk))
-        elif args.format == "csv":
-            assert csv_writer is not None
-            scores = result.scores()
-            csv_writer.writerow(
-                [
-                    spreadsheet_safe(value)
-                    for value in (
-                        index,
-                        draft.source,
-                        draft.line,
-                        result.smart_score,
-                        result.action_category.category,
-                        "; ".join(t.issue for t in result.themes),
-                        *(scores.get(d, "") for d in SCORED_DIMENSIONS),
-                        len(result.findings),
-                    )
-                ]
-            )
-            out.write(line_buffer.getvalue())
-            line_buffer.seek(0)
-            line_buffer.truncate()
-        else:
-            record = result_record(index, draft, result)
-            record.update(extra)
-            if args.format == "jsonl":
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            else:
-                records.append(record)
+    if args.output and not Path(args.output).parent.is_dir():
+        raise InputError(f"{args.output}: the folder {Path(args.output).parent} does not exist")
+    progress = Progress(sys.stderr, total)
+    jobs = args.jobs or default_jobs()
+    try:
+        with output_stream(args.output) as out:
+            target = out if args.output else cast(IO[str], WholeWrites(out))
+            worst = run_batch(options, drafts(), total, jobs, target, progress.tick)
+    except OSError as exc:
+        if args.output is None:
+            raise
+        raise InputError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     progress.done()
-    if grammar is not None:
-        grammar.close()
-    if args.format == "json":
-        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
-    return 1 if worst >= fail_rank else 0
+    return 1 if worst >= SEVERITY_RANK.get(args.fail_on, 99) else 0
 
 
-def _add_language_providers(checker: Any, args: argparse.Namespace) -> Any:
+def add_language_providers(checker: Any, options: CheckOptions, *, announce: bool = True) -> Any:
     """Offline spelling joins every check; LanguageTool (if configured) is returned apart."""
-    if args.no_spelling and args.no_grammar:
+    if not options.spelling and not options.grammar:
         return None
     from app.language.cli_support import providers_from_settings
 
-    providers, grammar, status = providers_from_settings(no_grammar=args.no_grammar)
-    if not args.no_spelling:
+    providers, grammar, status = providers_from_settings(
+        no_grammar=not options.grammar, suggest=options.suggest
+    )
+    if options.spelling:
         checker.providers.extend(providers)
-    if status and not args.no_grammar:
+    if status and options.grammar and announce:
         print(f"smartrec: {status}", file=sys.stderr)
     return grammar
 
 
-def _with_grammar(
+def with_grammar(
     checker: Any, grammar: Any, result: CheckResult, text: str, context: CheckContext
 ) -> tuple[CheckResult, Any]:
     """Merge LanguageTool's findings; on failure say why once and go on without grammar."""
@@ -419,13 +428,15 @@ def _with_grammar(
     return combine(checker, result, found, text, context), grammar
 
 
-def _evidence_suggester(args: argparse.Namespace) -> Any:
-    if not args.library:
+def evidence_suggester(
+    library_path: str | None,
+) -> Callable[[str, str], tuple[CheckContext, dict[str, Any]]] | None:
+    if not library_path:
         return None
-    library = Path(args.library)
+    library = Path(library_path)
     if not library.is_file():
         raise InputError(f"{library}: no such evidence library")
-    from app.evidence.context import build_context, suggest_for_text
+    from app.evidence.context import check_with_library
     from app.evidence.library import LibraryError, open_library
 
     try:
@@ -435,16 +446,33 @@ def _evidence_suggester(args: argparse.Namespace) -> Any:
 
     def suggest(text: str, state: str) -> tuple[CheckContext, dict[str, Any]]:
         """Precedents and theme votes feed the check; suggestions go into the JSON output."""
-        context = build_context(None, None, text, state, extra_libraries=[str(library)])
-        return context, dict(suggest_for_text(library, text, state))
+        return check_with_library(library, text, state)
 
     return suggest
+
+
+def _check_acceptance(options: CheckOptions) -> None:
+    """The acceptance outlook's options (app.acceptance.cli), checked before any output."""
+    from app.acceptance.options import AcceptanceInputError
+
+    try:
+        options.acceptance.check()
+    except AcceptanceInputError as exc:
+        raise InputError(str(exc)) from None
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
     from app.core.engine import Checker, load_checker
     from app.core.loader import load_layers
 
+    if args.rules_command == "cache":
+        from app.core.rulecache import cache_dir, clear, entries
+
+        if args.clear:
+            print(f"removed {clear()} cached rule sets from {cache_dir()}")
+        else:
+            print(f"{len(entries())} cached rule sets in {cache_dir()}")
+        return 0
     if args.rules_command == "lint":
         status = 0
         for name in args.files:
@@ -476,15 +504,31 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 1 if failures or checker.load_errors else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from app import __version__
+class _VersionAction(argparse.Action):
+    """`--version`, reading the version only when asked (importlib.metadata is slow to import)."""
 
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from app import __version__
+
+        print(f"SMARTrec {__version__}")
+        parser.exit()
+
+
+#: Commands that need none of the optional sub-command modules (so they do not import them).
+_SELF_CONTAINED = frozenset({"check", "rules", "gui"})
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; for a `command` in _SELF_CONTAINED, without other modules' commands."""
     parser = argparse.ArgumentParser(
         prog="smartrec",
         description="Check UPR recommendations for S.M.A.R.T. drafting. "
         "Run without a command to open the desktop app.",
     )
-    parser.add_argument("--version", action="version", version=f"SMARTrec {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--selftest",
         action="store_true",
@@ -523,6 +567,27 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--library", help="evidence library file: add suggestions and precedents")
     check.add_argument("--no-grammar", action="store_true", help="do not use LanguageTool")
     check.add_argument("--no-spelling", action="store_true", help="do not check spelling")
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes for a batch (default: every core)",
+    )
+    check.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write results to FILE (replaced only once the whole batch is done)",
+    )
+    check.add_argument(
+        "--suggest",
+        action="store_true",
+        help="offer spelling corrections (slower: loads the whole word list)",
+    )
+    from app.acceptance.options import add_check_arguments
+
+    add_check_arguments(check)
     check.set_defaults(func=cmd_check)
 
     rules = sub.add_parser("rules", help="test or lint rule files")
@@ -532,17 +597,20 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--no-user-rules", action="store_true")
     lint = rules_sub.add_parser("lint", help="validate rule files")
     lint.add_argument("files", nargs="+", metavar="FILE")
+    cache = rules_sub.add_parser("cache", help="show or clear the compiled-rule cache")
+    cache.add_argument("--clear", action="store_true", help="delete every cached rule set")
     rules.set_defaults(func=cmd_rules)
 
     gui = sub.add_parser("gui", help="open the desktop app (the default)")
     gui.add_argument("project", nargs="?")
     gui.set_defaults(func=cmd_gui)
 
-    from app.evidence.cli import register as register_evidence
-    from app.export.cli import register as register_export
+    if command not in _SELF_CONTAINED:  # check/rules/gui start faster without these imports
+        from app.evidence.cli import register as register_evidence
+        from app.export.cli import register as register_export
 
-    register_evidence(sub)
-    register_export(sub, pdf_writer=_pdf_writer)
+        register_evidence(sub)
+        register_export(sub, pdf_writer=_pdf_writer)
     return parser
 
 
@@ -600,7 +668,7 @@ def _dispatch(argv: list[str]) -> int:
         argv = ["gui", *argv]
     elif not argv:
         argv = ["gui"]
-    parser = build_parser()
+    parser = build_parser(argv[0])
     args = parser.parse_args(argv)
     if args.selftest:
         from app.selftest import run_selftest

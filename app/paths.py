@@ -43,3 +43,10 @@ def user_data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("SMARTrec", appauthor=False)
+
+
+def user_cache_dir() -> Path:
+    """Per-user cache folder (compiled rules, word tables): safe to delete at any time."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path("SMARTrec", appauthor=False)

@@ -8,7 +8,8 @@ Each run starts a fresh `python -c "from app.gui.main import run; run([...])"` w
 rule packs are loaded and the first draft is checked. Settings and data go to a temporary
 folder; the first run creates the sample project there, later runs reopen it (like a user's
 second start).
-Target: shown <= 0.6 s.
+Targets: shown <= 0.4 s, first draft checked <= 0.8 s. The cache folder is temporary too: the
+untimed first run builds the compiled-rule cache and word tables, as a user's first start does.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def main() -> int:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="smartrec-bench-"))
     env = dict(os.environ, QT_QPA_PLATFORM=args.platform,
-               XDG_CONFIG_HOME=str(tmp / "config"), XDG_DATA_HOME=str(tmp / "data"))
+               XDG_CONFIG_HOME=str(tmp / "config"), XDG_DATA_HOME=str(tmp / "data"),
+               XDG_CACHE_HOME=str(tmp / "cache"))
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     one_run(env, args.project)  # first start creates the sample project; not timed
     shown, opened, checked = [], [], []
@@ -63,11 +65,18 @@ def main() -> int:
               f"rules loaded + first check {c:.3f} s")
     median = statistics.median(shown)
     print(f"median process start -> main window shown: {median:.3f} s "
-          f"(target <= 0.6 s: {'OK' if median <= 0.6 else 'MISSED'})")
+          f"(target <= 0.4 s: {'OK' if median <= 0.4 else 'MISSED'})")
     print(f"median process start -> project open, drafts listed: "
           f"{statistics.median(opened):.3f} s")
-    print(f"median process start -> rules loaded and first draft checked: "
-          f"{statistics.median(checked):.3f} s")
+    if sys.platform != "win32":
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB; bytes on macOS
+        peak_mb = peak / (2**20 if sys.platform == "darwin" else 2**10)
+        print(f"peak resident memory of one app process (sample project): {peak_mb:.0f} MB")
+    first = statistics.median(checked)
+    print(f"median process start -> rules loaded and first draft checked: {first:.3f} s "
+          f"(target <= 0.8 s: {'OK' if first <= 0.8 else 'MISSED'})")
     return 0
 
 

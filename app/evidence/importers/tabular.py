@@ -111,6 +111,9 @@ _RESPONSES = {
     "accepted": "supported", "supported": "supported", "support": "supported",
     "accept": "supported", "noted": "noted", "note": "noted", "rejected": "noted",
     "notsupported": "noted", "notaccepted": "noted", "": "",
+    # Neither answer: kept as evidence with no response (the acceptance outlook skips them).
+    "pending": "", "partiallyaccepted": "", "partiallysupported": "", "supportedinpart": "",
+    "acceptedinpart": "", "unknown": "", "noresponse": "", "none": "",
 }
 _FOLLOW_UP = {
     "fully": "fully implemented", "mostly": "mostly implemented",

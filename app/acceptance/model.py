@@ -1,0 +1,566 @@
+"""A transparent acceptance model: smoothed support rates, combined by a small logistic model.
+
+Every feature is a smoothed log-odds *shift* that a diplomat can read as a count from the library:
+"Kenya supported 41 of 44 earlier election recommendations" moves the outlook up by exactly the
+amount the model says. Each rate is shrunk towards the rate one level up (State -> its regional
+group -> all States; category to this State -> its group -> all States; ...) with a prior weight
+of `PRIOR_WEIGHT` recommendations, so a handful of rows cannot produce a confident figure.
+
+The shifts are combined by logistic regression with non-negative weights, fitted on held-out
+predictions (each training row is described by history without its own State, or without its
+own review; see `fit`), so the weights learn how far each kind of evidence carries to a new
+review. The probability is therefore an exact sum of named parts:
+logit(p) = intercept + Σ weight × shift, and the reasons are the largest parts.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import random
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from app.acceptance.history import HistoryRow, Recommendation
+
+#: Prior weight (in recommendations) that pulls a rate towards the rate one level up.
+PRIOR_WEIGHT = 8.0
+#: Words and phrases seen fewer times than this are not weighed (the lowest of many rare
+#: terms' rates is low by chance alone).
+MIN_TERM_COUNT = 5
+#: Below this many comparable recommendations a count is called too few to rely on.
+MIN_COMPARABLE = 20
+#: Fewer answered recommendations than this in the whole history: no figure at all.
+MIN_HISTORY = 200
+#: Rows sampled to fit the weights (the rate tables always use every row).
+FIT_SAMPLE = 5000
+#: The intercept is re-centred on this many latest sessions (when it has MIN_RECENT rows).
+RECENT_SESSIONS = 3
+MIN_RECENT = 100
+#: Ridge penalty on the weights per fitted row. Strong on purpose: the weights are learnt on
+#: earlier reviews and applied to the next one, which differs; shrinking them keeps the figures
+#: calibrated there (sessions 10-12 of cycle 1: every decile within 3 points, see the bench).
+RIDGE_PER_ROW = 0.04
+_CLIP = 6.0
+
+FEATURES: tuple[str, ...] = (
+    "group", "state",
+    "category", "group_category", "state_category",
+    "issue", "group_issue", "state_issue",
+    "recommender", "recommender_group", "recommender_state",
+    "wording", "group_wording", "state_wording", "wording_mean", "group_wording_mean",
+)
+#: Features explained together as one reason.
+REASON_OF: dict[str, str] = {
+    "group": "state", "state": "state",
+    "category": "category", "group_category": "category", "state_category": "category",
+    "issue": "issue", "group_issue": "issue", "state_issue": "issue",
+    "recommender": "recommender", "recommender_group": "recommender",
+    "recommender_state": "recommender",
+    "wording": "wording", "group_wording": "wording", "state_wording": "wording",
+    "wording_mean": "wording", "group_wording_mean": "wording",
+}
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One smoothed rate behind a feature: which table, which key, and its counts."""
+
+    table: str
+    key: tuple[str, ...]
+    total: int
+    supported: int
+    shift: float
+
+
+@dataclass
+class Tables:
+    """How many answered (`seen`) and supported recommendations each (table, key) has.
+
+    Two flat Counters updated a whole row at a time: the counting runs in C, which is what
+    keeps a 40,000-row fit within seconds.
+    """
+
+    total: int = 0
+    supported: int = 0
+    seen: Counter[tuple[str, object]] = field(default_factory=Counter)
+    yes: Counter[tuple[str, object]] = field(default_factory=Counter)
+
+    def add_row(self, keys: list[tuple[str, object]], supported: bool) -> None:
+        self.total += 1
+        self.seen.update(keys)
+        if supported:
+            self.supported += 1
+            self.yes.update(keys)
+
+    def get(self, table: str, key: object) -> tuple[int, int]:
+        k = (table, key)
+        return self.seen.get(k, 0), self.yes.get(k, 0)
+
+    def prune(self) -> None:
+        """Forget words and phrases met only once: alone they cannot move a smoothed rate much,
+        and they are most of the keys (memory for a 200,000-row library)."""
+        single = [k for k, n in self.seen.items() if n == 1 and k[0].endswith("wording")]
+        for k in single:
+            del self.seen[k]
+            self.yes.pop(k, None)
+
+
+def _keys(rec: Recommendation) -> Iterable[tuple[str, object]]:
+    """Every (table, key) a recommendation counts towards."""
+    s, g, c = rec.state, rec.group, rec.category
+    yield "group", g
+    yield "state", s
+    if c is not None:
+        yield "category", c
+        yield "group_category", (g, c)
+        yield "state_category", (s, c)
+    for issue in rec.issues:
+        yield "issue", issue
+        yield "group_issue", (g, issue)
+        yield "state_issue", (s, issue)
+    for r in rec.recommenders:
+        yield "recommender", r
+        yield "recommender_group", (r, g)
+        yield "recommender_state", (r, s)
+    for t in rec.terms:
+        yield "wording", t
+        yield "group_wording", (g, t)
+        if " " not in t:  # per State, single words only: (State, phrase) pairs are mostly unique
+            yield "state_wording", (s, t)
+
+
+@dataclass
+class Described:
+    """A recommendation's feature values and the counts behind each."""
+
+    base: float
+    values: dict[str, float]
+    evidence: dict[str, Evidence]
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Intercept and one weight per feature."""
+
+    intercept: float
+    by: dict[str, float]
+
+
+class Model:
+    """Rate tables plus the logistic weights that combine them.
+
+    Two weight sets: `known` for States the history knows (fitted leaving one row out), and
+    `unseen` for States it barely knows (fitted leaving the whole State out), because how far
+    other States' records carry over is exactly what differs between the two cases.
+    """
+
+    def __init__(self, tables: Tables, known: Weights, unseen: Weights) -> None:
+        self.tables = tables
+        self.known = known
+        self.unseen = unseen
+
+    def weights_for(self, state: str) -> Weights:
+        return self.known if self.tables.get("state", state)[0] >= MIN_COMPARABLE else self.unseen
+
+    # -- features ---------------------------------------------------------------------------
+    def describe(
+        self, rec: Recommendation, leave_out: bool | None = None,
+        without: Tables | None = None,
+    ) -> Described:
+        """Feature values for `rec`.
+
+        With `leave_out` (the row's own response) that one row is excluded; with `without`
+        (one State's own counts) the whole State is, as if the library had never heard of it.
+        """
+        t = self.tables
+        drop = 0 if leave_out is None else 1
+        own = 0 if leave_out is None else int(leave_out)
+        seen, yes = t.seen, t.yes
+        minus_seen = without.seen if without is not None else None
+        minus_yes = without.yes if without is not None else None
+
+        def rate(table: str, key: object, prior: float) -> Evidence:
+            full = (table, key)
+            n = seen.get(full, 0)
+            k = yes.get(full, 0)
+            if minus_seen is not None and minus_yes is not None:
+                n -= minus_seen.get(full, 0)
+                k -= minus_yes.get(full, 0)
+            else:
+                n, k = n - drop, k - own
+            if n <= 0:
+                return Evidence(table, (), 0, 0, 0.0)
+            p0 = sigmoid(prior)
+            smoothed = _logit((k + PRIOR_WEIGHT * p0) / (n + PRIOR_WEIGHT))
+            shift = max(-_CLIP, min(_CLIP, smoothed - prior))
+            shown = key if isinstance(key, tuple) else (key,)
+            return Evidence(table, tuple(str(x) for x in shown), n, k, shift)
+
+        if without is not None:
+            drop, own = without.total, without.supported
+        base = _logit((t.supported - own + 1) / (t.total - drop + 2))
+        values = dict.fromkeys(FEATURES, 0.0)
+        evidence: dict[str, Evidence] = {}
+
+        def keep(name: str, ev: Evidence) -> float:
+            values[name] = ev.shift
+            evidence[name] = ev
+            return ev.shift
+
+        s, g, c = rec.state, rec.group, rec.category
+        lg = base + keep("group", rate("group", g, base))
+        ls = lg + keep("state", rate("state", s, lg))
+        if c is not None:
+            dc = keep("category", rate("category", c, base))
+            dgc = keep("group_category", rate("group_category", (g, c), lg + dc))
+            keep("state_category", rate("state_category", (s, c), ls + dc + dgc))
+        for name, keys in (("issue", rec.issues), ("recommender", rec.recommenders)):
+            self._spread(name, keys, rec, rate, base, lg, ls, values, evidence)
+        self._wording(rec, rate, base, lg, ls, values, evidence)
+        return Described(base, values, evidence)
+
+    @staticmethod
+    def _levels(name: str, key: str, rec: Recommendation) -> tuple[tuple[str, object], ...]:
+        if name == "recommender":
+            return (("recommender", key), ("recommender_group", (key, rec.group)),
+                    ("recommender_state", (key, rec.state)))
+        return ((name, key), (f"group_{name}", (rec.group, key)),
+                (f"state_{name}", (rec.state, key)))
+
+    def _chain(
+        self, name: str, key: str, rec: Recommendation, rate: _Rate, base: float, lg: float,
+        ls: float,
+    ) -> list[Evidence]:
+        """The three nested shifts for one key: all States, the group, this State."""
+        (t0, k0), (t1, k1), (t2, k2) = self._levels(name, key, rec)
+        e0 = rate(t0, k0, base)
+        e1 = rate(t1, k1, lg + e0.shift)
+        e2 = rate(t2, k2, ls + e0.shift + e1.shift)
+        return [e0, e1, e2]
+
+    def _spread(
+        self, name: str, keys: tuple[str, ...], rec: Recommendation, rate: _Rate, base: float,
+        lg: float, ls: float, values: dict[str, float], evidence: dict[str, Evidence],
+    ) -> None:
+        """Issues and recommending States: the mean shift per level; the most telling key
+        (largest total shift) is kept to explain it."""
+        if not keys:
+            return
+        names = [f for f in FEATURES if REASON_OF[f] == name]
+        sums = [0.0, 0.0, 0.0]
+        best: list[Evidence] = []
+        for key in keys:
+            chain = self._chain(name, key, rec, rate, base, lg, ls)
+            for i, ev in enumerate(chain):
+                sums[i] += ev.shift
+            if not best or abs(sum(e.shift for e in chain)) > abs(sum(e.shift for e in best)):
+                best = chain
+        for i, feature in enumerate(names):
+            values[feature] = sums[i] / len(keys)
+            evidence[feature] = best[i]
+
+    def _wording(
+        self, rec: Recommendation, rate: _Rate, base: float, lg: float, ls: float,
+        values: dict[str, float], evidence: dict[str, Evidence],
+    ) -> None:
+        """Wording: the most sensitive term (the word or phrase whose history pulls furthest
+        down), and the average pull of all its terms across all States and in the group."""
+        worst: list[Evidence] = []
+        low = 0.0
+        sums = [0.0, 0.0]
+        strongest: list[Evidence | None] = [None, None]
+        used = 0
+        for term in rec.terms:
+            n, _k = self.tables.get("wording", term)
+            if n < MIN_TERM_COUNT:
+                continue
+            chain = self._chain("wording", term, rec, rate, base, lg, ls)
+            total = sum(e.shift for e in chain)
+            if total < low:
+                low, worst = total, chain
+            used += 1
+            for i in (0, 1):
+                sums[i] += chain[i].shift
+                best = strongest[i]
+                if best is None or abs(chain[i].shift) > abs(best.shift):
+                    strongest[i] = chain[i]
+        for feature, ev in zip(("wording", "group_wording", "state_wording"), worst, strict=False):
+            values[feature] = ev.shift
+            evidence[feature] = ev
+        if used:
+            for i, feature in enumerate(("wording_mean", "group_wording_mean")):
+                values[feature] = sums[i] / used
+                found = strongest[i]
+                if found is not None:
+                    evidence[feature] = found
+
+    # -- scoring ----------------------------------------------------------------------------
+    @staticmethod
+    def logit(described: Described, weights: Weights) -> float:
+        w = weights.by
+        return weights.intercept + sum(
+            w[f] * v for f, v in described.values.items()
+        )
+
+    @staticmethod
+    def contributions(described: Described, weights: Weights) -> dict[str, float]:
+        """Each reason's exact share of the log-odds (weights × shifts, summed per reason)."""
+        out: dict[str, float] = {}
+        for feature, value in described.values.items():
+            reason = REASON_OF[feature]
+            out[reason] = out.get(reason, 0.0) + weights.by[feature] * value
+        return out
+
+
+_Rate = Callable[[str, object, float], Evidence]
+
+
+#: One State in this many (chosen by a stable hash of its name) is also counted review by
+#: review, so the weights can be fitted on predictions made without that State's own rows.
+HOLDOUT_EVERY = 2
+#: Fewer held-out rows from States reviewed more than once: the `known` weights are not fitted.
+MIN_REPEAT_ROWS = 200
+
+Review = tuple[str, int | None]
+
+
+def _held_out(state: str) -> bool:
+    return zlib.crc32(state.encode("utf-8")) % HOLDOUT_EVERY == 0
+
+
+@dataclass
+class Counted:
+    tables: Tables
+    #: A uniform sample of the held-out States' rows, and their counts per review.
+    held_sample: list[HistoryRow]
+    per_review: dict[Review, Tables]
+
+    def without_state(self, state: str, cache: dict[str, Tables]) -> Tables:
+        """All of one held-out State's counts (its reviews added up)."""
+        if state not in cache:
+            total = Tables()
+            for (name, _session), part in self.per_review.items():
+                if name == state:
+                    total.total += part.total
+                    total.supported += part.supported
+                    total.seen.update(part.seen)
+                    total.yes.update(part.yes)
+            cache[state] = total
+        return cache[state]
+
+    def repeated_states(self) -> set[str]:
+        """Held-out States with more than one review (session) in the history."""
+        reviews = Counter(name for name, _session in self.per_review)
+        return {name for name, count in reviews.items() if count > 1}
+
+
+def _reservoir(sample: list[HistoryRow], row: HistoryRow, seen: int, size: int,
+               rng: random.Random) -> None:
+    if len(sample) < size:
+        sample.append(row)
+    else:
+        j = rng.randrange(seen + 1)
+        if j < size:
+            sample[j] = row
+
+
+def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
+               seed: int = 15) -> Counted:
+    """Count every row into the tables; keep a sample of held-out States' rows for the weights."""
+    counted = Counted(Tables(), [], {})
+    rng = random.Random(seed)
+    held_seen = 0
+    for row in rows:
+        keys = list(_keys(row.recommendation))
+        counted.tables.add_row(keys, row.supported)
+        state = row.recommendation.state
+        if _held_out(state):
+            review = (state, row.session)
+            counted.per_review.setdefault(review, Tables()).add_row(keys, row.supported)
+            _reservoir(counted.held_sample, row, held_seen, sample_size, rng)
+            held_seen += 1
+    return counted
+
+
+def _design(model: Model, described: Described) -> list[float]:
+    return [1.0, *(described.values[f] for f in FEATURES)]
+
+
+def _both_answers(rows: list[HistoryRow]) -> bool:
+    return 0 < sum(r.supported for r in rows) < len(rows)
+
+
+def fit(rows: Iterable[HistoryRow]) -> Model:
+    """Count the rows and fit both weight sets on held-out predictions.
+
+    `unseen`: each held-out row is predicted without any of its State's rows. `known`: each row
+    of a State reviewed more than once is predicted without the rows of its own review (the
+    same State in the same session), which is the situation of a draft for a State's next
+    review. Leaving out only the row itself would not do: one review's recommendations are
+    answered together, so they predict each other far better than they predict the next review.
+    With no State reviewed twice, `known` = `unseen` and a State's own record gets no weight of
+    its own (it still counts inside its regional group and all States).
+    """
+    # Millions of small tuples: the cyclic garbage collector would rescan them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        counted = count_rows(rows)
+        counted.tables.prune()
+        return _fit_counted(counted)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _fit_counted(counted: Counted) -> Model:
+    tables = counted.tables
+    names = list(FEATURES)
+    if tables.total < MIN_HISTORY or tables.supported in (0, tables.total):
+        flat = Weights(_logit((tables.supported + 1) / (tables.total + 2)),
+                       dict.fromkeys(names, 1.0))
+        return Model(tables, flat, flat)
+    model = Model(tables, Weights(0.0, {}), Weights(0.0, {}))
+    held = counted.held_sample
+    if not _both_answers(held):  # the held-out States all answered alike: nothing to fit
+        flat = Weights(_logit((tables.supported + 1) / (tables.total + 2)),
+                       dict.fromkeys(names, 1.0))
+        return Model(tables, flat, flat)
+    latest = max((r.session for r in held if r.session is not None), default=None)
+    states: dict[str, Tables] = {}
+    model.unseen = _fit_weights(
+        model, held, latest,
+        lambda r: model.describe(r.recommendation, without=counted.without_state(
+            r.recommendation.state, states)))
+    repeated = counted.repeated_states()
+    repeat = [r for r in held if r.recommendation.state in repeated]
+    if len(repeat) < MIN_REPEAT_ROWS or not _both_answers(repeat):
+        model.known = model.unseen
+        return model
+    model.known = _fit_weights(
+        model, repeat, latest,
+        lambda r: model.describe(r.recommendation, without=counted.per_review[
+            (r.recommendation.state, r.session)]))
+    return model
+
+
+def _fit_weights(
+    model: Model, rows: list[HistoryRow], latest: int | None,
+    describe: Callable[[HistoryRow], Described],
+) -> Weights:
+    """Logistic weights on the rows' held-out shifts, then the intercept re-centred on the
+    most recent sessions: support rates drift over the years (cycle 1 rose from about 60% to
+    about 78%), and a draft is closer to the latest sessions than to the average one."""
+    xs = [_design(model, describe(r)) for r in rows]
+    ys = [int(r.supported) for r in rows]
+    beta = _non_negative(xs, ys)
+    if latest is not None:
+        recent = [i for i, r in enumerate(rows)
+                  if r.session is not None and r.session > latest - RECENT_SESSIONS]
+        if len(recent) >= MIN_RECENT:
+            beta[0] += _recentre([xs[i] for i in recent], [ys[i] for i in recent], beta)
+    return Weights(beta[0], dict(zip(FEATURES, beta[1:], strict=True)))
+
+
+def _non_negative(xs: list[list[float]], ys: list[int]) -> list[float]:
+    """Logistic weights, none below zero (the intercept is free).
+
+    A history that says "noted more often" must never raise the outlook, or the reasons would
+    contradict their own counts; features the fit would weigh negatively (they overlap with
+    others) are dropped and the rest refitted, until every weight is positive or zero.
+    """
+    active = list(range(1, len(xs[0])))
+    beta = [0.0] * len(xs[0])
+    while True:
+        columns = [0, *active]
+        fitted = _newton([[x[c] for c in columns] for x in xs], ys,
+                         ridge=RIDGE_PER_ROW * len(xs))
+        negative = [c for c, b in zip(active, fitted[1:], strict=True) if b < 0]
+        if not negative:
+            beta = [0.0] * len(xs[0])
+            for c, b in zip(columns, fitted, strict=True):
+                beta[c] = b
+            return beta
+        active = [c for c in active if c not in negative]
+
+
+def _recentre(xs: list[list[float]], ys: list[int], beta: list[float]) -> float:
+    """The intercept shift that makes the mean prediction on these rows equal their rate."""
+    margins = [sum(b * v for b, v in zip(beta, x, strict=True)) for x in xs]
+    target = sum(ys)
+    lo, hi = -3.0, 3.0
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        if sum(sigmoid(m + mid) for m in margins) < target:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def _newton(xs: list[list[float]], ys: list[int], *, ridge: float, steps: int = 8) -> list[float]:
+    """Ridge logistic regression by Newton's method (a dozen small linear solves, no numpy)."""
+    d = len(xs[0])
+    beta = [0.0] * d
+    for _ in range(steps):
+        grad = [0.0] * d
+        hess = [[0.0] * d for _ in range(d)]
+        for x, y in zip(xs, ys, strict=True):
+            p = sigmoid(sum(b * v for b, v in zip(beta, x, strict=True)))
+            r = y - p
+            w = p * (1 - p)
+            for i in range(d):
+                xi = x[i]
+                if xi == 0.0:
+                    continue
+                grad[i] += r * xi
+                wxi = w * xi
+                row = hess[i]
+                for j in range(i + 1):
+                    row[j] += wxi * x[j]
+        for i in range(d):
+            for j in range(i):
+                hess[j][i] = hess[i][j]
+            if i:  # the intercept is not penalised
+                grad[i] -= ridge * beta[i]
+                hess[i][i] += ridge
+        step = _solve(hess, grad)
+        beta = [b + s for b, s in zip(beta, step, strict=True)]
+        if max(abs(s) for s in step) < 1e-6:
+            break
+    return beta
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """Solve a·x = b (symmetric positive definite) by Gaussian elimination with pivoting."""
+    n = len(b)
+    m = [[*row, b[i]] for i, row in enumerate(a)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        if abs(m[col][col]) < 1e-12:
+            m[col][col] = 1e-12
+        for r in range(col + 1, n):
+            f = m[r][col] / m[col][col]
+            if f:
+                for c in range(col, n + 1):
+                    m[r][c] -= f * m[col][c]
+    x = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
+    return x
