@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     from app.cli_batch import CheckOptions
     from app.export import PdfWriter
 
-SUBCOMMANDS = ("check", "rules", "evidence", "export", "gui")
+SUBCOMMANDS = (
+    "check", "rules", "evidence", "export", "review", "import-drafts", "workshop", "gui",
+)
 MAX_INPUT_BYTES = 200_000_000
 __all__ = ["InputError", "main"]
 #: OSErrors that mean "the output could not be written" (full disk, read-only, no permission).
@@ -608,9 +610,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     if command not in _SELF_CONTAINED:  # check/rules/gui start faster without these imports
         from app.evidence.cli import register as register_evidence
         from app.export.cli import register as register_export
+        from app.review.cli import register as register_review
+        from app.workshop.cli import register as register_workshop
 
         register_evidence(sub)
         register_export(sub, pdf_writer=_pdf_writer)
+        register_review(sub)
+        register_workshop(sub)
     return parser
 
 

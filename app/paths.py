@@ -45,6 +45,16 @@ def user_data_dir() -> Path:
     return user_data_path("SMARTrec", appauthor=False)
 
 
+def exercises_dir() -> Path:
+    """Built-in workshop exercises."""
+    return resources_dir() / "exercises"
+
+
+def user_exercises_dir() -> Path:
+    """Trainers' own workshop exercises, beside the user rules folder."""
+    return user_config_dir() / "exercises"
+
+
 def user_cache_dir() -> Path:
     """Per-user cache folder (compiled rules, word tables): safe to delete at any time."""
     from platformdirs import user_cache_path

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _HOME = Path(tempfile.mkdtemp(prefix="smartrec-tests-"))
@@ -13,3 +16,13 @@ for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
     os.environ[_var] = str(_HOME / _sub)
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `libreoffice` skip, saying why, where soffice is not installed."""
+    if shutil.which("soffice"):
+        return
+    skip = pytest.mark.skip(reason="soffice not installed (apt: libreoffice-writer-nogui)")
+    for item in items:
+        if "libreoffice" in item.keywords:
+            item.add_marker(skip)

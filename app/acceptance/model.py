@@ -22,7 +22,11 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+import numpy as np
+
+from app.acceptance.groups import regional_group
 from app.acceptance.history import HistoryRow, Recommendation
 
 #: Prior weight (in recommendations) that pulls a rate towards the rate one level up.
@@ -41,16 +45,18 @@ RECENT_SESSIONS = 3
 MIN_RECENT = 100
 #: Ridge penalty on the weights per fitted row. Strong on purpose: the weights are learnt on
 #: earlier reviews and applied to the next one, which differs; shrinking them keeps the figures
-#: calibrated there (sessions 10-12 of cycle 1: every decile within 3 points, see the bench).
+#: better calibrated there (docs/acceptance.md, "How well it works").
 RIDGE_PER_ROW = 0.04
 _CLIP = 6.0
 
-FEATURES: tuple[str, ...] = (
+FEATURES: tuple[str, ...] = (  # within each reason: from general to specific
     "group", "state",
     "category", "group_category", "state_category",
-    "issue", "group_issue", "state_issue",
-    "recommender", "recommender_group", "recommender_state",
-    "wording", "group_wording", "state_wording", "wording_mean", "group_wording_mean",
+    "issue", "category_issue", "group_issue", "state_issue",
+    "rgroup_group", "recommender", "recommender_category", "recommender_issue",
+    "recommender_group", "recommender_state",
+    "wording_high", "wording_low", "wording_mean", "group_wording_mean",
+    "wording", "group_wording", "state_wording",
 )
 #: Features explained together as one reason.
 REASON_OF: dict[str, str] = {
@@ -61,6 +67,9 @@ REASON_OF: dict[str, str] = {
     "recommender_state": "recommender",
     "wording": "wording", "group_wording": "wording", "state_wording": "wording",
     "wording_mean": "wording", "group_wording_mean": "wording",
+    "category_issue": "issue", "recommender_category": "recommender",
+    "recommender_issue": "recommender", "rgroup_group": "recommender",
+    "wording_low": "wording", "wording_high": "wording",
 }
 
 
@@ -76,9 +85,11 @@ def sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """One smoothed rate behind a feature: which table, which key, and its counts."""
+class Evidence(NamedTuple):
+    """One smoothed rate behind a feature: which table, which key, and its counts.
+
+    A named tuple, not a dataclass: fitting makes about a million of them.
+    """
 
     table: str
     key: tuple[str, ...]
@@ -142,6 +153,22 @@ def _keys(rec: Recommendation) -> Iterable[tuple[str, object]]:
         yield "group_wording", (g, t)
         if " " not in t:  # per State, single words only: (State, phrase) pairs are mostly unique
             yield "state_wording", (s, t)
+    yield from _pair_keys(rec)
+
+
+def _pair_keys(rec: Recommendation) -> Iterable[tuple[str, object]]:
+    """Interactions that carry to a State the history has never seen: category x issue, and
+    the recommending State (or its regional group) x category, issue and the SuR's group."""
+    c, g = rec.category, rec.group
+    if c is not None:
+        for issue in rec.issues:
+            yield "category_issue", (c, issue)
+    for r in rec.recommenders:
+        if c is not None:
+            yield "recommender_category", (r, c)
+        for issue in rec.issues:
+            yield "recommender_issue", (r, issue)
+        yield "rgroup_group", (regional_group(r), g)
 
 
 @dataclass
@@ -209,7 +236,7 @@ class Model:
             smoothed = _logit((k + PRIOR_WEIGHT * p0) / (n + PRIOR_WEIGHT))
             shift = max(-_CLIP, min(_CLIP, smoothed - prior))
             shown = key if isinstance(key, tuple) else (key,)
-            return Evidence(table, tuple(str(x) for x in shown), n, k, shift)
+            return Evidence(table, tuple(map(str, shown)), n, k, shift)
 
         if without is not None:
             drop, own = without.total, without.supported
@@ -232,6 +259,7 @@ class Model:
         for name, keys in (("issue", rec.issues), ("recommender", rec.recommenders)):
             self._spread(name, keys, rec, rate, base, lg, ls, values, evidence)
         self._wording(rec, rate, base, lg, ls, values, evidence)
+        self._pairs(rec, rate, base, lg, values, evidence)
         return Described(base, values, evidence)
 
     @staticmethod
@@ -261,7 +289,7 @@ class Model:
         (largest total shift) is kept to explain it."""
         if not keys:
             return
-        names = [f for f in FEATURES if REASON_OF[f] == name]
+        names = [table for table, _key in self._levels(name, "", rec)]
         sums = [0.0, 0.0, 0.0]
         best: list[Evidence] = []
         for key in keys:
@@ -279,11 +307,15 @@ class Model:
         values: dict[str, float], evidence: dict[str, Evidence],
     ) -> None:
         """Wording: the most sensitive term (the word or phrase whose history pulls furthest
-        down), and the average pull of all its terms across all States and in the group."""
+        down), the average pull of all its terms across all States and in the group, and the
+        pulls down and up added separately (scaled by the square root of the number of terms,
+        so a long draft does not count as many independent signals)."""
         worst: list[Evidence] = []
         low = 0.0
         sums = [0.0, 0.0]
         strongest: list[Evidence | None] = [None, None]
+        lows: list[Evidence] = []
+        highs: list[Evidence] = []
         used = 0
         for term in rec.terms:
             n, _k = self.tables.get("wording", term)
@@ -294,6 +326,7 @@ class Model:
             if total < low:
                 low, worst = total, chain
             used += 1
+            (lows if chain[0].shift < 0 else highs).append(chain[0])
             for i in (0, 1):
                 sums[i] += chain[i].shift
                 best = strongest[i]
@@ -302,12 +335,45 @@ class Model:
         for feature, ev in zip(("wording", "group_wording", "state_wording"), worst, strict=False):
             values[feature] = ev.shift
             evidence[feature] = ev
+        if lows:
+            values["wording_low"] = sum(e.shift for e in lows) / math.sqrt(used)
+            evidence["wording_low"] = min(lows, key=lambda e: e.shift)
+        if highs:
+            values["wording_high"] = sum(e.shift for e in highs) / math.sqrt(used)
+            evidence["wording_high"] = max(highs, key=lambda e: e.shift)
         if used:
             for i, feature in enumerate(("wording_mean", "group_wording_mean")):
                 values[feature] = sums[i] / used
                 found = strongest[i]
                 if found is not None:
                     evidence[feature] = found
+
+    @staticmethod
+    def _pairs(
+        rec: Recommendation, rate: _Rate, base: float, lg: float, values: dict[str, float],
+        evidence: dict[str, Evidence],
+    ) -> None:
+        """The interaction features: the mean shift over the draft's pairs, each against the
+        two main effects it combines; the pair that moves most is kept to explain it."""
+        c = rec.category
+        issue0 = {i: rate("issue", i, base).shift for i in rec.issues}
+        rec0 = {r: rate("recommender", r, base).shift for r in rec.recommenders}
+        dc = rate("category", c, base).shift if c is not None else 0.0
+        pairs: dict[str, list[Evidence]] = {
+            "category_issue": [] if c is None else [
+                rate("category_issue", (c, i), base + dc + d) for i, d in issue0.items()],
+            "recommender_category": [] if c is None else [
+                rate("recommender_category", (r, c), base + d + dc) for r, d in rec0.items()],
+            "recommender_issue": [
+                rate("recommender_issue", (r, i), base + dr + di)
+                for r, dr in rec0.items() for i, di in issue0.items()],
+            "rgroup_group": [
+                rate("rgroup_group", (regional_group(r), rec.group), lg) for r in rec0],
+        }
+        for feature, found in pairs.items():
+            if found:
+                values[feature] = sum(e.shift for e in found) / len(found)
+                evidence[feature] = max(found, key=lambda e: abs(e.shift))
 
     # -- scoring ----------------------------------------------------------------------------
     @staticmethod
@@ -466,101 +532,71 @@ def _fit_weights(
     """Logistic weights on the rows' held-out shifts, then the intercept re-centred on the
     most recent sessions: support rates drift over the years (cycle 1 rose from about 60% to
     about 78%), and a draft is closer to the latest sessions than to the average one."""
-    xs = [_design(model, describe(r)) for r in rows]
-    ys = [int(r.supported) for r in rows]
+    xs = np.array([_design(model, describe(r)) for r in rows], dtype=float)
+    ys = np.array([float(r.supported) for r in rows])
     beta = _non_negative(xs, ys)
     if latest is not None:
-        recent = [i for i, r in enumerate(rows)
-                  if r.session is not None and r.session > latest - RECENT_SESSIONS]
-        if len(recent) >= MIN_RECENT:
-            beta[0] += _recentre([xs[i] for i in recent], [ys[i] for i in recent], beta)
-    return Weights(beta[0], dict(zip(FEATURES, beta[1:], strict=True)))
+        recent = np.array([r.session is not None and r.session > latest - RECENT_SESSIONS
+                           for r in rows])
+        if int(recent.sum()) >= MIN_RECENT:
+            beta[0] += _recentre(xs[recent], ys[recent], beta)
+    return Weights(float(beta[0]), {f: float(b) for f, b in zip(FEATURES, beta[1:], strict=True)})
 
 
-def _non_negative(xs: list[list[float]], ys: list[int]) -> list[float]:
+def _non_negative(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """Logistic weights, none below zero (the intercept is free).
 
     A history that says "noted more often" must never raise the outlook, or the reasons would
     contradict their own counts; features the fit would weigh negatively (they overlap with
     others) are dropped and the rest refitted, until every weight is positive or zero.
     """
-    active = list(range(1, len(xs[0])))
-    beta = [0.0] * len(xs[0])
+    active = list(range(1, xs.shape[1]))
     while True:
         columns = [0, *active]
-        fitted = _newton([[x[c] for c in columns] for x in xs], ys,
-                         ridge=RIDGE_PER_ROW * len(xs))
-        negative = [c for c, b in zip(active, fitted[1:], strict=True) if b < 0]
+        fitted = _newton(xs[:, columns], ys, ridge=RIDGE_PER_ROW * len(ys))
+        negative = {c for c, b in zip(active, fitted[1:], strict=True) if b < 0}
         if not negative:
-            beta = [0.0] * len(xs[0])
-            for c, b in zip(columns, fitted, strict=True):
-                beta[c] = b
+            beta = np.zeros(xs.shape[1])
+            beta[columns] = fitted
             return beta
         active = [c for c in active if c not in negative]
 
 
-def _recentre(xs: list[list[float]], ys: list[int], beta: list[float]) -> float:
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+
+def _recentre(xs: np.ndarray, ys: np.ndarray, beta: np.ndarray) -> float:
     """The intercept shift that makes the mean prediction on these rows equal their rate."""
-    margins = [sum(b * v for b, v in zip(beta, x, strict=True)) for x in xs]
-    target = sum(ys)
+    margins = (xs * beta).sum(axis=1)
+    target = float(ys.sum())
     lo, hi = -3.0, 3.0
     for _ in range(40):
         mid = (lo + hi) / 2
-        if sum(sigmoid(m + mid) for m in margins) < target:
+        if float(_sigmoid(margins + mid).sum()) < target:
             lo = mid
         else:
             hi = mid
     return (lo + hi) / 2
 
 
-def _newton(xs: list[list[float]], ys: list[int], *, ridge: float, steps: int = 8) -> list[float]:
-    """Ridge logistic regression by Newton's method (a dozen small linear solves, no numpy)."""
-    d = len(xs[0])
-    beta = [0.0] * d
+def _newton(xs: np.ndarray, ys: np.ndarray, *, ridge: float, steps: int = 8) -> np.ndarray:
+    """Ridge logistic regression by Newton's method (the intercept, column 0, unpenalised).
+
+    Plain element-wise numpy, not matrix products: these matrices are small, and a threaded BLAS
+    on a busy machine can spend a second per product waiting for its threads.
+    """
+    d = xs.shape[1]
+    beta = np.zeros(d)
+    penalty = np.full(d, ridge)
+    penalty[0] = 0.0
     for _ in range(steps):
-        grad = [0.0] * d
-        hess = [[0.0] * d for _ in range(d)]
-        for x, y in zip(xs, ys, strict=True):
-            p = sigmoid(sum(b * v for b, v in zip(beta, x, strict=True)))
-            r = y - p
-            w = p * (1 - p)
-            for i in range(d):
-                xi = x[i]
-                if xi == 0.0:
-                    continue
-                grad[i] += r * xi
-                wxi = w * xi
-                row = hess[i]
-                for j in range(i + 1):
-                    row[j] += wxi * x[j]
-        for i in range(d):
-            for j in range(i):
-                hess[j][i] = hess[i][j]
-            if i:  # the intercept is not penalised
-                grad[i] -= ridge * beta[i]
-                hess[i][i] += ridge
-        step = _solve(hess, grad)
-        beta = [b + s for b, s in zip(beta, step, strict=True)]
-        if max(abs(s) for s in step) < 1e-6:
+        p = _sigmoid((xs * beta).sum(axis=1))
+        grad = ((ys - p)[:, None] * xs).sum(axis=0) - penalty * beta
+        hess = np.einsum("i,ij,ik->jk", p * (1 - p), xs, xs) + np.diag(penalty)
+        hess[np.diag_indices(d)] += 1e-9
+        step = np.linalg.solve(hess, grad)
+        beta += step
+        if float(np.abs(step).max()) < 1e-6:
             break
     return beta
-
-
-def _solve(a: list[list[float]], b: list[float]) -> list[float]:
-    """Solve a·x = b (symmetric positive definite) by Gaussian elimination with pivoting."""
-    n = len(b)
-    m = [[*row, b[i]] for i, row in enumerate(a)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
-        m[col], m[pivot] = m[pivot], m[col]
-        if abs(m[col][col]) < 1e-12:
-            m[col][col] = 1e-12
-        for r in range(col + 1, n):
-            f = m[r][col] / m[col][col]
-            if f:
-                for c in range(col, n + 1):
-                    m[r][c] -= f * m[col][c]
-    x = [0.0] * n
-    for r in range(n - 1, -1, -1):
-        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
-    return x

@@ -250,6 +250,10 @@ class Forecaster:
                 if other:
                     text += f" ({_pct(k, n)}); {other}"
                     return self._caveat(text, k, n, effect, pct=False)
+        elif table == "category_issue":
+            c = int(key[0])
+            text = (f"Category-{c} ({CATEGORY_NAMES[c]}) recommendations on {key[1]} were "
+                    f"supported {share} times across all States")
         elif table == "issue":
             text = f"Recommendations on {key[0]} were supported {share} times across all States"
         elif table == "group_issue":
@@ -257,9 +261,19 @@ class Forecaster:
         elif table == "state_issue":
             text = (f"{state} noted all {n} earlier recommendations on {key[1]}" if k == 0 and n > 1
                     else f"{state} supported {share} earlier recommendations on {key[1]}")
+        elif table == "rgroup_group":
+            text = (f"{region} States supported {share} recommendations from "
+                    f"{key[0] or 'unplaced'} group States")
         elif table.startswith("recommender"):
             who = names.get(key[0], key[0])
-            if table == "recommender":
+            if table == "recommender_category":
+                c = int(key[1])
+                text = (f"{who}'s category-{c} ({CATEGORY_NAMES[c]}) recommendations were "
+                        f"supported {share} times across all States")
+            elif table == "recommender_issue":
+                text = (f"{who}'s recommendations on {key[1]} were supported {share} times "
+                        "across all States")
+            elif table == "recommender":
                 text = f"{who}'s recommendations were supported {share} times across all States"
             elif table == "recommender_group":
                 text = f"{region} States supported {k} of {who}'s {n} recommendations"

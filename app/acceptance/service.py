@@ -1,31 +1,52 @@
 """Fitted outlooks, cached per library content and session cut-off.
 
 Fitting reads every answered precedent once (a few seconds for 40,000 rows), so the result is
-kept in memory keyed on a fingerprint of the precedent rows: importing into or editing the
-library changes the fingerprint and the next outlook refits; nothing else does.
+kept in memory and in the user cache folder, keyed on a fingerprint of the precedent rows:
+importing into or editing the library changes the fingerprint and the next outlook refits;
+nothing else does. The disk copy makes the second run of the CLI (or the app) skip the fit; a
+damaged or foreign cache file is ignored and rewritten.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 from app.acceptance.history import CategoryEstimator, HistoryStats, read_history
 from app.acceptance.model import fit
 from app.acceptance.outlook import Forecaster
+from app.core.cachefiles import cache_folder, read_pickle, write_pickle
 
 #: How many fitted models (library versions × session cut-offs) stay in memory.
 CACHE_SIZE = 16
+#: Changes whenever the model's features or fitting change, so older cache files are not read.
+MODEL_VERSION = "2"
+_MAGIC = b"SMARTrec acceptance model\n"
+#: Disk cache files kept (the oldest are removed beyond this).
+DISK_ENTRIES = 8
 
 _FINGERPRINT = (
     "SELECT count(*), coalesce(max(id), 0), coalesce(sum(id * (length(response) + "
     "7 * coalesce(action_category, 0) + length(country) + length(session) + "
-    "length(recommending_state) + length(issues) + length(text))), 0) "
+    "length(recommending_state) + length(issues) + length(text))), 0), "
+    "coalesce(sum(action_category IS NULL), 0) "
     "FROM evidence WHERE kind = 'precedent'"
+)
+#: When the library holds rows without a category (UHRI exports), the checker estimates them,
+#: so a model fitted under other rules is stale: the key then includes the estimates of these
+#: texts, one per category, which move when the category rules do.
+_PROBES = (
+    "Seek technical assistance from the international community to train judges.",
+    "Continue its efforts to reduce maternal mortality.",
+    "Consider ratifying the Convention against Torture.",
+    "Take further measures to improve prison conditions.",
+    "Adopt a law criminalising domestic violence by 2027.",
 )
 
 _lock = threading.Lock()
@@ -94,7 +115,7 @@ def _scan(conn: sqlite3.Connection) -> tuple[object, ...]:
     has = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence'"
     ).fetchone()
-    counts = tuple(conn.execute(_FINGERPRINT).fetchone()) if has else (0, 0, 0)
+    counts = tuple(conn.execute(_FINGERPRINT).fetchone()) if has else (0, 0, 0, 0)
     return (where[2] if where else "", *counts)
 
 
@@ -106,21 +127,50 @@ def forecaster_for(
 ) -> Forecaster:
     """The fitted forecaster for these libraries' current content (fitted on first use)."""
     prints = [fingerprint(c) for c in connections]
-    key = (before_session, *prints)
+    # Some categories are estimated: the rules that estimate them are part of the key.
+    probes = tuple(estimate(text) for text in _PROBES) if any(p[-1] for p in prints) else ()
+    key = (before_session, probes, *prints)
     with _lock:
         found = _cache.get(key)
         if found is not None:
             _cache.move_to_end(key)
             return found
-    stats = HistoryStats()
-    usable = [c for c, p in zip(connections, prints, strict=True) if p[1]]
-    model = fit(read_history(usable, estimate, stats, before_session=before_session))
-    forecaster = Forecaster(model, stats, before_session)
+    path, header = _disk_entry(before_session, probes, prints)
+    loaded = read_pickle(path, header)
+    if isinstance(loaded, Forecaster):
+        forecaster = loaded
+    else:
+        stats = HistoryStats()
+        usable = [c for c, p in zip(connections, prints, strict=True) if p[1]]
+        model = fit(read_history(usable, estimate, stats, before_session=before_session))
+        forecaster = Forecaster(model, stats, before_session)
+        if write_pickle(path, header, forecaster):
+            _trim(path.parent)
     with _lock:
         _cache[key] = forecaster
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return forecaster
+
+
+def _disk_entry(
+    before: int | None, probes: tuple[int, ...], prints: Sequence[tuple[object, ...]]
+) -> tuple[Path, bytes]:
+    """The cache file for a key, and the header that must open it. The key holds the content
+    fingerprints, not the files' paths: a copied or moved library is the same history."""
+    content = repr((MODEL_VERSION, before, probes, [p[1:] for p in prints]))
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return cache_folder("acceptance") / f"{digest[:32]}.pickle", _MAGIC + digest.encode() + b"\n"
+
+
+def _trim(folder: Path) -> None:
+    """Keep the newest DISK_ENTRIES models: each library version leaves one behind."""
+    try:
+        entries = sorted(folder.glob("*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in entries[DISK_ENTRIES:]:
+            old.unlink()
+    except OSError:
+        pass  # another process trimmed first, or the folder went read-only: harmless
 
 
 def clear_cache() -> None:

@@ -31,6 +31,8 @@ from app.gui.grammar import GrammarRunner
 from app.gui.session import ProjectSession
 from app.gui.view_prefs import ViewPreferences
 from app.gui.window import MainWindow
+from app.gui.word_actions import WordActions
+from app.gui.workshop.menu import WorkshopMenu
 from app.storage.errors import ProjectError
 from app.storage.models import ProjectMeta
 from app.storage.project import Project
@@ -78,6 +80,9 @@ class MainController(QObject):
             view.restore()
         view.setParent(self)
         self.view = view
+        self.word = WordActions(window, self.session, self.drafts, self)
+        self.word.message.connect(self.show_message)
+        self.workshop = WorkshopMenu(window, self.session, self.saver, self.checks, settings, self)
         self._connect()
         self.view.apply_palette()
         self._recent_changed(self.session.recent())
@@ -472,6 +477,7 @@ class MainController(QObject):
 
     def shutdown(self) -> None:
         """Flush everything and release the project; safe to call twice."""
+        self.workshop.close_all()
         self.session.shutdown()
         self.w.evidence.shutdown()
         self.grammar.shutdown()

@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 from app.evidence.store import EvidenceItem, insert_items, validate
 from app.storage.project import Project
@@ -220,6 +221,23 @@ def read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_UNZIPPED_BYTES)
     if len(data) > limit:
         raise EvidenceImportError(f"'{name}' expands beyond {limit / 1e6:.0f} MB; refused.")
     return data
+
+
+def parse_xml_safely(data: bytes, name: str) -> ElementTree.Element:
+    """Parse an Office XML part, refusing any DTD or entity (XXE, billion laughs) in words."""
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True,
+                                 forbid_external=True)
+    except DefusedXmlException:
+        raise EvidenceImportError(
+            f"'{name}' was refused: its XML declares a DTD or entities (a way to smuggle "
+            "in external files or expand without bound). Re-save it from a word processor."
+        ) from None
+    except Exception as exc:
+        raise EvidenceImportError(f"'{name}' is damaged ({exc}).") from None
 
 
 @contextlib.contextmanager

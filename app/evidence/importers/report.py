@@ -20,6 +20,7 @@ from app.evidence.importers.base import (
     check_size,
     check_zip,
     decode,
+    parse_xml_safely,
     read_member,
 )
 from app.evidence.store import EvidenceItem
@@ -99,24 +100,12 @@ def _pdf_lines(path: Path) -> list[Line]:
 
 
 def _docx_lines(path: Path) -> list[Line]:
-    import defusedxml.ElementTree as SafeET
-    from defusedxml import DefusedXmlException
-
     zf = check_zip(path, required=("word/document.xml",))
     try:
         data = read_member(zf, "word/document.xml")
     finally:
         zf.close()
-    try:
-        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True,
-                                 forbid_external=True)
-    except DefusedXmlException:
-        raise EvidenceImportError(
-            f"'{path.name}' was refused: its XML declares a DTD or entities (a way to smuggle "
-            "in external files or expand without bound). Re-save it from a word processor."
-        ) from None
-    except Exception as exc:
-        raise EvidenceImportError(f"'{path.name}' is damaged ({exc}).") from None
+    root = parse_xml_safely(data, path.name)
     lines: list[Line] = []
     page = 1
     counters: dict[tuple[str, str], int] = {}
