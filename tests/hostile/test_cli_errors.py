@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app import cli
-from app.cli import LineIndex, main
+from app.cli import SUBCOMMANDS, LineIndex, main
 
 ROOT = Path(__file__).resolve().parents[2]
 QUIET = ("--no-grammar", "--no-spelling", "--no-user-rules")
@@ -31,7 +31,7 @@ def test_typo_is_an_error_with_a_suggestion_not_a_gui(capsys: pytest.CaptureFixt
     assert code == 2
     assert err.strip() == (
         "smartrec: unknown command 'chekc' (did you mean 'check'?); "
-        "commands: check, rules, evidence, export, gui"
+        f"commands: {', '.join(SUBCOMMANDS)}"
     )
     assert out == ""
 
