@@ -6,17 +6,26 @@ With no sub-command (or a project file) it launches the desktop app.
 from __future__ import annotations
 
 import argparse
+import bisect
+import contextlib
 import csv
+import difflib
+import errno
 import io
-import json
+import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO, cast
 
+from app.bounds import MAX_DRAFT_CHARS, JsonBoundsError, load_json_bounded
 from app.core.models import SEVERITY_RANK, CheckContext, CheckResult
+from app.errors import InputError, report_unexpected
+from app.textio import TextInputError, decode_text, read_bounded
 
 if TYPE_CHECKING:
     from app.cli_batch import CheckOptions
@@ -26,10 +35,11 @@ SUBCOMMANDS = (
     "check", "rules", "evidence", "export", "review", "import-drafts", "workshop", "gui",
 )
 MAX_INPUT_BYTES = 200_000_000
-
-
-class InputError(Exception):
-    """Bad input file or argument: reported on stderr, exit code 2."""
+__all__ = ["InputError", "main"]
+#: OSErrors that mean "the output could not be written" (full disk, read-only, no permission).
+_WRITE_ERRORS = {
+    errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM
+}
 
 
 @dataclass(frozen=True)
@@ -40,33 +50,127 @@ class Draft:
 
 
 # -- input ----------------------------------------------------------------------------------
-def read_drafts(arguments: Sequence[str], column: str = "Text") -> Iterator[Draft]:
-    for argument in arguments:
-        path = Path(argument)
-        if argument == "-":
-            yield from _lines("<stdin>", sys.stdin.read())
-        elif path.is_file():
-            if path.stat().st_size > MAX_INPUT_BYTES:
-                raise InputError(f"{path}: file is larger than {MAX_INPUT_BYTES // 1_000_000} MB")
+DRAFT_SUFFIXES = (".txt", ".text", ".md", ".csv", ".jsonl")
+
+
+@dataclass(frozen=True)
+class DraftInput:
+    """Where drafts come from: a file (or "-" for stdin), or the text of a draft itself."""
+
+    value: str
+    is_text: bool
+
+
+def classify(argument: str) -> DraftInput:
+    """Decide whether a positional argument is a file name or the text of a draft.
+
+    The rule (docs/robustness.md): "-" is standard input; an argument naming an existing file is
+    that file; an argument with whitespace in it is a draft (a quoted sentence) unless it ends in
+    a draft-file suffix; anything else is a file name, and a missing file is an error. A draft
+    that is a single word goes through `--text`.
+    """
+    if argument == "-" or _names_file(argument):
+        return DraftInput(argument, is_text=False)
+    if any(ch.isspace() for ch in argument) and not (
+        argument.lower().endswith(DRAFT_SUFFIXES) and "\n" not in argument
+    ):
+        return DraftInput(argument, is_text=True)
+    return DraftInput(argument, is_text=False)
+
+
+def _looks_like_path(argument: str) -> bool:
+    return "/" in argument or "\\" in argument or Path(argument).suffix.lower() in DRAFT_SUFFIXES
+
+
+def _names_file(argument: str) -> bool:
+    """True when `argument` is an existing path; never raises (long names, NUL bytes ...)."""
+    if not argument or "\0" in argument or len(argument.encode("utf-8", "replace")) > 4096:
+        return False
+    try:
+        return Path(argument).exists()
+    except (OSError, ValueError):
+        return False
+
+
+def read_drafts(
+    arguments: Sequence[str],
+    column: str | None = None,
+    *,
+    texts: Sequence[str] = (),
+    encoding: str | None = None,
+) -> Iterator[Draft]:
+    """Drafts from files, stdin and `--text`; bad input raises InputError (`check` reads the
+    input once to count it, so this happens before any output)."""
+    for draft in _drafts(arguments, column, texts, encoding):
+        if len(draft.text) > MAX_DRAFT_CHARS:
+            raise InputError(
+                f"{draft.source}:{draft.line}: a draft of {len(draft.text):,} characters is too "
+                f"long to check (the limit is {MAX_DRAFT_CHARS:,}); put one draft per line"
+            )
+        yield draft
+
+
+def _drafts(
+    arguments: Sequence[str], column: str | None, texts: Sequence[str], encoding: str | None
+) -> Iterator[Draft]:
+    inputs = [classify(a) for a in arguments]
+    if column is not None and not any(
+        not i.is_text and i.value.lower().endswith(".csv") for i in inputs
+    ):
+        raise InputError("--column applies to .csv input only, and no .csv file was given")
+    for number, text in enumerate(texts, start=1):
+        yield Draft("<text>", number, text)
+    for item in inputs:
+        if item.is_text:
+            yield Draft("<argument>", 1, item.value)
+        elif item.value == "-":
+            yield from _lines("<stdin>", _read_stdin(encoding))
+        else:
+            path = Path(item.value)
+            try:
+                text = _read_text(path, encoding)
+            except InputError as exc:
+                if str(exc).endswith(": no such file") and not _looks_like_path(item.value):
+                    raise InputError(f"{exc} (to check a one-word draft, use --text)") from None
+                raise
             suffix = path.suffix.lower()
             if suffix == ".csv":
-                yield from _csv(path, column)
+                yield from _csv(path, text, column or "Text")
             elif suffix == ".jsonl":
-                yield from _jsonl(path)
+                yield from _jsonl(path, text)
             else:
-                yield from _lines(str(path), _read_text(path))
-        else:
-            yield Draft("<argument>", 1, argument)
+                yield from _lines(str(path), text)
 
 
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{path}: cannot decode the file as UTF-8 or Windows-1252 text")
+def _read_stdin(encoding: str | None) -> str:
+    stream = sys.stdin
+    if stream is None:
+        raise InputError("cannot read standard input: it is closed")
+    if not isinstance(stream, io.TextIOWrapper):  # already text (a test, an embedding program)
+        text = str(stream.read(MAX_INPUT_BYTES + 1))
+        if len(text) > MAX_INPUT_BYTES:
+            raise InputError(f"standard input is larger than {MAX_INPUT_BYTES // 1_000_000} MB")
+        return text
+    try:
+        raw = stream.buffer.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read standard input: {exc.strerror or exc}") from None
+    except ValueError:  # closed file object
+        raise InputError("cannot read standard input: it is closed") from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InputError(f"standard input is larger than {MAX_INPUT_BYTES // 1_000_000} MB")
+    try:
+        return decode_text(raw, "standard input", encoding)[0]
+    except TextInputError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _read_text(path: Path, encoding: str | None = None) -> str:
+    try:
+        raw = read_bounded(path, MAX_INPUT_BYTES, "draft file")
+        return decode_text(raw, path.name, encoding)[0]
+    except TextInputError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _lines(source: str, text: str) -> Iterator[Draft]:
@@ -76,8 +180,7 @@ def _lines(source: str, text: str) -> Iterator[Draft]:
             yield Draft(source, number, line)
 
 
-def _csv(path: Path, column: str) -> Iterator[Draft]:
-    text = _read_text(path)
+def _csv(path: Path, text: str, column: str) -> Iterator[Draft]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -86,9 +189,8 @@ def _csv(path: Path, column: str) -> Iterator[Draft]:
     except csv.Error as exc:
         raise InputError(f"{path}:1: cannot read the CSV header: {exc}") from None
     if column not in header:
-        raise InputError(
-            f"{path}: no column named {column!r} (columns: {', '.join(header)}); use --column"
-        )
+        shown = ", ".join(header[:20]) + (", ..." if len(header) > 20 else "")
+        raise InputError(f"{path}: no column named {column!r} (columns: {shown}); use --column")
     index = header.index(column)
     line = reader.line_num + 1
     while True:
@@ -103,18 +205,18 @@ def _csv(path: Path, column: str) -> Iterator[Draft]:
         line = reader.line_num + 1
 
 
-def _jsonl(path: Path) -> Iterator[Draft]:
-    for number, line in enumerate(_read_text(path).splitlines(), start=1):
+def _jsonl(path: Path, text: str) -> Iterator[Draft]:
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
-        text = value.get("text", value.get("Text")) if isinstance(value, dict) else value
-        if not isinstance(text, str):
+            value = load_json_bounded(line)
+        except JsonBoundsError as exc:
+            raise InputError(f"{path}:{number}: {exc}") from None
+        text_value = value.get("text", value.get("Text")) if isinstance(value, dict) else value
+        if not isinstance(text_value, str):
             raise InputError(f"{path}:{number}: expected a string or an object with a 'text' key")
-        yield Draft(str(path), number, text)
+        yield Draft(str(path), number, text_value)
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -151,10 +253,82 @@ def result_record(index: int, draft: Draft, result: CheckResult) -> dict[str, An
     }
 
 
-def position(text: str, offset: int) -> tuple[int, int]:
-    """(line offset within the draft, 1-based column) of a character offset."""
-    before = text[:offset]
-    return before.count("\n"), offset - (before.rfind("\n") + 1) + 1
+class LineIndex:
+    """(line offset, 1-based column) of character offsets in one draft, in O(log n) each.
+
+    Slicing the text per finding made `check` quadratic in line length (5 MB took minutes).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        start = text.find("\n")
+        while start != -1:
+            self.starts.append(start + 1)
+            start = text.find("\n", start + 1)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line, offset - self.starts[line] + 1
+
+
+class WholeWrites(io.TextIOBase):
+    """Standard output where Ctrl+C never cuts a write in half.
+
+    A write blocked on a full pipe is interrupted by SIGINT part-way through; here the first
+    Ctrl+C is held until the chunk (whole lines) is written and flushed, then raised. A second
+    Ctrl+C while the write is still blocked stops at once.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream = stream
+        self.output_encoding = str(getattr(stream, "encoding", None) or "utf-8")
+
+    def write(self, text: str) -> int:
+        with _sigint_deferred():
+            self.stream.flush()
+            fd = self._fd()
+            if fd is None:
+                self.stream.write(text)
+                self.stream.flush()
+            else:  # the io stack loses the tail of a write interrupted mid-way on a pipe
+                data = memoryview(text.encode(self.output_encoding))
+                while data:
+                    data = data[os.write(fd, data) :]
+        return len(text)
+
+    def _fd(self) -> int | None:
+        """The POSIX file descriptor to write to directly, if there is one."""
+        if os.name != "posix":
+            return None
+        try:
+            return self.stream.fileno()
+        except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation, a test's stream
+            return None
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        if pending:
+            raise KeyboardInterrupt
+        pending.append(signum)
+
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pending:
+        raise KeyboardInterrupt
 
 
 class Progress:
@@ -203,8 +377,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     if options.library is not None:
         evidence_suggester(options.library)  # a bad library is an input error before any output
     _check_acceptance(options)
+    if not args.inputs and not args.text:
+        raise InputError("nothing to check: give a file, '-' for standard input, or --text")
     total, drafts = count_and_stream(
-        lambda: read_drafts(args.inputs, args.column), "-" in args.inputs
+        lambda: read_drafts(args.inputs, args.column, texts=args.text, encoding=args.encoding),
+        "-" in args.inputs,
     )
     if args.output and not Path(args.output).parent.is_dir():
         raise InputError(f"{args.output}: the folder {Path(args.output).parent} does not exist")
@@ -212,7 +389,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     jobs = args.jobs or default_jobs()
     try:
         with output_stream(args.output) as out:
-            worst = run_batch(options, drafts(), total, jobs, out, progress.tick)
+            target = out if args.output else cast(IO[str], WholeWrites(out))
+            worst = run_batch(options, drafts(), total, jobs, target, progress.tick)
     except OSError as exc:
         if args.output is None:
             raise
@@ -301,7 +479,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         status = 0
         for name in args.files:
             path = Path(name)
-            if not path.is_file():
+            if not _names_file(name):
                 print(f"{path}: no such file", file=sys.stderr)
                 status = 1
                 continue
@@ -361,8 +539,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check drafts from text, .txt, .csv or .jsonl")
-    check.add_argument("inputs", nargs="+", metavar="TEXT_OR_FILE")
-    check.add_argument("--column", default="Text", help="CSV column holding drafts (default Text)")
+    check.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="FILE_OR_TEXT",
+        help="a .txt/.csv/.jsonl file, '-' for standard input, or a quoted draft sentence",
+    )
+    check.add_argument(
+        "--text", action="append", default=[], metavar="DRAFT", help="a draft to check (repeatable)"
+    )
+    check.add_argument("--column", help="CSV column holding drafts (default Text)")
+    check.add_argument("--encoding", help="text encoding of the input files (default: detected)")
     check.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text")
     check.add_argument(
         "--rules",
@@ -447,24 +634,101 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in SUBCOMMANDS and not argv[0].startswith("-")):
+    """Run one command. Every failure ends here as one line and an exit code, never a traceback:
+    0 done, 1 findings or nothing done, 2 bad input or an internal error (crash report written),
+    130 interrupted (Ctrl+C)."""
+    try:
+        code = _dispatch(list(sys.argv[1:] if argv is None else argv))
+        if sys.stdout is not None:
+            sys.stdout.flush()
+        return code
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except _user_errors() as exc:
+        _say(f"smartrec: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        _say("smartrec: interrupted")
+        return 130
+    except BrokenPipeError:
+        _detach_stdout()  # the reader went away (e.g. `| head`): not an error
+        return 0
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRORS:
+            _say(f"smartrec: {report_unexpected(exc, 'command line')}")
+            return 2
+        _detach_stdout()
+        where = exc.filename or "the output"
+        _say(f"smartrec: cannot write {where}: {exc.strerror or exc}")
+        return 2
+    except Exception as exc:
+        _say(f"smartrec: {report_unexpected(exc, 'command line')}")
+        return 2
+
+
+def _dispatch(argv: list[str]) -> int:
+    if argv and argv[0] not in SUBCOMMANDS and not argv[0].startswith("-"):
+        # Only an existing file (a project) opens the desktop app; any other word is a typo.
+        if not (_names_file(argv[0]) or argv[0].lower().endswith(".smartrec")):
+            raise InputError(_unknown_command(argv[0]))
         argv = ["gui", *argv]
+    elif not argv:
+        argv = ["gui"]
     parser = build_parser(argv[0])
     args = parser.parse_args(argv)
     if args.selftest:
         from app.selftest import run_selftest
 
         return run_selftest()
-    if args.command is None:
+    if args.command in (None, "gui"):
         return cmd_gui(args)
+    if sys.stdout is None:
+        raise InputError("cannot write the output: standard output is closed")
+    return int(args.func(args))
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """Exceptions whose message is written for the user: shown as they are, exit code 2.
+
+    Evaluated only when an exception reaches `main`, so start-up imports none of these modules.
+    """
+    from app.evidence.importers import EvidenceImportError
+    from app.evidence.library import LibraryError
+    from app.export.model import ExportError
+    from app.storage.errors import ProjectError
+
+    return (InputError, ProjectError, LibraryError, EvidenceImportError, ExportError)
+
+
+def _unknown_command(word: str) -> str:
+    shown = word if len(word) <= 40 else word[:37] + "..."
+    if any(ch.isspace() for ch in word):
+        return f"unknown command {shown!r}; to check a draft, run: smartrec check \"DRAFT\""
+    close = difflib.get_close_matches(word.lower(), SUBCOMMANDS, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown command {shown!r}{hint}; commands: {', '.join(SUBCOMMANDS)}"
+
+
+def _say(message: str) -> None:
+    """One line on stderr, if there is a stderr at all (pythonw has none)."""
+    stream = sys.stderr
+    if stream is None:
+        return
     try:
-        return int(args.func(args))
-    except InputError as exc:
-        print(f"smartrec: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        return 0
-    except KeyboardInterrupt:
-        print("smartrec: interrupted", file=sys.stderr)
-        return 130
+        stream.write(message + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _detach_stdout() -> None:
+    """Point the real stdout at the null device so Python's exit-time flush cannot fail again."""
+    real = sys.__stdout__
+    if real is None or sys.stdout is not real:
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, real.fileno())
+        os.close(null)
+    except (OSError, ValueError):
+        pass

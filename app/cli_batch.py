@@ -123,7 +123,8 @@ class BatchChecker:
             self.grammar = None
 
     def render(self, items: Iterable[tuple[int, Any]]) -> Chunk:
-        from app.cli import position, result_record
+        from app.cli import LineIndex, result_record
+        from app.textio import spreadsheet_safe
 
         fmt = self.options.output_format
         buffer = io.StringIO()
@@ -148,26 +149,26 @@ class BatchChecker:
             for finding in result.findings:
                 worst = max(worst, SEVERITY_RANK[finding.severity])
             if fmt == "text":
+                lines = LineIndex(draft.text)  # one index per draft: linear, not quadratic
                 for f in result.findings:
-                    line_offset, col = position(draft.text, f.start)
+                    line_offset, col = lines.position(f.start)
                     buffer.write(
                         f"{draft.source}:{draft.line + line_offset}:{col}: {f.severity} "
                         f"{f.rule_id} {f.message}\n"
                     )
             elif writer is not None:
                 scores = result.scores()
-                writer.writerow(
-                    [
-                        index,
-                        draft.source,
-                        draft.line,
-                        result.smart_score,
-                        result.action_category.category,
-                        "; ".join(t.issue for t in result.themes),
-                        *(scores.get(d, "") for d in SCORED_DIMENSIONS),
-                        len(result.findings),
-                    ]
-                )
+                row = [
+                    index,
+                    draft.source,
+                    draft.line,
+                    result.smart_score,
+                    result.action_category.category,
+                    "; ".join(t.issue for t in result.themes),
+                    *(scores.get(d, "") for d in SCORED_DIMENSIONS),
+                    len(result.findings),
+                ]
+                writer.writerow([spreadsheet_safe(value) for value in row])  # CSV injection
             else:
                 record = result_record(index, draft, result)
                 record.update(extra)

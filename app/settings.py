@@ -8,7 +8,6 @@ write is atomic (temp file + rename) so a crash mid-save cannot corrupt the prev
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import tempfile
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from app.bounds import load_json_bounded
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def load_settings(path: Path | None = None) -> tuple[AppSettings, str | None]:
         log.warning(warning)
         return AppSettings(), warning
     try:
-        data = json.loads(raw)
+        data = load_json_bounded(raw)  # deep nesting or 1e999: a damaged file, not a crash
         if not isinstance(data, dict):
             raise ValueError("top level is not an object")
         return AppSettings.model_validate(data), None

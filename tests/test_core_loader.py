@@ -144,13 +144,15 @@ def test_empty_files_are_fine(text: str) -> None:
 
 
 def test_runaway_pattern_that_passes_the_probe_is_cut_off_at_run_time(tmp_path: Path) -> None:
-    """`(b|bb)+$` slips past the load-time probes; the per-search timeout must still end it."""
+    """`(bcd|bcdbcd)+$` (a three-letter unit) slips past the load-time probes; the per-search
+    timeout must still end it."""
     from app.core.engine import load_checker
 
     rules = tmp_path / "runaway.yaml"
     rules.write_text(
         "pack: t\nrules:\n  - id: t.runaway\n    kind: existence\n    dimension: specific\n"
-        "    message: m\n    patterns: ['(b|bb)+$']\n    examples: {flag: [bb], pass: [a]}\n",
+        "    message: m\n    patterns: ['(bcd|bcdbcd)+$']\n"
+        "    examples: {flag: [bcd], pass: [a]}\n",
         encoding="utf-8",
     )
     checker = load_checker(extra_dirs=[rules], user_rules=False)
@@ -158,6 +160,6 @@ def test_runaway_pattern_that_passes_the_probe_is_cut_off_at_run_time(tmp_path: 
     runaway = next(r for r in checker.rules if r.id == "t.runaway")
     assert runaway._timeout is not None
     assert all(r._timeout is None for r in checker.rules if r.id != "t.runaway")
-    result = checker.check("b" * 80 + "!")  # 2^80 paths without the timeout
+    result = checker.check("bcd" * 80 + "!")  # 2^80 paths without the timeout
     assert "t.runaway" not in {f.rule_id for f in result.findings}
-    assert "t.runaway" in {f.rule_id for f in checker.check("bb").findings}
+    assert "t.runaway" in {f.rule_id for f in checker.check("bcdbcd").findings}

@@ -48,7 +48,14 @@ def load_layers(layers: Sequence[Sequence[Path]]) -> LoadedRules:
     for files in layers:
         seen_here: dict[str, str] = {}
         for path in files:
-            pack = load_file(path)
+            try:
+                pack = load_file(path)
+            except Exception as exc:  # a bug must cost this file only, never the built-ins
+                from app.errors import report_unexpected
+
+                message = f"file skipped: {report_unexpected(exc, f'loading rules {path}')}"
+                out.errors.append(RuleLoadError(path, None, "", message))
+                continue
             out.errors.extend(pack.errors)
             out.packs.extend(pack.packs)
             out.overrides.extend(pack.overrides)

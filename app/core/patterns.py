@@ -7,6 +7,7 @@ against inputs known to trigger catastrophic backtracking.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 
 import regex
@@ -27,6 +28,16 @@ BUILTIN_MACROS: dict[str, str] = {
 }
 
 MAX_PATTERN_LENGTH = 2_000
+#: Longest pattern after macro expansion: macros that repeat macros grow exponentially.
+MAX_EXPANDED_LENGTH = 50_000
+MAX_MACRO_DEPTH = 5
+#: Nested counted repeats multiply: (?:(?:a{100}){100}){100} compiles for minutes, using GBs.
+MAX_REPEAT_PRODUCT = 20_000
+#: A pattern slower than this to compile is refused (it would slow every start-up).
+MAX_COMPILE_S = 1.0
+_QUANTIFIER = regex.compile(r"\{(\d{1,9})(?:,(\d{0,9}))?\}")
+#: A sentence with words, capitals, digits and punctuation: no pattern may match empty in it.
+_EMPTY_PROBE = "The State should ratify the ICCPR (OP-1) by 31 December 2027, and report."
 #: Per-search time limit; a runaway user pattern is abandoned, not allowed to hang the editor.
 SEARCH_TIMEOUT_S = 0.05
 _PROBE_TIMEOUT_S = 0.02
@@ -50,18 +61,29 @@ class PatternError(ValueError):
 def expand_macros(pattern: str, macros: Mapping[str, str]) -> str:
     """Replace `{name}` with `(?:macro)`; unknown names are errors, `{2,3}` is left alone."""
 
+    size = len(pattern)
+
     def _sub(match: regex.Match[str]) -> str:
+        nonlocal size
         name = match.group(1)
         if name not in macros:
             raise PatternError(f"unknown macro {{{name}}} (known: {', '.join(sorted(macros))})")
+        size += len(macros[name]) + 4
+        if size > MAX_EXPANDED_LENGTH:  # counted while expanding: never build the huge string
+            raise PatternError(
+                f"macros expand to more than {MAX_EXPANDED_LENGTH:,} characters; simplify them"
+            )
         return f"(?:{macros[name]})"
 
-    for _ in range(5):  # macros may use macros, a few levels deep
+    for _ in range(MAX_MACRO_DEPTH + 1):  # macros may use macros, a few levels deep
+        size = len(pattern)
         expanded = _MACRO_REF.sub(_sub, pattern)
         if expanded == pattern:
             return expanded
         pattern = expanded
-    raise PatternError("macros nest too deeply (a macro that refers to itself?)")
+    raise PatternError(
+        f"macros nest more than {MAX_MACRO_DEPTH} levels deep (a macro that refers to itself?)"
+    )
 
 
 def compile_pattern(
@@ -70,14 +92,25 @@ def compile_pattern(
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise PatternError(f"pattern is longer than {MAX_PATTERN_LENGTH} characters")
     source = expand_macros(pattern, macros)
+    if repeat_product(source) > MAX_REPEAT_PRODUCT:
+        raise PatternError(
+            f"counted repeats nest to more than {MAX_REPEAT_PRODUCT:,} copies "
+            "(such as (?:(?:a{100}){100}){100}); the regex would take minutes to compile"
+        )
+    started = time.perf_counter()
     try:
         compiled = regex.compile(source, FLAGS if ignore_case else regex.UNICODE)
     except regex.error as exc:
         raise PatternError(f"invalid regular expression: {exc}") from None
-    empty = compiled.search("")
-    if empty is not None and all(m.end() == m.start() for m in compiled.finditer("xyz")):
+    took = time.perf_counter() - started
+    if took > MAX_COMPILE_S:  # the size checks above keep this rare; it must not recur per load
+        raise PatternError(f"pattern took {took:.1f} s to compile (limit {MAX_COMPILE_S:g} s); "
+                           "simplify it")
+    if compiled.search("") is not None or any(
+        m.end() == m.start() for m in compiled.finditer(_EMPTY_PROBE, timeout=_PROBE_TIMEOUT_S)
+    ):
         raise PatternError("pattern matches the empty string, so it would flag every draft")
-    for probe in _PROBES:
+    for probe in (*_PROBES, *_letter_probes(source)):
         try:
             compiled.search(probe, timeout=_PROBE_TIMEOUT_S)
         except TimeoutError:
@@ -85,6 +118,49 @@ def compile_pattern(
                 "pattern backtracks catastrophically (nested repetition such as (a+)+); simplify it"
             ) from None
     return compiled
+
+
+def repeat_product(source: str) -> int:
+    """Largest product of nested counted repeats ({m}, {m,n}) in a regex, in one linear scan."""
+    stack = [1]  # per open group: the largest product inside it so far
+    worst = 1
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        inner = 1
+        if ch == "(":
+            stack.append(1)
+            i += 1
+            continue
+        if ch == ")" and len(stack) > 1:
+            inner = stack.pop()
+            i += 1
+        elif ch == "\\":
+            i += 2
+        elif ch == "[":  # skip the class: "[]...]" and escapes inside it
+            i += 2 if source[i + 1 : i + 2] == "]" else 1
+            while i < len(source) and source[i] != "]":
+                i += 2 if source[i] == "\\" else 1
+            i += 1
+        else:
+            i += 1
+        found = _QUANTIFIER.match(source, i)
+        if found is not None:
+            low, high = found.group(1), found.group(2)
+            inner *= max(int(high) if high else int(low), 1)
+            i = found.end()
+        stack[-1] = max(stack[-1], inner)
+        worst = max(worst, inner)
+    return worst
+
+
+def _letter_probes(source: str) -> list[str]:
+    """Probes built from the pattern's own letters: `(?:q|qq)+z` only backtracks on q's."""
+    letters = list(dict.fromkeys(ch for ch in source if ch.isalnum()))[:8]
+    probes = [ch * 48 + "\u0000" for ch in letters]
+    firsts = letters[:5]
+    probes += [(a + b) * 24 + "\u0000" for i, a in enumerate(firsts) for b in firsts[i + 1 :]]
+    return probes
 
 
 def finditer(

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from app.core.cachefiles import cache_folder, read_pickle, write_pickle
 from app.core.loader import LoadedRules, load_layers
+from app.core.yamlload import MAX_RULE_FILE_BYTES
+from app.textio import TextInputError, read_bounded
 
 #: Bump when the meaning of a cached rule set changes in a way the engine's source does not show
 #: (e.g. a bundle without source files). Documented in docs/performance.md.
@@ -99,10 +101,10 @@ def _content_key(layers: Sequence[Sequence[Path]]) -> bytes:
         digest.update(b"\x01layer")
         for path in files:
             digest.update(b"\x02" + os.fsencode(_absolute(path)) + b"\x00")
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                data = f"\x00unreadable {exc.errno}".encode()
+            try:  # bounded, regular files only: a FIFO or /dev/zero must not hang the key
+                data = read_bounded(path, MAX_RULE_FILE_BYTES, "rule file")
+            except TextInputError as exc:
+                data = f"\x00unreadable {exc}".encode()
             digest.update(len(data).to_bytes(8, "little") + data)
     return digest.hexdigest().encode("ascii")
 

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     import yaml
 
 MAX_RULE_FILE_BYTES = 2_000_000
+#: Deepest nesting of lists and mappings; real rule files use five or six levels. PyYAML's composer
+#: recurses per level, so without this a 2 KB file of brackets raises RecursionError.
+MAX_NESTING = 40
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -64,7 +67,18 @@ def load_yaml_text(text: str) -> tuple[Any, LineMap]:
 
     safe_loader = _safe_loader()
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=safe_loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    mark = event.start_mark
+                    raise YamlError(
+                        f"lists and mappings nest more than {MAX_NESTING} levels deep",
+                        mark.line + 1 if mark is not None else None,
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 mark = event.start_mark
                 raise YamlError(
@@ -94,18 +108,19 @@ def _safe_loader() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
 
 
 def load_yaml_file(path: Path) -> tuple[Any, LineMap]:
+    """Read a regular file of at most MAX_RULE_FILE_BYTES (counted while reading: /dev/zero and
+    FIFOs are refused, not read forever) and parse it."""
+    from app.textio import TextInputError, read_bounded
+
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise YamlError(f"cannot read file: {exc.strerror}", None) from None
-    if size > MAX_RULE_FILE_BYTES:
-        raise YamlError(f"file is larger than {MAX_RULE_FILE_BYTES // 1_000_000} MB", None)
+        raw = read_bounded(path, MAX_RULE_FILE_BYTES, "rule file")
+    except TextInputError as exc:
+        message = str(exc).removeprefix(f"cannot read {path}: ")
+        raise YamlError(f"cannot read file: {message}", None) from None
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise YamlError(f"not UTF-8 text (byte {exc.start})", None) from None
-    except OSError as exc:
-        raise YamlError(f"cannot read file: {exc.strerror}", None) from None
     return load_yaml_text(text)
 
 

@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 nothing imported / nothing found, 2 bad arguments or unrea
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from pathlib import Path
@@ -52,7 +53,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     imp.add_argument("--library", required=True, metavar="PATH", help="library file")
     imp.add_argument("--kind", choices=(*KINDS, "report"),
                      help="kind of evidence (default: recognised from the file)")
-    imp.add_argument("--encoding", choices=ENCODINGS, help="text encoding (default: detected)")
+    imp.add_argument("--encoding", type=_codec, metavar="ENCODING",
+                     help=f"text encoding, e.g. {', '.join(ENCODINGS)} (default: detected)")
     imp.add_argument("--column-map", nargs="+", metavar="FIELD=COLUMN",
                      help=f"map item fields to columns; fields: {', '.join(FIELDS)}")
     imp.add_argument("--set", nargs="+", metavar="FIELD=VALUE", dest="defaults",
@@ -77,6 +79,14 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
                      help="also load the fictionalised Kenya sample findings")
     ref.set_defaults(func=cmd_reference)
     return parser
+
+
+def _codec(name: str) -> str:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding '{name}'") from None
+    return name
 
 
 def _fail(message: str, code: int = 2) -> int:

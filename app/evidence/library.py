@@ -73,11 +73,11 @@ def open_library(
     _check_header(target)
     writable = os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)
     ro = read_only or not writable
-    try:
-        conn = _connect(target, read_only=ro)
+    try:  # every check runs on a read-only connection; a refused file is never written
+        conn = _connect(target, read_only=True)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise LibraryError(f"{_name(target)} cannot be opened: {exc}.") from None
     if app_id != LIBRARY_APPLICATION_ID:
         conn.close()
@@ -93,6 +93,19 @@ def open_library(
             f"{_name(target)} was written by a newer SMARTrec (library schema {version}; this "
             f"version understands up to {EVIDENCE_SCHEMA_VERSION}). It was left untouched."
         )
+    problem = _structure_problem(conn, version)
+    if problem:
+        conn.close()
+        raise LibraryError(
+            f"{_name(target)} is damaged or was not written by SMARTrec ({problem}). It was left "
+            "untouched."
+        )
+    if not ro:
+        conn.close()
+        try:
+            conn = _connect(target, read_only=False)
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"{_name(target)} cannot be opened: {exc}.") from None
     if not ro and version < EVIDENCE_SCHEMA_VERSION:
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -107,6 +120,18 @@ def open_library(
     if ro:
         conn.execute("PRAGMA query_only = ON")
     return conn
+
+
+def _structure_problem(conn: sqlite3.Connection, version: int) -> str | None:
+    """Compare tables and columns with a fresh library's before anything is written."""
+    from app.storage.validation import reference_schema, schema_problem
+
+    expected = reference_schema([], lambda c: ensure_schema(c, project=False))
+    required = ("evidence", "evidence_meta", "evidence_imports") if version else ()
+    try:
+        return schema_problem(conn, expected, required)
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        return str(exc)
 
 
 # ------------------------------------------------------------------ libraries attached to projects

@@ -22,6 +22,7 @@ from app.export.model import (
     ExportProject,
     require_drafts,
 )
+from app.textio import spreadsheet_safe
 
 JSON_FORMAT = "smartrec-export"
 JSON_VERSION = 1
@@ -40,8 +41,6 @@ CSV_COLUMNS: tuple[str, ...] = (
     "title",
     "draft_id",
 )
-#: Cells starting with these are formulas to Excel; a leading apostrophe keeps them text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_csv(project: ExportProject) -> str:
@@ -65,14 +64,8 @@ def to_csv(project: ExportProject) -> str:
                 d.title,
                 "" if d.draft_id is None else d.draft_id,
             ]
-            writer.writerow([_csv_safe(v) for v in row])
+            writer.writerow([spreadsheet_safe(v) for v in row])
     return "\ufeff" + buf.getvalue()
-
-
-def _csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def to_json(project: ExportProject) -> str:

@@ -152,6 +152,9 @@ def start(argv: Sequence[str] | None = None) -> Startup:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the GUI (what the `smartrec` command calls); returns the process exit code."""
+    from app.gui.crash import install_excepthook
+
+    install_excepthook()  # an unexpected error is a dialog and a crash report, never a traceback
     start(argv)
     from PySide6.QtWidgets import QApplication
 

@@ -32,9 +32,9 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from app.core.models import CheckContext, Finding, Replacement, Severity
 
@@ -52,6 +52,9 @@ DEFAULT_CHUNK_CHARS = 15_000
 SPELLING_CATEGORIES = {"TYPOS", "SPELLING"}
 STYLE_ISSUES = {"style", "typographical", "whitespace", "register", "locale-violation"}
 STYLE_CATEGORIES = {"STYLE", "TYPOGRAPHY", "REDUNDANCY", "PLAIN_ENGLISH", "CASING"}
+#: Grace beyond a request's deadline for the library to report its own timeout first.
+_DEADLINE_SLACK_S = 0.25
+_T = TypeVar("_T")
 
 
 class LanguageToolError(Exception):
@@ -195,6 +198,40 @@ def _exception_chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
+def _within(
+    seconds: float, call: Callable[[], _T], url: str, cancel: threading.Event | None = None
+) -> _T:
+    """Run `call` with a total deadline, not just a gap timeout between bytes.
+
+    `requests` timeouts bound each wait for the next byte, so a server answering one byte per
+    second never times out. The call runs in a daemon thread that we stop waiting for at the
+    deadline; a daemon thread never keeps the process alive after the window closes.
+    """
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="languagetool-request", daemon=True)
+    worker.start()
+    end = time.monotonic() + seconds + _DEADLINE_SLACK_S
+    while worker.is_alive():
+        left = end - time.monotonic()
+        if left <= 0:
+            raise LanguageToolError(
+                f"LanguageTool did not answer within {seconds:.3g} s ({url})."
+            )
+        if cancel is not None and cancel.is_set():
+            raise LanguageToolError("LanguageTool checking was stopped.")
+        worker.join(min(0.1, left))
+    if "error" in box:
+        raise box["error"]
+    return cast(_T, box["value"])
+
+
 class LanguageToolClient:
     """`/v2/check` and `/v2/languages` of one server, through language_tool_python.
 
@@ -208,6 +245,8 @@ class LanguageToolClient:
         self.timeout = timeout
         self.chunk_chars = chunk_chars
         self._tools: dict[str, Any] = {}
+        #: Set by `cancel()` (the window closing): waiting requests give up at once.
+        self._cancelled = threading.Event()
         # The per-request timeout is an attribute of the shared tool object: one request at a time.
         self._lock = threading.RLock()
 
@@ -217,7 +256,11 @@ class LanguageToolClient:
             if tool is not None:
                 return tool
             try:
-                tool = _remote_tool_class()(self.base_url, language, timeout)
+                tool_class = _remote_tool_class()
+                tool = _within(
+                    timeout, lambda: tool_class(self.base_url, language, timeout), self.base_url,
+                    self._cancelled,
+                )
             except LanguageToolError:
                 raise
             except ValueError as exc:
@@ -246,7 +289,14 @@ class LanguageToolClient:
         with self._lock:
             tool._TIMEOUT = timeout
             try:
-                return tool._query_server(url, params, method=method)
+                return _within(
+                    timeout, lambda: tool._query_server(url, params, method=method), self.base_url,
+                    self._cancelled,
+                )
+            except LanguageToolError:
+                # The abandoned request may still be reading: give later ones a fresh tool.
+                self._tools = {k: v for k, v in self._tools.items() if v is not tool}
+                raise
             except Exception as exc:  # library errors: one status line
                 raise self._translate(exc, timeout) from exc
 
@@ -292,6 +342,10 @@ class LanguageToolClient:
             )
         return LanguageToolError(f"LanguageTool request failed: {str(exc)[:200] or type(exc)}")
 
+    def cancel(self) -> None:
+        """Make every waiting and later request fail at once (the app is closing)."""
+        self._cancelled.set()
+
     def languages(self, timeout: float | None = None) -> list[dict[str, Any]]:
         timeout = timeout or self.timeout
         data = self._request(self._tool("auto", timeout), "languages", None, "get", timeout)
@@ -312,6 +366,8 @@ class LanguageToolClient:
         for chunk_start, chunk in split_chunks(text, self.chunk_chars):
             if not chunk.strip():
                 continue
+            if self._cancelled.is_set():
+                raise LanguageToolError("LanguageTool checking was stopped.")
             timeout = self.timeout
             if deadline is not None:
                 remaining = deadline - time.monotonic()
@@ -740,6 +796,10 @@ class GrammarChecker:
         )
 
     def close(self) -> None:
+        """Stop at once: a request in flight is abandoned (its daemon thread cannot keep the
+        process alive), and a local server we started is stopped."""
+        if self._client is not None:
+            self._client.cancel()
         if self.server is not None:
             self.server.close()
 

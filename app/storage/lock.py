@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from app.bounds import load_json_bounded
 from app.storage.errors import ProjectError, ProjectLockedError
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
@@ -46,7 +47,7 @@ def _holder_info(fd: int) -> dict[str, Any]:
     try:
         os.lseek(fd, 0, os.SEEK_SET)
         raw = os.read(fd, 4096)
-        data = json.loads(raw.decode("utf-8").strip("\0 \n") or "{}")
+        data = load_json_bounded(raw.decode("utf-8").strip("\0 \n") or "{}")
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}

@@ -198,7 +198,7 @@ def _validate(path: Path) -> None:
     """Refuse foreign, newer or damaged files using a read-only connection only."""
     try:
         conn = _connect_read_only(path, snapshot=True)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # bad names in a damaged schema
         raise _damaged(path, exc) from None
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -234,10 +234,53 @@ def _validate(path: Path) -> None:
                 f"{_describe(path)} is damaged ({problems[0]}). The file was left untouched; "
                 "open a backup copy, or see 'Recovering a damaged project' in the README."
             )
-    except sqlite3.DatabaseError as exc:
+        problem = _structure_problem(conn, version)
+        if problem:
+            raise ProjectError(
+                f"{_describe(path)} is damaged or was not written by SMARTrec ({problem}). The "
+                "file was left untouched; open a backup copy."
+            )
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # bad names in a damaged schema
         raise _damaged(path, exc) from None
     finally:
         conn.close()
+
+
+def _structure_problem(conn: sqlite3.Connection, version: int) -> str | None:
+    """Tables, columns, types and draft rows checked against what our migrations create."""
+    from app.evidence.schema import ensure_schema
+    from app.storage.validation import reference_schema, schema_problem
+
+    claimed = version or _infer_version(conn)
+    if claimed == 0:
+        return None  # an empty file of ours: the migrations will create everything
+    ours = reference_schema(MIGRATIONS[:claimed])
+    with_evidence = reference_schema(
+        MIGRATIONS[:claimed], lambda c: ensure_schema(c, project=True)
+    )
+    return schema_problem(conn, with_evidence, required=sorted(ours)) or _rows_problem(conn)
+
+
+def _rows_problem(conn: sqlite3.Connection) -> str | None:
+    """Convert every draft and history row as the app will: the first that fails is named."""
+    for row in conn.execute(f"SELECT {_DRAFT_COLUMNS} FROM drafts"):
+        try:
+            _draft_from_row(row)
+        except (ValueError, TypeError) as exc:
+            return f"draft {str(row[0])[:20]} cannot be read: {_first_line(exc)}"
+    for row in conn.execute("SELECT id, draft_id, text, score, created FROM snapshots"):
+        try:
+            _snapshot_from_row(row)
+        except (ValueError, TypeError) as exc:
+            return f"history entry {str(row[0])[:20]} cannot be read: {_first_line(exc)}"
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    """pydantic's messages span lines: field name, then the reason."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = "; ".join(lines[1:3]) if len(lines) > 1 else (lines[0] if lines else "")
+    return text.split(" [type=")[0][:160]
 
 
 def _damaged(path: Path, exc: BaseException) -> ProjectError:
@@ -653,7 +696,15 @@ class Project:
 
     def _read(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         with self._mutex:
-            return list(self._live().execute(sql, tuple(params)))
+            try:
+                return list(self._live().execute(sql, tuple(params)))
+            except sqlite3.OperationalError:  # e.g. "no such table" in an old read-only file
+                raise
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # damage quick_check missed
+                raise ProjectError(
+                    f"{_describe(self._path)} is damaged ({exc}); nothing was changed. Open a "
+                    "backup copy, or see 'Recovering a damaged project' in the README."
+                ) from exc
 
     def _load_meta(self) -> ProjectMeta:
         rows = dict(self._read("SELECT key, value FROM meta WHERE key LIKE 'meta.%'"))

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from app.bounds import YEAR_RANGE, bounded_int
 from app.evidence.importers.base import (
     ENCODING_LABELS,
     ENCODINGS,
@@ -23,7 +24,13 @@ from app.evidence.importers.base import (
     save_preview,
 )
 from app.evidence.importers.report import REPORT_SUFFIXES, prepare_report
-from app.evidence.importers.tabular import FIELDS, auto_mapping, prepare_table, recognise
+from app.evidence.importers.tabular import (
+    FIELDS,
+    auto_mapping,
+    check_defaults,
+    prepare_table,
+    recognise,
+)
 from app.storage.project import Project
 
 __all__ = [
@@ -66,14 +73,14 @@ def prepare_import(
     if unknown:
         raise EvidenceImportError(
             f"Unknown field '{unknown[0]}'; fields are: {', '.join(FIELDS)}.")
+    check_defaults(defaults or {})
     if is_report(path, kind):
         d: dict[str, Any] = dict(defaults or {})
         year = str(d.get("year") or "").strip()
-        if year and not year.isdigit():
-            raise EvidenceImportError(f"The year '{year}' is not a number.")
         return prepare_report(
             path, organisation=d.get("organisation", ""), country=d.get("country", ""),
-            year=int(year) if year else None, mission=d.get("mission", ""),
+            year=bounded_int(year, "year", YEAR_RANGE) if year else None,
+            mission=d.get("mission", ""),
             election=d.get("election", ""), report_title=d.get("report_title", ""),
             encoding=encoding,
         )

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from xml.etree import ElementTree
 
 from app.evidence.store import EvidenceItem, insert_items, validate
 from app.storage.project import Project
+from app.textio import TextInputError, sniff_encoding
 
 #: Larger files are refused before reading a byte of content (a 200 MB file fails at once).
 _MB = 1024 * 1024
@@ -23,10 +25,11 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 200
 MAX_ZIP_MEMBERS = 5000
 
-ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "mac_roman")
+ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "mac_roman")
 ENCODING_LABELS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with BOM",
+    "utf-16": "UTF-16 (Excel's Unicode text)",
     "cp1252": "Windows-1252 (Western)",
     "mac_roman": "Mac Roman",
 }
@@ -139,8 +142,21 @@ def detect_encoding(raw: bytes) -> str:
 
 
 def decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
-    """Text and the encoding used; a wrong user choice is reported with the byte offset."""
-    enc = encoding or detect_encoding(raw)
+    """Text and the encoding used; a wrong user choice is reported with the byte offset.
+
+    UTF-16 (Excel's "Unicode text") is read when detected; text in another script's legacy
+    encoding (Shift-JIS, Cyrillic ...) is refused rather than imported as mojibake.
+    """
+    enc = encoding
+    if enc is None:
+        try:
+            sniffed = sniff_encoding(raw)
+        except TextInputError as exc:
+            raise EvidenceImportError(
+                f"'{name}': {exc}; re-save it as UTF-8 or pass --encoding (for example "
+                "--encoding shift_jis)."
+            ) from None
+        enc = detect_encoding(raw) if sniffed == "legacy" else sniffed
     try:
         text = raw.decode(enc)
     except UnicodeDecodeError as exc:
@@ -160,7 +176,7 @@ def check_zip(path: Path, *, required: Sequence[str] = ()) -> zipfile.ZipFile:
     """Open a DOCX/XLSX container after checking it cannot expand into a zip bomb."""
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as exc:
         raise EvidenceImportError(
             f"'{path.name}' is damaged or not a real Office file ({exc})."
         ) from None
@@ -195,8 +211,13 @@ def check_zip(path: Path, *, required: Sequence[str] = ()) -> zipfile.ZipFile:
 
 def read_member(zf: zipfile.ZipFile, name: str, limit: int = MAX_UNZIPPED_BYTES) -> bytes:
     """Read one zip member, stopping at `limit` bytes whatever its header claims."""
-    with zf.open(name) as fh:
-        data = fh.read(limit + 1)
+    try:
+        with zf.open(name) as fh:
+            data = fh.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise EvidenceImportError(
+            f"'{name}' inside the file is damaged ({exc}); re-save the document and try again."
+        ) from None
     if len(data) > limit:
         raise EvidenceImportError(f"'{name}' expands beyond {limit / 1e6:.0f} MB; refused.")
     return data

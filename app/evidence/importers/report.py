@@ -65,7 +65,7 @@ class _Entry:
 def _pdf_lines(path: Path) -> list[Line]:
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
+        from pypdf.errors import PyPdfError
     except ImportError:  # pragma: no cover - dependency is declared
         raise EvidenceImportError("PDF import needs the 'pypdf' package.") from None
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -77,7 +77,8 @@ def _pdf_lines(path: Path) -> list[Line]:
         pages = list(reader.pages)
     except EvidenceImportError:
         raise
-    except (PdfReadError, ValueError, OSError, KeyError, TypeError) as exc:
+    except (PyPdfError, ValueError, OSError, KeyError, TypeError, AttributeError, IndexError,
+            ArithmeticError, EOFError, RecursionError) as exc:  # pypdf on a damaged file
         raise EvidenceImportError(f"'{path.name}' is damaged or not a PDF ({exc}).") from None
     lines: list[Line] = []
     chars = 0
@@ -179,7 +180,9 @@ def split_lines(lines: list[Line]) -> list[_Entry]:
         if current is None:
             continue
         if not line:
-            if current.text.endswith((".", ";", ":", "!", "?")):
+            # Parts are stripped, non-empty lines, so the last one ends the joined text; looking
+            # at it (not re-joining every part at every blank line) keeps splitting linear.
+            if current.parts[-1].rstrip().endswith((".", ";", ":", "!", "?")):
                 current = None
             continue
         if line.isupper() and len(line) > 3:
@@ -230,10 +233,10 @@ def prepare_report(
         election=election, report_title=report_title or path.stem,
     )
     preview = ImportPreview(source=path.name, format=f"eom-{fmt}", kind="finding", encoding=used)
-    cited: list[int] = []
+    cited: dict[int, None] = {}
     for entry in recs:
         cites = [int(c) for c in _CITES.findall(entry.text) if int(c) in findings]
-        cited.extend(c for c in cites if c not in cited)
+        cited.update(dict.fromkeys(cites))
         item = EvidenceItem(
             kind="finding", item_type="recommendation", text=entry.text,
             paragraph=f"rec. {entry.number}", page=str(entry.page or ""),

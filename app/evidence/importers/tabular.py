@@ -8,12 +8,21 @@ the rest of the file.
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields
 from pathlib import Path
 
+from app.bounds import (
+    CYCLE_RANGE,
+    MAX_FIELD_CHARS,
+    MAX_IMPORT_ROWS,
+    SESSION_RANGE,
+    YEAR_RANGE,
+    JsonBoundsError,
+    bounded_int,
+    load_json_bounded,
+)
 from app.evidence.importers.base import (
     EvidenceImportError,
     ImportPreview,
@@ -138,17 +147,26 @@ def _norm(value: str, table: Mapping[str, str], what: str) -> str:
 
 
 def _int(value: str, what: str, *, year: bool = False) -> int | None:
+    """A whole number within its range; `inf`, `1e999` or a 20-digit year is a row error."""
     value = value.strip()
     if not value:
         return None
     if year:
-        m = re.search(r"\b(1[89]\d\d|20\d\d)\b", value)
+        m = re.search(r"\b(1[89]\d\d|2[01]\d\d)\b", value)
         if m:
-            return int(m.group(1))
+            value = m.group(1)
+        return bounded_int(value, what, YEAR_RANGE)
+    return bounded_int(value, what)
+
+
+def _counter(value: str, what: str, bounds: tuple[int, int]) -> str:
+    """Sessions and cycles are kept as text, but a number must be a sane one."""
+    value = value.strip()
     try:
-        return int(float(value))
+        float(value)
     except ValueError:
-        raise ValueError(f"{what} '{value}' is not a number") from None
+        return value  # e.g. "41st session": kept as written
+    return str(bounded_int(value, what, bounds))
 
 
 def _issues(value: str, fmt: str) -> str:
@@ -178,31 +196,58 @@ def make_item(
     text = values.pop("text", "").strip()
     if not text:
         raise ValueError("the text is empty")
+    if len(text) > MAX_FIELD_CHARS:
+        raise ValueError(f"the text is longer than {MAX_FIELD_CHARS:,} characters")
     item = EvidenceItem(kind=row_kind, text=text)
     for fld, value in values.items():
-        if fld not in FIELDS:
-            continue
-        if fld == "year":
-            item.year = _int(value, "year", year=True)
-        elif fld == "action_category":
-            item.action_category = _int(value, "action category")
-        elif fld == "response":
-            item.response = _norm(value, _RESPONSES, "response")
-        elif fld == "follow_up":
-            item.follow_up = _norm(value, _FOLLOW_UP, "follow-up status")
-        elif fld == "binding":
-            item.binding = _norm(value, _BINDING, "binding status")
-        elif fld == "issues":
-            item.issues = _issues(value, fmt)
-        elif fld == "item_type":
-            item.item_type = "recommendation" if _fold(value).startswith("rec") else (
-                "finding" if value else "")
-        else:
-            setattr(item, fld, value)
+        if fld in FIELDS:
+            _set_field(item, fld, value, fmt)
     problem = validate(item)
     if problem:
         raise ValueError(problem)
     return item
+
+
+def check_defaults(defaults: Mapping[str, str]) -> None:
+    """Refuse a bad `--set FIELD=VALUE` before any row is read (not once per row, or never)."""
+    probe = EvidenceItem(kind="other", text="-")
+    for fld, value in defaults.items():
+        if fld in ("text", "kind"):
+            continue
+        try:
+            _set_field(probe, fld, value, "csv")
+        except ValueError as exc:
+            raise EvidenceImportError(f"--set {fld}={value[:40]}: {exc}.") from None
+    problem = validate(probe)
+    if problem:
+        raise EvidenceImportError(f"--set: {problem}.")
+
+
+def _set_field(item: EvidenceItem, fld: str, value: str, fmt: str) -> None:
+    """Clean `value` for `fld` and store it on `item`; raises ValueError with the reason."""
+    if len(value) > MAX_FIELD_CHARS:
+        raise ValueError(f"{fld} is longer than {MAX_FIELD_CHARS:,} characters")
+    if fld == "year":
+        item.year = _int(value, "year", year=True)
+    elif fld == "action_category":
+        item.action_category = _int(value, "action category")
+    elif fld == "response":
+        item.response = _norm(value, _RESPONSES, "response")
+    elif fld == "follow_up":
+        item.follow_up = _norm(value, _FOLLOW_UP, "follow-up status")
+    elif fld == "binding":
+        item.binding = _norm(value, _BINDING, "binding status")
+    elif fld == "issues":
+        item.issues = _issues(value, fmt)
+    elif fld == "item_type":
+        item.item_type = "recommendation" if _fold(value).startswith("rec") else (
+            "finding" if value else "")
+    elif fld == "session":
+        item.session = _counter(value, "session", SESSION_RANGE)
+    elif fld == "cycle":
+        item.cycle = _counter(value, "cycle", CYCLE_RANGE)
+    else:
+        setattr(item, fld, value)
 
 
 # ----------------------------------------------------------------------------- readers
@@ -274,22 +319,30 @@ def _xlsx_records(path: Path) -> tuple[list[str], Rows]:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise EvidenceImportError(f"'{path.name}' cannot be read as XLSX ({exc}).") from None
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
     try:
+        ws = wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
         first = next(it)
     except StopIteration:
         wb.close()
         raise EvidenceImportError(f"'{path.name}' has an empty first sheet.") from None
+    except Exception as exc:  # a damaged sheet: openpyxl raises whatever its parser hit
+        wb.close()
+        raise EvidenceImportError(f"'{path.name}' cannot be read as XLSX ({exc}).") from None
     header = [str(c).strip() if c is not None else f"column {i + 1}" for i, c in enumerate(first)]
 
     def rows() -> Rows:
+        number = 1
         try:
             for number, values in enumerate(it, start=2):
                 if not any(v not in (None, "") for v in values):
                     continue
                 yield number, {h: ("" if v is None else str(v)) for h, v in zip(header, values,
                                                                             strict=False)}
+        except Exception as exc:  # openpyxl reads rows lazily: damage surfaces here
+            raise EvidenceImportError(
+                f"'{path.name}' is damaged after row {number}; re-save it in Excel ({exc})."
+            ) from None
         finally:
             wb.close()
 
@@ -298,9 +351,9 @@ def _xlsx_records(path: Path) -> tuple[list[str], Rows]:
 
 def _json_records(text: str) -> tuple[list[str], Rows]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise EvidenceImportError(f"line {exc.lineno}: not valid JSON ({exc.msg}).") from None
+        data = load_json_bounded(text)
+    except JsonBoundsError as exc:
+        raise EvidenceImportError(f"The JSON cannot be imported: {exc}.") from None
     if isinstance(data, dict):
         data = data.get("items", data.get("evidence"))
     if not isinstance(data, list):
@@ -387,6 +440,10 @@ def prepare_table(
     preview = ImportPreview(source=path.name, format=fmt, kind=chosen_kind,
                             encoding=used_encoding, columns=header, mapping=dict(mapping))
     for count, (number, row) in enumerate(rows, start=1):
+        if count > MAX_IMPORT_ROWS:
+            raise EvidenceImportError(
+                f"'{path.name}' has more than {MAX_IMPORT_ROWS:,} rows; split it into smaller "
+                "files and import them one by one.")
         if "\0bad" in row:
             found = row["\0bad"]
             preview.errors.append(RowError(number, f"expected an object, found {found}", unit))
