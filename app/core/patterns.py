@@ -41,6 +41,10 @@ _EMPTY_PROBE = "The State should ratify the ICCPR (OP-1) by 31 December 2027, an
 #: Per-search time limit; a runaway user pattern is abandoned, not allowed to hang the editor.
 SEARCH_TIMEOUT_S = 0.05
 _PROBE_TIMEOUT_S = 0.02
+#: The probe's limit is wall-clock time, so a busy machine can stall a harmless search past it.
+#: A timed-out probe is tried once more with this longer limit: backtracking on a probe grows
+#: exponentially and still times out, while a stalled harmless search finishes.
+_PROBE_RETRY_S = 0.5
 _PROBES = (
     "a" * 64 + "!",
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" + "\u0000",
@@ -106,18 +110,29 @@ def compile_pattern(
     if took > MAX_COMPILE_S:  # the size checks above keep this rare; it must not recur per load
         raise PatternError(f"pattern took {took:.1f} s to compile (limit {MAX_COMPILE_S:g} s); "
                            "simplify it")
-    if compiled.search("") is not None or any(
-        m.end() == m.start() for m in compiled.finditer(_EMPTY_PROBE, timeout=_PROBE_TIMEOUT_S)
-    ):
+    if compiled.search("") is not None or _probe(compiled, _EMPTY_PROBE, empty_match=True):
         raise PatternError("pattern matches the empty string, so it would flag every draft")
     for probe in (*_PROBES, *_letter_probes(source)):
-        try:
-            compiled.search(probe, timeout=_PROBE_TIMEOUT_S)
-        except TimeoutError:
-            raise PatternError(
-                "pattern backtracks catastrophically (nested repetition such as (a+)+); simplify it"
-            ) from None
+        _probe(compiled, probe)
     return compiled
+
+
+def _probe(compiled: regex.Pattern[str], text: str, *, empty_match: bool = False) -> bool:
+    """Search a probe under the probe time limit (retried once, longer: see _PROBE_RETRY_S).
+
+    Returns whether an empty match was found when `empty_match` is asked for.
+    """
+    for limit in (_PROBE_TIMEOUT_S, _PROBE_RETRY_S):
+        try:
+            if empty_match:
+                return any(m.end() == m.start() for m in compiled.finditer(text, timeout=limit))
+            compiled.search(text, timeout=limit)
+            return False
+        except TimeoutError:
+            continue
+    raise PatternError(
+        "pattern backtracks catastrophically (nested repetition such as (a+)+); simplify it"
+    )
 
 
 def repeat_product(source: str) -> int:
@@ -159,7 +174,7 @@ def _letter_probes(source: str) -> list[str]:
     letters = list(dict.fromkeys(ch for ch in source if ch.isalnum()))[:8]
     probes = [ch * 48 + "\u0000" for ch in letters]
     firsts = letters[:5]
-    probes += [(a + b) * 24 + "\u0000" for i, a in enumerate(firsts) for b in firsts[i + 1 :]]
+    probes += [(a + b) * 36 + "\u0000" for i, a in enumerate(firsts) for b in firsts[i + 1 :]]
     return probes
 
 

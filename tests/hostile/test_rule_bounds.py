@@ -85,6 +85,20 @@ def test_backtracking_on_the_patterns_own_letters_is_caught(pattern: str) -> Non
         compile_pattern(pattern, {})
 
 
+def test_a_stalled_probe_on_a_busy_machine_does_not_reject_a_harmless_pattern(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The probe limit is wall-clock time: a busy machine must not cost a built-in rule."""
+    import app.core.patterns as patterns
+
+    monkeypatch.setattr(patterns, "_PROBE_TIMEOUT_S", 1e-9)  # every first try "stalls"
+    assert compile_pattern(r"\bensure\s+that\s+no\s+\w+\s+(?:is|are)\b", {}).search(
+        "ensure that no one is left"
+    )
+    with pytest.raises(PatternError, match="backtracks catastrophically"):
+        compile_pattern("(?:q|qq)+z", {})
+
+
 def test_conditional_rule_matching_the_empty_string_is_refused() -> None:
     text = RULE.format(id="empty", kind="conditional", key="match", value="'[a-z]*'",
                        flag="ICCPR")
