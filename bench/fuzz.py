@@ -383,7 +383,10 @@ def fuzz_family(family: str, seconds: float, rng: random.Random, worker: Worker,
                     problem = f"hang: smartrec {' '.join(argv[:2])}"
                     break
                 code, out, err = result
-                if code not in (0, 1, 2) or "Traceback" in err or "internal error" in err:
+                if code not in (0, 1, 2) or any(
+                    marker in text for marker in ("Traceback", "internal error")
+                    for text in (out, err)
+                ):
                     tally.crashes += 1
                     problem = f"crash (exit {code}): {err.strip()[-300:]}"
                     break
@@ -438,6 +441,7 @@ def main() -> int:
         if reports:
             print(f"{len(reports)} crash report(s) were written (kept only with --keep)")
             if args.keep is not None:
+                args.keep.mkdir(parents=True, exist_ok=True)
                 for report in reports:
                     shutil.copy(report, args.keep / report.name)
     return 1 if failures else 0

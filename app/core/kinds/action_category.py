@@ -180,9 +180,12 @@ class ActionCategoryRule(Rule):
 
     def _combined(self, sources: list[str]) -> regex.Pattern[str]:
         body = "|".join(f"(?:{s})" for s in sources)
-        return pat.compile_pattern(
-            r"(?<![\p{L}\p{N}])(?:" + body + r")(?![\p{L}\p{N}])", self._macros
-        )
+        try:  # each term passed alone; together they can still exceed the pattern limits
+            return pat.compile_pattern(
+                r"(?<![\p{L}\p{N}])(?:" + body + r")(?![\p{L}\p{N}])", self._macros
+            )
+        except pat.PatternError as exc:
+            raise PrepareError(("objects",), f"the terms together: {exc}") from None
 
     @property
     def has_objects(self) -> bool:
