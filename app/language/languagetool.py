@@ -142,12 +142,7 @@ def _remote_tool_class() -> type[Any]:
     global _REMOTE_TOOL_CLASS
     if _REMOTE_TOOL_CLASS is not None:
         return _REMOTE_TOOL_CLASS
-    try:
-        import language_tool_python
-    except ImportError as exc:  # pragma: no cover - it is a declared dependency
-        raise LanguageToolError(
-            f"The language_tool_python package is missing ({exc}); reinstall SMARTrec."
-        ) from exc
+    import language_tool_python
 
     class _RemoteOnly(language_tool_python.LanguageTool):
         """Always `remote_server=`; one try per request; our timeout; never a local start."""

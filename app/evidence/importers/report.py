@@ -63,11 +63,8 @@ class _Entry:
 
 
 def _pdf_lines(path: Path) -> list[Line]:
-    try:
-        from pypdf import PdfReader
-        from pypdf.errors import PyPdfError
-    except ImportError:  # pragma: no cover - dependency is declared
-        raise EvidenceImportError("PDF import needs the 'pypdf' package.") from None
+    from pypdf import PdfReader  # imported here: only PDF imports pay for it
+    from pypdf.errors import PyPdfError
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(str(path))

@@ -311,10 +311,7 @@ def _csv_records(text: str, errors: list[RowError]) -> tuple[list[str], Rows]:
 
 def _xlsx_records(path: Path) -> tuple[list[str], Rows]:
     check_zip(path, required=("[Content_Types].xml",)).close()
-    try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - dependency is declared
-        raise EvidenceImportError("XLSX import needs the 'openpyxl' package.") from None
+    import openpyxl  # imported here: only XLSX imports pay for it
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
