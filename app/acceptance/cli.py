@@ -22,7 +22,7 @@ from typing import Protocol
 from app.acceptance.history import CategoryEstimator, session_number
 from app.acceptance.options import AcceptanceInputError, AcceptanceOptions
 from app.acceptance.outlook import Forecaster, no_state
-from app.acceptance.service import forecaster_for
+from app.acceptance.service import forecaster_for, forecasters_for
 from app.core.models import CheckResult
 from app.evidence.library import open_library
 
@@ -134,8 +134,14 @@ class Annotator:
     def warm(self) -> None:
         """Fit every model the input needs now, in the parent, before workers fork and share
         them (each worker would otherwise fit its own)."""
-        for before in sorted(self._cut_offs(), key=lambda b: -1 if b is None else b):
-            self._forecaster(before)
+        cuts = self._cut_offs()
+        if None in cuts:
+            self._forecaster(None)
+        sessions = [c for c in cuts if c is not None]
+        if sessions:  # one read of the history for all of them
+            fitted = forecasters_for([self._library()], self.estimate, sessions)
+            for cut, forecaster in fitted.items():
+                self._forecasters[cut] = forecaster
 
     def __call__(self, draft: DraftLike, result: CheckResult) -> dict[str, object]:
         options = self.options

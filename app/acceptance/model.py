@@ -501,6 +501,84 @@ def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
     return counted
 
 
+@dataclass
+class _SessionPart:
+    """One session's rows counted on their own, with a sample of its held-out States' rows."""
+
+    counted: Counted
+    held_seen: int
+    rng: random.Random
+
+
+def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, Model]:
+    """One model per session cut-off, each fitted only on rows of strictly earlier sessions.
+
+    A batch with a session column needs one model per session, and reading and counting the
+    history again for each was most of its cost. Here each session is counted once on its own
+    and a cut-off's counts are the sum of its earlier sessions'; the weights are fitted per
+    cut-off as `fit` does, on a sample of held-out rows drawn from each earlier session in
+    proportion to its size. Rows without a session belong to no cut-off.
+    """
+    wanted = sorted(set(cuts))
+    if not wanted:
+        return {}
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        parts: dict[int, _SessionPart] = {}
+        for row in rows:
+            session = row.session
+            if session is None or session >= wanted[-1]:
+                continue
+            part = parts.get(session)
+            if part is None:
+                part = parts[session] = _SessionPart(
+                    Counted(Tables(), [], {}), 0, random.Random(15_000 + session))
+            keys = list(_keys(row.recommendation))
+            part.counted.tables.add_row(keys, row.supported)
+            state = row.recommendation.state
+            if _held_out(state):
+                review = (state, session)
+                part.counted.per_review.setdefault(review, Tables()).add_row(keys, row.supported)
+                _reservoir(part.counted.held_sample, row, part.held_seen, FIT_SAMPLE, part.rng)
+                part.held_seen += 1
+        models: dict[int, Model] = {}
+        running = Tables()
+        reviews: dict[Review, Tables] = {}
+        sessions = sorted(parts)
+        used = 0
+        for cut in wanted:
+            while used < len(sessions) and sessions[used] < cut:
+                counted = parts[sessions[used]].counted
+                running.total += counted.tables.total
+                running.supported += counted.tables.supported
+                running.seen.update(counted.tables.seen)
+                running.yes.update(counted.tables.yes)
+                reviews.update(counted.per_review)
+                used += 1
+            tables = Tables(running.total, running.supported, Counter(running.seen),
+                            Counter(running.yes))
+            tables.prune()
+            held = _stratified([parts[s] for s in sessions[:used]])
+            models[cut] = _fit_counted(Counted(tables, held, dict(reviews)))
+        return models
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _stratified(parts: list[_SessionPart]) -> list[HistoryRow]:
+    """At most FIT_SAMPLE held-out rows, each session giving its share of all held-out rows."""
+    total = sum(p.held_seen for p in parts)
+    if total <= FIT_SAMPLE:
+        return [row for p in parts for row in p.counted.held_sample]
+    sample: list[HistoryRow] = []
+    for part in parts:
+        quota = min(len(part.counted.held_sample), round(FIT_SAMPLE * part.held_seen / total))
+        sample.extend(random.Random(part.held_seen).sample(part.counted.held_sample, quota))
+    return sample
+
+
 def _design(model: Model, described: Described) -> list[float]:
     return [1.0, *(described.values[f] for f in FEATURES)]
 
