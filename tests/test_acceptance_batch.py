@@ -172,3 +172,20 @@ def test_forecasters_for_several_cut_offs_say_what_was_left_out(
     clear_cache()
     again = forecaster_for([conn], _never, before_session=10)  # from the disk cache
     assert again.stats.later == both[10].stats.later
+
+
+@pytest.mark.parametrize("output", ["text", "csv"])
+def test_formats_without_the_outlook_do_not_fit_it(
+    tmp_path: Path, library_file: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], output: str,
+) -> None:
+    """Text and CSV output carry no outlook, so a batch in them must not pay for one."""
+    monkeypatch.setattr(service, "fit", _no_fit)
+    monkeypatch.setattr(service, "fit_cut_offs", _no_fit)
+    drafts = _drafts_csv(tmp_path / "drafts.csv", [("Abolish the death penalty.", "Kenya", "9")])
+    code = main(["check", str(drafts), "--column", "Text", "--state-column", "To",
+                 "--session-column", "Session", "--library", str(library_file), "--format",
+                 output, "--no-grammar", "--no-spelling", "--fail-on", "never"])
+    assert code == 0
+    assert "acceptance" not in capsys.readouterr().out
+    assert not list(cache_dir.glob("*.pickle"))

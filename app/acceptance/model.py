@@ -49,8 +49,8 @@ MIN_RECENT = 100
 RIDGE_PER_ROW = 0.04
 _CLIP = 6.0
 #: Rates remembered per model for drafts (a batch asks for the same ones again and again);
-#: the memory is emptied beyond this many.
-MEMO_LIMIT = 300_000
+#: emptied beyond this many (about 20 MB).
+MEMO_LIMIT = 50_000
 
 FEATURES: tuple[str, ...] = (  # within each reason: from general to specific
     "group", "state",
