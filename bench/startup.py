@@ -22,8 +22,9 @@ Targets: shown <= 0.4 s, first verdict <= 0.8 s.
 `--library-rows N` measures memory instead: a library of N evidence items (generated here, or
 the first N rows of `--csv`, repeated when the file is shorter) is attached to the sample
 project, and each run keeps the app open until the evidence suggestions, the acceptance outlook
-and the spelling dictionary have all arrived, then prints the process's peak resident memory.
-Target: <= 300 MB with 100,000 items.
+and the spelling dictionary have all arrived, then prints the process's peak resident memory:
+for the first start after attaching (which fits the acceptance model) and for later starts
+(which read it from the cache). Target: <= 300 MB with 100,000 items.
 """
 
 from __future__ import annotations
@@ -254,12 +255,15 @@ def memory(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> int:
         settle.append(took)
         print(f"run {i + 1}: everything for the first draft shown after {took:.2f} s, "
               f"peak resident memory {peak:.0f} MB")
-    peak = max(peaks)
     print(f"median time until suggestions, outlook and spelling are in: "
           f"{statistics.median(settle):.2f} s")
-    print(f"peak resident memory of the app with {args.library_rows:,} library items: "
-          f"{peak:.0f} MB (highest of {args.runs} runs; target <= 300 MB: "
-          f"{'OK' if peak <= 300 else 'MISSED'})")
+    print(f"peak resident memory with {args.library_rows:,} library items, first start after "
+          f"attaching (the acceptance model is fitted): {peaks[0]:.0f} MB "
+          f"(target <= 300 MB: {'OK' if peaks[0] <= 300 else 'MISSED'})")
+    if len(peaks) > 1:
+        later = statistics.median(peaks[1:])
+        print(f"median peak of the later starts (model read from the cache): {later:.0f} MB "
+              f"(target <= 300 MB: {'OK' if later <= 300 else 'MISSED'})")
     return 0
 
 

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from app.evidence.context import sources_for, suggestions
 from app.evidence.library import LibraryError, attach_library, attached_libraries, detach_library
 from app.evidence.links import Link, link, unlink
-from app.evidence.reference import load_reference
 from app.evidence.search import MARKS, SearchHit, search
 from app.gui.tasks import TaskManager
 from app.storage.errors import ProjectError
@@ -403,6 +402,8 @@ class EvidencePanel(QWidget):
         project = self._writable()
         if project is None:
             return 0
+        from app.evidence.reference import load_reference  # the importers: not at start-up
+
         result = load_reference(project, state=project.meta.state_under_review)
         self.status.setText(f"Loaded {result.written} built-in commitment(s).")
         self.refresh()
