@@ -419,7 +419,8 @@ def with_grammar(
     checker: Any, grammar: Any, result: CheckResult, text: str, context: CheckContext
 ) -> tuple[CheckResult, Any]:
     """Merge LanguageTool's findings; on failure say why once and go on without grammar."""
-    from app.language.languagetool import LanguageToolError, combine
+    from app.language.languagetool import combine
+    from app.language.lt_client import LanguageToolError
 
     try:
         found = grammar.check(text, context)
