@@ -158,8 +158,9 @@ class ExportProject:
 
     def priorities(self, count: int = 3) -> list[ExportDraft]:
         """The fact sheet's recommendations: up to `count` drafts that are grounded in linked
-        evidence and neither weak nor unchecked, final ones first, then in priority order. A sheet is never padded with ungrounded or weak drafts; only when no
-        draft qualifies does it show the best-scored one, so it is never empty."""
+        evidence and neither weak nor unchecked, final ones first, then in priority order. A
+        sheet is never padded with ungrounded or weak drafts; only when no draft qualifies does
+        it show the best-scored one, so it is never empty."""
         shut_out = ("weak", "unchecked")
         eligible = [d for d in self.drafts if d.footnotes and d.overall not in shut_out]
         if not eligible:
