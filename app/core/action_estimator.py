@@ -16,7 +16,6 @@ longer object, then the later rule. Among verb-only rules the later rule wins.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -52,7 +51,6 @@ LEAD_WINDOW = 60
 #: How many tokens after the verb its object may span.
 OBJECT_WINDOW = 12
 
-_BREAK = regex.compile(r"[,;:.!?()\[\]\"“”]|\s[-–—]\s")
 #: Categories that a specific act named as the means ("by adopting a law") lifts to 5.
 MEANS_UPGRADE_FROM = frozenset({2, 4})
 #: Objects that make "to seek / to request" a request for outside help.
@@ -125,7 +123,7 @@ class ActionEstimator:
                 tokens[start].start,
                 tokens[end - 1].end,
             )
-        breaks = _breaks_before(doc)
+        breaks = doc.token_breaks
         for head in self._heads(doc, tokens, breaks):
             rule, head = self._decide(doc, tokens, breaks, head)
             if rule is not None and rule.category in MEANS_UPGRADE_FROM:
@@ -584,22 +582,6 @@ def _adverbial_at(tokens: list[Token], i: int) -> int:
         if phrase[0] == first and tuple(t.lower for t in tokens[i : i + len(phrase)]) == phrase:
             return len(phrase)
     return 0
-
-
-def _breaks_before(doc: Document) -> list[str]:
-    """For each token, the clause punctuation before it: "," (comma-like), "." (other) or ""."""
-    # Punctuation is rare and never inside a token, so find it once in the text and mark the
-    # token that follows each mark (faster than slicing every gap between tokens).
-    tokens = doc.tokens
-    out = [""] * len(tokens)
-    starts: list[int] | None = None
-    for match in _BREAK.finditer(doc.text):
-        if starts is None:
-            starts = [t.start for t in tokens]
-        k = bisect_left(starts, match.end())
-        if k < len(out) and out[k] != ",":
-            out[k] = "," if match.group().strip() in {",", ";", ":"} else "."
-    return out
 
 
 def _theme_after_with(doc: Document, tokens: list[Token], breaks: list[str], j: int) -> str:
