@@ -6,6 +6,8 @@
   Western legacy code page. Anything that looks like another script's encoding (Shift-JIS,
   GB18030, Cyrillic ...) is refused with "re-save as UTF-8 or pass --encoding" instead of being
   read as mojibake.
+* `open_text_stream` / `stream_text` read a large file or standard input as a stream of lines
+  (memory: one buffer and one line), with the encoding detected on the first megabyte.
 * `spreadsheet_safe` neutralises cells that Excel would run as formulas (OWASP CSV injection).
 """
 
@@ -179,37 +181,6 @@ def _looks_utf16(raw: bytes) -> bool:
     """Latin-script text in UTF-16 has a NUL in about every other byte; real text has none."""
     sample = raw[:4096]
     return len(sample) >= 4 and sample.count(0) * 3 >= len(sample)
-
-
-def decode_text(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
-    """Decode `raw` (the file called `name`) and return (text, encoding used).
-
-    Without `encoding` the encoding is detected; "legacy" 8-bit text is read as Windows-1252.
-    """
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise TextInputError(f"unknown encoding {encoding!r}") from None
-        enc = encoding
-    else:
-        try:
-            enc = sniff_encoding(raw)
-        except TextInputError as exc:
-            raise TextInputError(
-                f"cannot read {name}: {exc}; re-save it as UTF-8 or pass --encoding"
-            ) from None
-        if enc == "legacy":
-            enc = "cp1252"
-    try:
-        text = raw.decode(enc)
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        hint = "pass the right --encoding" if encoding else "re-save it as UTF-8"
-        raise TextInputError(
-            f"cannot read {name}: not valid {enc} text (line {line}, byte {exc.start}); {hint}"
-        ) from None
-    return text.removeprefix("\ufeff"), enc
 
 
 #: Bytes read to decide a stream's encoding (all of a smaller file).
