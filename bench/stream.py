@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import sys
 import tempfile
@@ -24,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.batch import run  # noqa: E402 - after the path set-up
+from bench.userenv import user_env  # noqa: E402 - after the path set-up
 
 VERBS = ("Adopt", "Ratify", "Investigate", "Amend", "Establish", "Strengthen", "Allocate",
          "Repeal", "Publish", "Consider")
@@ -58,9 +58,7 @@ def main() -> int:
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="smartrec-stream-"))
     folder.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, XDG_CONFIG_HOME=str(folder / "config"),
-               XDG_CACHE_HOME=str(folder / "cache"))
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env = user_env(folder)
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     peaks = []
     for size in (args.size_mb / 10, args.size_mb):
