@@ -18,11 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.core.models import CheckContext, CheckResult, Finding
 from app.gui.tasks import TaskManager
 from app.language.cli_support import grammar_from_settings
-from app.language.languagetool import (
-    GrammarChecker,
-    combine,
-    words_languagetool_accepted,
-)
+from app.language.languagetool import GrammarChecker, combine, words_languagetool_accepted
 from app.language.spelling import SpellingProvider
 from app.settings import AppSettings, load_settings, settings_path
 
@@ -149,16 +145,21 @@ class GrammarRunner(QObject):
         if old is not None:
             self._tasks.run(old.close)  # stopping a local server can take a moment
         # Offline spelling, loaded in the background; also the vocabulary for LanguageTool.
-        if self.spelling is None or self.spelling.language != settings.spelling_language:
+        fresh = self.spelling is None or self.spelling.language != settings.spelling_language
+        if fresh:
             if self.spelling is not None:
                 self.spelling.close()
             self.spelling = SpellingProvider(
                 settings.spelling_language, user_dictionary=self._user_dictionary,
                 background=True,
             )
-            self.spelling.warm_up()
+        assert self.spelling is not None
         self.spelling_enabled = settings.spelling_enabled
+        # Before the load starts: registering the "loaded" callback waits for the loader's lock,
+        # which would hold the GUI thread for the whole load.
         self.spelling_slot.use(self.spelling, settings.spelling_enabled)
+        if fresh:
+            self.spelling.warm_up()
         checker, status = grammar_from_settings(settings, vocabulary=self.spelling)
         self._checker = checker
         self._pending = None
