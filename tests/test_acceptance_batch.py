@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from acceptance_support import make_library, synthetic_items
 
+from app.acceptance import model as model_module
 from app.acceptance import service
 from app.acceptance.cli import make_annotator
 from app.acceptance.history import HistoryRow, HistoryStats, make_recommendation, read_history
@@ -189,3 +190,18 @@ def test_formats_without_the_outlook_do_not_fit_it(
     assert code == 0
     assert "acceptance" not in capsys.readouterr().out
     assert not list(cache_dir.glob("*.pickle"))
+
+
+def test_one_cut_off_samples_exactly_as_a_plain_fit(
+    library_file: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With more held-out rows than the sample holds, one cut-off still draws `fit`'s sample."""
+    rows = [r for r in _rows(library_file) if r.session is not None and r.session < 8]
+    monkeypatch.setattr(model_module, "FIT_SAMPLE", 150)
+    counted = model_module.count_rows(iter(rows), sample_size=150)
+    assert len(counted.held_sample) == 150 < sum(
+        model_module._held_out(r.recommendation.state) for r in rows)
+    counted.tables.prune()
+    plain = model_module._fit_counted(counted)
+    cut = fit_cut_offs(iter(rows), [8])[8]
+    assert cut.unseen == plain.unseen and cut.known == plain.known

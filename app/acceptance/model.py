@@ -15,6 +15,7 @@ logit(p) = intercept + Σ weight × shift, and the reasons are the largest parts
 
 from __future__ import annotations
 
+import bisect
 import gc
 import math
 import random
@@ -502,8 +503,9 @@ def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
 
 
 @dataclass
-class _SessionPart:
-    """One session's rows counted on their own, with a sample of its held-out States' rows."""
+class _Part:
+    """The rows between two cut-offs counted on their own, with a sample of their held-out
+    States' rows (at most FIT_SAMPLE, so memory grows with the cut-offs, not the rows)."""
 
     counted: Counted
     held_seen: int
@@ -514,10 +516,11 @@ def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, M
     """One model per session cut-off, each fitted only on rows of strictly earlier sessions.
 
     A batch with a session column needs one model per session, and reading and counting the
-    history again for each was most of its cost. Here each session is counted once on its own
-    and a cut-off's counts are the sum of its earlier sessions'; the weights are fitted per
-    cut-off as `fit` does, on a sample of held-out rows drawn from each earlier session in
-    proportion to its size. Rows without a session belong to no cut-off.
+    history again for each was most of its cost. Here the rows between two cut-offs are
+    counted once, on their own, and a cut-off's counts are the sum of the parts before it; the
+    weights are fitted per cut-off as `fit` does, on held-out rows drawn from each part in
+    proportion to its size (for a single cut-off, exactly `fit`'s sample). Rows without a
+    session belong to no cut-off.
     """
     wanted = sorted(set(cuts))
     if not wanted:
@@ -525,15 +528,13 @@ def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, M
     collecting = gc.isenabled()
     gc.disable()
     try:
-        parts: dict[int, _SessionPart] = {}
+        parts = [_Part(Counted(Tables(), [], {}), 0, random.Random(15 + i))
+                 for i in range(len(wanted))]
         for row in rows:
             session = row.session
             if session is None or session >= wanted[-1]:
                 continue
-            part = parts.get(session)
-            if part is None:
-                part = parts[session] = _SessionPart(
-                    Counted(Tables(), [], {}), 0, random.Random(15_000 + session))
+            part = parts[bisect.bisect_right(wanted, session)]
             keys = list(_keys(row.recommendation))
             part.counted.tables.add_row(keys, row.supported)
             state = row.recommendation.state
@@ -545,21 +546,17 @@ def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, M
         models: dict[int, Model] = {}
         running = Tables()
         reviews: dict[Review, Tables] = {}
-        sessions = sorted(parts)
-        used = 0
-        for cut in wanted:
-            while used < len(sessions) and sessions[used] < cut:
-                counted = parts[sessions[used]].counted
-                running.total += counted.tables.total
-                running.supported += counted.tables.supported
-                running.seen.update(counted.tables.seen)
-                running.yes.update(counted.tables.yes)
-                reviews.update(counted.per_review)
-                used += 1
+        for i, cut in enumerate(wanted):
+            counted = parts[i].counted
+            running.total += counted.tables.total
+            running.supported += counted.tables.supported
+            running.seen.update(counted.tables.seen)
+            running.yes.update(counted.tables.yes)
+            reviews.update(counted.per_review)
             tables = Tables(running.total, running.supported, Counter(running.seen),
                             Counter(running.yes))
             tables.prune()
-            held = _stratified([parts[s] for s in sessions[:used]])
+            held = _stratified(parts[: i + 1])
             models[cut] = _fit_counted(Counted(tables, held, dict(reviews)))
         return models
     finally:
@@ -567,15 +564,15 @@ def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, M
             gc.enable()
 
 
-def _stratified(parts: list[_SessionPart]) -> list[HistoryRow]:
-    """At most FIT_SAMPLE held-out rows, each session giving its share of all held-out rows."""
+def _stratified(parts: list[_Part]) -> list[HistoryRow]:
+    """At most FIT_SAMPLE held-out rows, each part giving its share of all held-out rows."""
     total = sum(p.held_seen for p in parts)
-    if total <= FIT_SAMPLE:
-        return [row for p in parts for row in p.counted.held_sample]
     sample: list[HistoryRow] = []
     for part in parts:
-        quota = min(len(part.counted.held_sample), round(FIT_SAMPLE * part.held_seen / total))
-        sample.extend(random.Random(part.held_seen).sample(part.counted.held_sample, quota))
+        rows = part.counted.held_sample
+        quota = min(len(rows), round(FIT_SAMPLE * part.held_seen / total)) if total else 0
+        sample.extend(rows if quota == len(rows) else
+                      random.Random(part.held_seen).sample(rows, quota))
     return sample
 
 
