@@ -119,7 +119,9 @@ class BatchChecker:
         self.grammar = add_language_providers(self.checker, options, announce=announce)
         self.suggest = evidence_suggester(options.library)
         self.outlook = None
-        if options.library is not None and options.acceptance.enabled:
+        # Only JSON records carry the outlook: text and CSV output would throw it away.
+        if (options.library is not None and options.acceptance.enabled
+                and options.output_format in ("json", "jsonl")):
             from app.acceptance.cli import make_annotator
             from app.acceptance.service import checker_estimator
 

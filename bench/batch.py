@@ -1,7 +1,7 @@
 """Batch `smartrec check` over a CSV: drafts per second and peak memory, beside proselint 0.16.
 
 Usage: python bench/batch.py ../shared/data/upr-info-cycle1.csv [--column Text] [--runs 1]
-       [--no-proselint] [--library FILE [--library-drafts 2000]]
+       [--no-proselint] [--library FILE [--library-drafts 2000] [--library-args "ARGS"]]
 
 Every figure is a whole `smartrec check FILE` process (start-up, reading, checking, writing the
 default text output to a null device), measured in the same run as proselint 0.16 (installed
@@ -23,6 +23,7 @@ import argparse
 import csv
 import os
 import resource
+import shlex
 import statistics
 import subprocess
 import sys
@@ -111,6 +112,10 @@ def main() -> int:
     parser.add_argument("--library", type=Path, help="evidence library for the --library figure")
     parser.add_argument("--library-drafts", type=int, default=2000,
                         help="check only the first N rows with --library (it is slow)")
+    parser.add_argument("--library-args", default="",
+                        help="more `smartrec check` options for the --library figure, e.g. "
+                        "\"--state-column To --recommending-column From\"; the same run with "
+                        "--no-outlook is measured beside it")
     args = parser.parse_args()
     with args.csv_path.open(encoding="utf-8", newline="") as handle:
         texts = [row[args.column] for row in csv.DictReader(handle) if row[args.column].strip()]
@@ -134,9 +139,13 @@ def main() -> int:
             writer.writeheader()
             rows = [row for row in reader if row[args.column].strip()][: args.library_drafts]
             writer.writerows(rows)
-        name = f"--library ({len(rows):,} drafts)"
-        variants[name] = [*base[:-1], str(subset), "--library", str(args.library)]
+        name = f"--library {args.library_args} ({len(rows):,} drafts)".replace("  ", " ")
+        variants[name] = [*base[:-1], str(subset), "--library", str(args.library),
+                          *shlex.split(args.library_args)]
         counts[name] = len(rows)
+        if args.library_args:
+            variants[f"{name} --no-outlook"] = [*variants[name], "--no-outlook"]
+            counts[f"{name} --no-outlook"] = len(rows)
     subprocess.run([*base[:4], "--no-user-rules", "warm up the caches"], env=env,
                    capture_output=True)
     proselint = None

@@ -21,7 +21,8 @@ from typing import Protocol
 
 from app.acceptance.history import CategoryEstimator, session_number
 from app.acceptance.options import AcceptanceInputError, AcceptanceOptions
-from app.acceptance.service import forecaster_for
+from app.acceptance.outlook import Forecaster, no_state
+from app.acceptance.service import forecaster_for, forecasters_for
 from app.core.models import CheckResult
 from app.evidence.library import open_library
 
@@ -102,6 +103,9 @@ class Annotator:
         self.estimate = estimate
         self.rows = read_columns(options)
         self._conn: tuple[int, sqlite3.Connection] | None = None
+        #: Session cut-off -> its forecaster, for this run: nothing writes to the library
+        #: during a check, so its fingerprint is not re-read for every draft.
+        self._forecasters: dict[int | None, Forecaster] = {}
 
     def _library(self) -> sqlite3.Connection:
         """A connection of this process's own (an SQLite connection must not cross a fork)."""
@@ -110,10 +114,35 @@ class Annotator:
             self._conn = (os.getpid(), open_library(self.options.library, read_only=True))
         return self._conn[1]
 
-    def warm(self) -> None:
-        """Fit now (in the parent, before workers fork and share the fitted model)."""
+    def _forecaster(self, before: int | None) -> Forecaster:
+        found = self._forecasters.get(before)
+        if found is None:
+            found = forecaster_for([self._library()], self.estimate, before_session=before)
+            self._forecasters[before] = found
+        return found
+
+    def _cut_offs(self) -> set[int | None]:
+        """The session cut-offs the input's drafts need (one model each); none when no draft
+        names a State under Review, since then there is no outlook to give."""
+        named = self.options.state or any(v.get("state") for v in self.rows.values())
+        if not named:
+            return set()
         if "session" not in self.options.columns():
-            forecaster_for([self._library()], self.estimate)
+            return {None}
+        return {session_number(v.get("session", "")) for v in self.rows.values()
+                if v.get("state") or self.options.state}
+
+    def warm(self) -> None:
+        """Fit every model the input needs now, in the parent, before workers fork and share
+        them (each worker would otherwise fit its own)."""
+        cuts = self._cut_offs()
+        if None in cuts:
+            self._forecaster(None)
+        sessions = [c for c in cuts if c is not None]
+        if sessions:  # one read of the history for all of them
+            fitted = forecasters_for([self._library()], self.estimate, sessions)
+            for cut, forecaster in fitted.items():
+                self._forecasters[cut] = forecaster
 
     def __call__(self, draft: DraftLike, result: CheckResult) -> dict[str, object]:
         options = self.options
@@ -126,7 +155,9 @@ class Annotator:
             before = session_number(values.get("session", ""))
             if before is None:
                 note = "This row names no session, so all the library's history was used."
-        forecaster = forecaster_for([self._library()], self.estimate, before_session=before)
+        if not state:  # no State, no outlook: and no model to fit for it
+            return {"acceptance": no_state(result.action_category.category).as_dict()}
+        forecaster = self._forecaster(before)
         outlook = forecaster.outlook(
             draft.text, state, [recommending] if recommending else [],
             result.action_category.category, [t.issue for t in result.themes],

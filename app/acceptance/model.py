@@ -15,6 +15,7 @@ logit(p) = intercept + Σ weight × shift, and the reasons are the largest parts
 
 from __future__ import annotations
 
+import bisect
 import gc
 import math
 import random
@@ -48,6 +49,9 @@ MIN_RECENT = 100
 #: better calibrated there (docs/acceptance.md, "How well it works").
 RIDGE_PER_ROW = 0.04
 _CLIP = 6.0
+#: Rates remembered per model for drafts (a batch asks for the same ones again and again);
+#: emptied beyond this many (about 20 MB).
+MEMO_LIMIT = 50_000
 
 FEATURES: tuple[str, ...] = (  # within each reason: from general to specific
     "group", "state",
@@ -58,6 +62,9 @@ FEATURES: tuple[str, ...] = (  # within each reason: from general to specific
     "wording_high", "wording_low", "wording_mean", "group_wording_mean",
     "wording", "group_wording", "state_wording",
 )
+#: Features whose value depends on the draft's action category.
+BY_CATEGORY = frozenset({"category", "group_category", "state_category", "category_issue",
+                         "recommender_category"})
 #: Features explained together as one reason.
 REASON_OF: dict[str, str] = {
     "group": "state", "state": "state",
@@ -200,6 +207,16 @@ class Model:
         self.tables = tables
         self.known = known
         self.unseen = unseen
+        self._memo: dict[tuple[str, object], Evidence] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_memo"] = {}  # rebuilt on use; never written to the disk cache
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._memo = {}
 
     def weights_for(self, state: str) -> Weights:
         return self.known if self.tables.get("state", state)[0] >= MIN_COMPARABLE else self.unseen
@@ -207,12 +224,14 @@ class Model:
     # -- features ---------------------------------------------------------------------------
     def describe(
         self, rec: Recommendation, leave_out: bool | None = None,
-        without: Tables | None = None,
+        without: Tables | None = None, keep_from: Described | None = None,
     ) -> Described:
         """Feature values for `rec`.
 
         With `leave_out` (the row's own response) that one row is excluded; with `without`
         (one State's own counts) the whole State is, as if the library had never heard of it.
+        With `keep_from` (the same draft described with another category) only the features
+        that depend on the category are worked out again: the outlook's "as category 4" line.
         """
         t = self.tables
         drop = 0 if leave_out is None else 1
@@ -221,8 +240,16 @@ class Model:
         minus_seen = without.seen if without is not None else None
         minus_yes = without.yes if without is not None else None
 
+        memo = self._memo if leave_out is None and without is None else None
+        if memo is not None and len(memo) > MEMO_LIMIT:
+            memo.clear()
+
         def rate(table: str, key: object, prior: float) -> Evidence:
             full = (table, key)
+            if memo is not None:
+                found = memo.get(full)
+                if found is not None:
+                    return found
             n = seen.get(full, 0)
             k = yes.get(full, 0)
             if minus_seen is not None and minus_yes is not None:
@@ -231,18 +258,29 @@ class Model:
             else:
                 n, k = n - drop, k - own
             if n <= 0:
-                return Evidence(table, (), 0, 0, 0.0)
+                empty = Evidence(table, (), 0, 0, 0.0)
+                if memo is not None:
+                    memo[full] = empty
+                return empty
             p0 = sigmoid(prior)
             smoothed = _logit((k + PRIOR_WEIGHT * p0) / (n + PRIOR_WEIGHT))
             shift = max(-_CLIP, min(_CLIP, smoothed - prior))
             shown = key if isinstance(key, tuple) else (key,)
-            return Evidence(table, tuple(map(str, shown)), n, k, shift)
+            ev = Evidence(table, tuple(map(str, shown)), n, k, shift)
+            if memo is not None:
+                memo[full] = ev
+            return ev
 
         if without is not None:
             drop, own = without.total, without.supported
         base = _logit((t.supported - own + 1) / (t.total - drop + 2))
-        values = dict.fromkeys(FEATURES, 0.0)
-        evidence: dict[str, Evidence] = {}
+        if keep_from is None:
+            values = dict.fromkeys(FEATURES, 0.0)
+            evidence: dict[str, Evidence] = {}
+        else:
+            values = dict(keep_from.values)
+            evidence = {f: ev for f, ev in keep_from.evidence.items() if f not in BY_CATEGORY}
+            values.update(dict.fromkeys(BY_CATEGORY, 0.0))
 
         def keep(name: str, ev: Evidence) -> float:
             values[name] = ev.shift
@@ -256,10 +294,11 @@ class Model:
             dc = keep("category", rate("category", c, base))
             dgc = keep("group_category", rate("group_category", (g, c), lg + dc))
             keep("state_category", rate("state_category", (s, c), ls + dc + dgc))
-        for name, keys in (("issue", rec.issues), ("recommender", rec.recommenders)):
-            self._spread(name, keys, rec, rate, base, lg, ls, values, evidence)
-        self._wording(rec, rate, base, lg, ls, values, evidence)
-        self._pairs(rec, rate, base, lg, values, evidence)
+        if keep_from is None:
+            for name, keys in (("issue", rec.issues), ("recommender", rec.recommenders)):
+                self._spread(name, keys, rec, rate, base, lg, ls, values, evidence)
+            self._wording(rec, rate, base, lg, ls, values, evidence)
+        self._pairs(rec, rate, base, lg, values, evidence, only_category=keep_from is not None)
         return Described(base, values, evidence)
 
     @staticmethod
@@ -351,7 +390,7 @@ class Model:
     @staticmethod
     def _pairs(
         rec: Recommendation, rate: _Rate, base: float, lg: float, values: dict[str, float],
-        evidence: dict[str, Evidence],
+        evidence: dict[str, Evidence], *, only_category: bool = False,
     ) -> None:
         """The interaction features: the mean shift over the draft's pairs, each against the
         two main effects it combines; the pair that moves most is kept to explain it."""
@@ -371,7 +410,7 @@ class Model:
                 rate("rgroup_group", (regional_group(r), rec.group), lg) for r in rec0],
         }
         for feature, found in pairs.items():
-            if found:
+            if found and (feature in BY_CATEGORY or not only_category):
                 values[feature] = sum(e.shift for e in found) / len(found)
                 evidence[feature] = max(found, key=lambda e: abs(e.shift))
 
@@ -461,6 +500,80 @@ def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
             _reservoir(counted.held_sample, row, held_seen, sample_size, rng)
             held_seen += 1
     return counted
+
+
+@dataclass
+class _Part:
+    """The rows between two cut-offs counted on their own, with a sample of their held-out
+    States' rows (at most FIT_SAMPLE, so memory grows with the cut-offs, not the rows)."""
+
+    counted: Counted
+    held_seen: int
+    rng: random.Random
+
+
+def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, Model]:
+    """One model per session cut-off, each fitted only on rows of strictly earlier sessions.
+
+    A batch with a session column needs one model per session, and reading and counting the
+    history again for each was most of its cost. Here the rows between two cut-offs are
+    counted once, on their own, and a cut-off's counts are the sum of the parts before it; the
+    weights are fitted per cut-off as `fit` does, on held-out rows drawn from each part in
+    proportion to its size (for a single cut-off, exactly `fit`'s sample). Rows without a
+    session belong to no cut-off.
+    """
+    wanted = sorted(set(cuts))
+    if not wanted:
+        return {}
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        parts = [_Part(Counted(Tables(), [], {}), 0, random.Random(15 + i))
+                 for i in range(len(wanted))]
+        for row in rows:
+            session = row.session
+            if session is None or session >= wanted[-1]:
+                continue
+            part = parts[bisect.bisect_right(wanted, session)]
+            keys = list(_keys(row.recommendation))
+            part.counted.tables.add_row(keys, row.supported)
+            state = row.recommendation.state
+            if _held_out(state):
+                review = (state, session)
+                part.counted.per_review.setdefault(review, Tables()).add_row(keys, row.supported)
+                _reservoir(part.counted.held_sample, row, part.held_seen, FIT_SAMPLE, part.rng)
+                part.held_seen += 1
+        models: dict[int, Model] = {}
+        running = Tables()
+        reviews: dict[Review, Tables] = {}
+        for i, cut in enumerate(wanted):
+            counted = parts[i].counted
+            running.total += counted.tables.total
+            running.supported += counted.tables.supported
+            running.seen.update(counted.tables.seen)
+            running.yes.update(counted.tables.yes)
+            reviews.update(counted.per_review)
+            tables = Tables(running.total, running.supported, Counter(running.seen),
+                            Counter(running.yes))
+            tables.prune()
+            held = _stratified(parts[: i + 1])
+            models[cut] = _fit_counted(Counted(tables, held, dict(reviews)))
+        return models
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _stratified(parts: list[_Part]) -> list[HistoryRow]:
+    """At most FIT_SAMPLE held-out rows, each part giving its share of all held-out rows."""
+    total = sum(p.held_seen for p in parts)
+    sample: list[HistoryRow] = []
+    for part in parts:
+        rows = part.counted.held_sample
+        quota = min(len(rows), round(FIT_SAMPLE * part.held_seen / total)) if total else 0
+        sample.extend(rows if quota == len(rows) else
+                      random.Random(part.held_seen).sample(rows, quota))
+    return sample
 
 
 def _design(model: Model, described: Described) -> list[float]:

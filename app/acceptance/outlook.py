@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import Iterable, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.acceptance.history import HistoryStats, Recommendation, make_recommendation
 from app.acceptance.model import (
@@ -79,6 +79,12 @@ class Outlook:
         }
 
 
+def no_state(category: int | None, history: int = 0) -> Outlook:
+    """The outlook of a draft that names no State under Review: none, and why."""
+    return Outlook(None, (), "No State under Review is named, so there is no outlook.",
+                   0, history, category)
+
+
 def _few(n: int) -> str:
     return ", too few to rely on" if n < MIN_COMPARABLE else ""
 
@@ -120,8 +126,7 @@ class Forecaster:
         if not self.usable:
             return Outlook(None, (), self._thin_history(), comparable, total, category)
         if not rec.state:
-            return Outlook(None, (), "No State under Review is named, so there is no outlook.",
-                           0, total, category)
+            return no_state(category, total)
         described = self.model.describe(rec)
         weights = self.model.weights_for(rec.state)
         probability = sigmoid(self.model.logit(described, weights))
@@ -129,8 +134,7 @@ class Forecaster:
         steps = () if category is None else (category - 1, category + 1)
         changes = tuple(
             CategoryChange(c, sigmoid(self.model.logit(self.model.describe(
-                Recommendation(rec.state, rec.group, rec.recommenders, c, rec.issues, rec.terms)
-            ), weights)))
+                replace(rec, category=c), keep_from=described), weights)))
             for c in steps if 1 <= c <= 5
         )
         note = ""

@@ -13,23 +13,24 @@ import hashlib
 import os
 import sqlite3
 import threading
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from app.acceptance.history import CategoryEstimator, HistoryStats, read_history
-from app.acceptance.model import fit
+from app.acceptance.history import CategoryEstimator, HistoryRow, HistoryStats, read_history
+from app.acceptance.model import fit, fit_cut_offs
 from app.acceptance.outlook import Forecaster
 from app.core.cachefiles import cache_folder, read_pickle, write_pickle
 
 #: How many fitted models (library versions × session cut-offs) stay in memory.
 CACHE_SIZE = 16
 #: Changes whenever the model's features or fitting change, so older cache files are not read.
-MODEL_VERSION = "2"
+MODEL_VERSION = "4"
 _MAGIC = b"SMARTrec acceptance model\n"
-#: Disk cache files kept (the oldest are removed beyond this).
-DISK_ENTRIES = 8
+#: Disk cache files kept (the oldest are removed beyond this): enough for a batch with a
+#: session column over two cycles' sessions, at 2-4 MB each.
+DISK_ENTRIES = 32
 
 _FINGERPRINT = (
     "SELECT count(*), coalesce(max(id), 0), coalesce(sum(id * (length(response) + "
@@ -126,31 +127,98 @@ def forecaster_for(
     before_session: int | None = None,
 ) -> Forecaster:
     """The fitted forecaster for these libraries' current content (fitted on first use)."""
+    if before_session is not None:
+        return forecasters_for(connections, estimate, [before_session])[before_session]
+    prints, probes = _keys(connections, estimate)
+    found, path, header = _cached(None, probes, prints)
+    if found is None:
+        stats = HistoryStats()
+        usable = [c for c, p in zip(connections, prints, strict=True) if p[1]]
+        found = Forecaster(fit(read_history(usable, estimate, stats)), stats, None)
+        _remember(None, probes, prints, found, path, header)
+    return found
+
+
+def forecasters_for(
+    connections: Sequence[sqlite3.Connection],
+    estimate: CategoryEstimator,
+    cuts: Iterable[int],
+) -> dict[int, Forecaster]:
+    """One forecaster per session cut-off (history strictly before it), the missing ones fitted
+    from a single read of the history (`model.fit_cut_offs`)."""
+    prints, probes = _keys(connections, estimate)
+    out: dict[int, Forecaster] = {}
+    missing: dict[int, tuple[Path, bytes]] = {}
+    for cut in sorted(set(cuts)):
+        found, path, header = _cached(cut, probes, prints)
+        if found is None:
+            missing[cut] = (path, header)
+        else:
+            out[cut] = found
+    if not missing:
+        return out
+    stats = HistoryStats()
+    per_session: Counter[int | None] = Counter()
+
+    def counted(rows: Iterable[HistoryRow]) -> Iterator[HistoryRow]:
+        for row in rows:
+            per_session[row.session] += 1
+            yield row
+
+    usable = [c for c, p in zip(connections, prints, strict=True) if p[1]]
+    models = fit_cut_offs(
+        counted(read_history(usable, estimate, stats, before_session=max(missing))), missing)
+    for cut, model in models.items():
+        used = sum(n for s, n in per_session.items() if s is not None and s < cut)
+        cut_stats = HistoryStats(
+            used=used, unanswered=stats.unanswered, later=stats.used + stats.later - used,
+            duplicates=stats.duplicates, names=stats.names)
+        out[cut] = Forecaster(model, cut_stats, cut)
+        _remember(cut, probes, prints, out[cut], *missing[cut])
+    return out
+
+
+def _keys(
+    connections: Sequence[sqlite3.Connection], estimate: CategoryEstimator
+) -> tuple[list[tuple[object, ...]], tuple[int, ...]]:
     prints = [fingerprint(c) for c in connections]
     # Some categories are estimated: the rules that estimate them are part of the key.
     probes = tuple(estimate(text) for text in _PROBES) if any(p[-1] for p in prints) else ()
-    key = (before_session, probes, *prints)
+    return prints, probes
+
+
+def _cached(
+    cut: int | None, probes: tuple[int, ...], prints: Sequence[tuple[object, ...]]
+) -> tuple[Forecaster | None, Path, bytes]:
+    """The forecaster from memory or the disk cache (None when neither holds it), and where
+    the disk copy lives."""
+    key = (cut, probes, *prints)
     with _lock:
         found = _cache.get(key)
         if found is not None:
             _cache.move_to_end(key)
-            return found
-    path, header = _disk_entry(before_session, probes, prints)
+    path, header = _disk_entry(cut, probes, prints)
+    if found is not None:
+        return found, path, header
     loaded = read_pickle(path, header)
     if isinstance(loaded, Forecaster):
-        forecaster = loaded
-    else:
-        stats = HistoryStats()
-        usable = [c for c, p in zip(connections, prints, strict=True) if p[1]]
-        model = fit(read_history(usable, estimate, stats, before_session=before_session))
-        forecaster = Forecaster(model, stats, before_session)
-        if write_pickle(path, header, forecaster):
-            _trim(path.parent)
+        _remember(cut, probes, prints, loaded, None, header)
+        return loaded, path, header
+    return None, path, header
+
+
+def _remember(
+    cut: int | None, probes: tuple[int, ...], prints: Sequence[tuple[object, ...]],
+    forecaster: Forecaster, path: Path | None, header: bytes,
+) -> None:
+    """Keep a forecaster in memory, and on disk when `path` is given (a fresh fit)."""
+    if path is not None and write_pickle(path, header, forecaster):
+        _trim(path.parent)
+    key = (cut, probes, *prints)
     with _lock:
         _cache[key] = forecaster
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
-    return forecaster
 
 
 def _disk_entry(
