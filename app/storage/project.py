@@ -231,8 +231,9 @@ def _validate(path: Path) -> None:
         problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
         if problems != ["ok"]:
             raise ProjectError(
-                f"{_describe(path)} is damaged ({problems[0]}). The file was left untouched; "
-                "open a backup copy, or see 'Recovering a damaged project' in the README."
+                f"{_describe(path)} is damaged ({_first_problem(problems)}). The file was left "
+                "untouched; open a backup copy, or see 'Recovering a damaged project' in the "
+                "README."
             )
         problem = _structure_problem(conn, version)
         if problem:
@@ -244,6 +245,12 @@ def _validate(path: Path) -> None:
         raise _damaged(path, exc) from None
     finally:
         conn.close()
+
+
+def _first_problem(problems: list[str]) -> str:
+    """quick_check's first finding on one line (it starts with '*** in database main ***')."""
+    lines = [line.strip() for text in problems for line in str(text).splitlines()]
+    return next((line for line in lines if line and not line.startswith("***")), "unknown")[:160]
 
 
 def _structure_problem(conn: sqlite3.Connection, version: int) -> str | None:
