@@ -12,6 +12,7 @@ This module only shows what they report and handles the File, Rules and Help men
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -254,7 +255,8 @@ class MainController(QObject):
         if path:
             if not path.endswith(".smartrec"):
                 path += ".smartrec"
-            self.create_project(Path(path), values, overwrite=Path(path).exists())
+            # os.path.exists: False, not an exception, for a name the system cannot hold
+            self.create_project(Path(path), values, overwrite=os.path.exists(path))
 
     def create_project(self, path: Path, values: dict[str, str], overwrite: bool = False) -> bool:
         if not self.session.create(path, ProjectMeta(**values), overwrite=overwrite):

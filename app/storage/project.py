@@ -302,6 +302,25 @@ def _damaged(path: Path, exc: BaseException) -> ProjectError:
     )
 
 
+#: Longest file name (in UTF-8 bytes) the common file systems allow.
+MAX_NAME_BYTES = 255
+
+
+def _check_name(target: Path) -> None:
+    """Refuse a name the file system cannot hold before anything asks it (the OS would raise
+    'File name too long' from a mere existence check)."""
+    if len(target.name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+        shown = target.name[:40] + "…"
+        raise ProjectError(f"Cannot write '{shown}': the file name is longer than "
+                           f"{MAX_NAME_BYTES} bytes; choose a shorter name.")
+
+
+def _missing_folder(target: Path) -> str:
+    """Why `target` cannot be written: its folder is missing, or is a file."""
+    what = "is a file, not a folder" if target.parent.exists() else "does not exist"
+    return f"Cannot write '{target.name}': the folder '{target.parent}' {what}."
+
+
 def _wal_exists(path: Path) -> bool:
     return path.with_name(path.name + "-wal").exists()
 
@@ -432,12 +451,13 @@ class Project:
         a half-made project. An existing file is refused unless `overwrite` (the GUI asks first).
         """
         target = Path(path)
+        _check_name(target)
         if target.exists() and not overwrite:
             raise ProjectError(f"{_describe(target)} already exists.")
         if target.is_dir():
             raise ProjectError(f"{_describe(target)} is a folder.")
         if not target.parent.is_dir():
-            raise ProjectError(f"The folder '{target.parent}' does not exist.")
+            raise ProjectError(_missing_folder(target))
         lock = ProjectLock.acquire(target)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.creating")
         try:
@@ -1135,10 +1155,11 @@ class Project:
         name and renamed, so an existing file at `path` is replaced only by a complete copy.
         """
         target = Path(path)
+        _check_name(target)
         if target.resolve() == self._path.resolve():
             raise ProjectError("Choose a different file name for the copy.")
         if not target.parent.is_dir():
-            raise ProjectError(f"The folder '{target.parent}' does not exist.")
+            raise ProjectError(_missing_folder(target))
         lock = None
         if target.exists():
             lock = ProjectLock.acquire(target)  # do not overwrite a project open elsewhere
