@@ -419,7 +419,8 @@ def with_grammar(
     checker: Any, grammar: Any, result: CheckResult, text: str, context: CheckContext
 ) -> tuple[CheckResult, Any]:
     """Merge LanguageTool's findings; on failure say why once and go on without grammar."""
-    from app.language.languagetool import LanguageToolError, combine
+    from app.language.languagetool import combine
+    from app.language.lt_client import LanguageToolError
 
     try:
         found = grammar.check(text, context)
@@ -435,16 +436,13 @@ def evidence_suggester(
 ) -> Callable[[str, str], tuple[CheckContext, dict[str, Any]]] | None:
     if not library_path:
         return None
-    library = Path(library_path)
-    if not library.is_file():
-        raise InputError(f"{library}: no such evidence library")
     from app.evidence.context import check_with_library
-    from app.evidence.library import LibraryError, open_library
+    from app.evidence.library import LibraryError, require_library
 
     try:
-        open_library(library, read_only=True).close()
+        library = require_library(library_path)
     except LibraryError as exc:
-        raise InputError(f"{library}: {exc}") from None
+        raise InputError(str(exc)) from None
 
     def suggest(text: str, state: str) -> tuple[CheckContext, dict[str, Any]]:
         """Precedents and theme votes feed the check; suggestions go into the JSON output."""

@@ -92,6 +92,14 @@ class Chunk(NamedTuple):
     drafts: int
 
 
+#: A draft that takes every lazy path of a check (a deadline, an acronym, a long sentence).
+WARM_UP_DRAFT = (
+    "Adopt by June 2027 a law that guarantees the independence of the National Electoral "
+    "Commission (NEC), publishes its annual budget and allows observers access to every polling "
+    "station, in line with the recommendations of the observation missions."
+)
+
+
 class BatchChecker:
     """Checks drafts and renders each as the output format's text."""
 
@@ -116,6 +124,12 @@ class BatchChecker:
             # The parent fits the acceptance model before workers fork, so they share it.
             self.outlook = make_annotator(options.acceptance, checker_estimator(self.checker),
                                           warm=announce)
+
+    def warm(self) -> None:
+        """Check one draft now, before workers fork: the tables a first check loads lazily
+        (syllables, spelling lists, rule caches) then live in pages the workers share, instead
+        of every worker loading its own copy."""
+        self.checker.check(WARM_UP_DRAFT)
 
     def close(self) -> None:
         if self.grammar is not None:
@@ -276,6 +290,7 @@ def _parallel(
         from app.core.language import preload
 
         preload()  # forked workers share the language model's memory instead of loading it
+        parent.warm()  # ...and the word tables, spelling lists and caches a first check loads
     pool: Pool = context.Pool(jobs, initializer=_start_worker, initargs=(parent.options,))
     pending: deque[AsyncResult[Chunk]] = deque()
     worst = -1

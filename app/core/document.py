@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left
 from functools import cached_property
 from typing import NamedTuple
 
@@ -15,6 +16,8 @@ _SENTENCE_END = regex.compile(
     r"(?<!\b(?:No|no|art|Art|para|paras|e\.g|i\.e|etc|Mr|Ms|Dr|St|vol|p|pp))[.!?]+(?=\s+[\"“(\p{Lu}\d]|\s*$)"
 )
 _CLAUSE_BREAK = regex.compile(r"[,;:.!?()\n]|\s[-–—]\s")
+#: Punctuation that ends the phrase a verb's object can belong to (brackets and quotes too).
+_PHRASE_BREAK = regex.compile(r"[,;:.!?()\[\]\"“”]|\s[-–—]\s")
 #: Quoted words and cited legal text: a quoted "shall" or "brutal" is the law's or someone
 #: else's wording, not the recommending State's tone.
 _QUOTED = regex.compile(
@@ -87,6 +90,22 @@ class Document:
         if self.text[start:].strip():
             spans.append(_trim(self.text, start, len(self.text)))
         return spans
+
+    @cached_property
+    def token_breaks(self) -> list[str]:
+        """For each token, the punctuation before it: "," (comma-like), "." (other) or ""."""
+        # Punctuation is rare and never inside a token, so find it once in the text and mark
+        # the token that follows each mark (faster than slicing every gap between tokens).
+        tokens = self.tokens
+        out = [""] * len(tokens)
+        starts: list[int] | None = None
+        for match in _PHRASE_BREAK.finditer(self.text):
+            if starts is None:
+                starts = [t.start for t in tokens]
+            k = bisect_left(starts, match.end())
+            if k < len(out) and out[k] != ",":
+                out[k] = "," if match.group().strip() in {",", ";", ":"} else "."
+        return out
 
     @cached_property
     def quoted(self) -> list[tuple[int, int]]:

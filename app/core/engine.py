@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from app.core.action_estimator import ActionEstimator
 from app.core.document import Document
 from app.core.errors import RuleLoadError
 from app.core.kinds import Rule
-from app.core.kinds.action_category import ActionCategoryRule, ActionEstimator
+from app.core.kinds.action_category import ActionCategoryRule
 from app.core.kinds.base import Run, unmark
 from app.core.kinds.existence import ExistenceRule
 from app.core.kinds.requirement import RequirementRule
@@ -119,9 +120,7 @@ class Checker:
                         )
                     )
         finders = [
-            r
-            for r in active
-            if not isinstance(r, ActionCategoryRule | ThemeRule | RequirementRule)
+            r for r in active if not isinstance(r, ActionCategoryRule | ThemeRule | RequirementRule)
         ]
         # (rule, id, skip-unless-hit): a literal-only existence or substitution rule can only
         # find something the shared index already found, so most rules cost one dict lookup.

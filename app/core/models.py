@@ -18,7 +18,14 @@ Status = Literal["met", "partly", "not_met", "not_applicable"]
 STATUSES: tuple[str, ...] = get_args(Status)
 #: The rubric's overall class: strong = every SMART verdict met; weak = no concrete act or no
 #: verifiable output; adequate = in between (typically a concrete act without a deadline).
-Overall = Literal["strong", "adequate", "weak"]
+Overall = Literal["strong", "adequate", "weak", "unchecked"]
+#: How each overall class reads in a sentence ("SMART score 0/100, not checked").
+OVERALL_LABELS: dict[str, str] = {
+    "strong": "strong",
+    "adequate": "adequate",
+    "weak": "weak",
+    "unchecked": "not checked",
+}
 #: The verdicts the rubric's overall class is built from.
 OVERALL_DIMENSIONS: tuple[str, ...] = ("specific", "measurable", "time_bound", "jargon", "tone")
 
@@ -207,7 +214,14 @@ class CheckResult(_Frozen):
 
 
 def overall_class(statuses: dict[str, str], *, empty: bool = False) -> Overall:
-    """The rubric's overall class from the dimension verdicts (one definition for every screen)."""
+    """The rubric's overall class from the dimension verdicts (one definition for every screen).
+
+    When no criterion could be judged at all (a draft the English rules cannot read), the class
+    is "unchecked": calling it weak would be a verdict the checker never reached.
+    """
+    unjudged = all(statuses.get(d) == "not_applicable" for d in SCORED_DIMENSIONS)
+    if not empty and statuses and unjudged:
+        return "unchecked"
     if empty or statuses.get("specific") != "met" or statuses.get("measurable") != "met":
         return "weak"
     if all(statuses.get(d) == "met" for d in OVERALL_DIMENSIONS):

@@ -390,3 +390,80 @@ def is_participle(word: str) -> bool:
     """Could `word` be the participle of a passive ("be amended", "be set up")?"""
     w = word.lower()
     return w.endswith(("ed", "en")) or (w in _IRREGULAR and w != _IRREGULAR[w])
+
+
+# -- word lists the action-category estimator reads a sentence with ----------------------
+#: Words that end the verb's object: purpose, manner and relative clauses.
+OBJECT_STOPS = frozenset(
+    [
+        "to",
+        "in",
+        "so",
+        "with",
+        "which",
+        "that",
+        "aimed",
+        "by",
+        "through",
+        "including",
+        "notably",
+        "particularly",
+        "especially",
+        "as",
+        "whereby",
+        "while",
+        "who",
+        "where",
+        "designed",
+        "intended",
+        "aiming",
+        "for",
+    ]
+)
+
+#: Stops that may still sit inside a short object ("a plan in line with", "training for judges").
+SOFT_STOPS = frozenset({"in", "for", "with", "as"})
+
+MEANS_MARKERS = frozenset({"by", "through", "including"})
+
+#: "-ing" words that are usually nouns after "including" ("including training of judges").
+ING_NOUNS = frozenset(
+    [
+        "training",
+        "funding",
+        "housing",
+        "building",
+        "meeting",
+        "hearing",
+        "voting",
+        "planning",
+        "reporting",
+        "monitoring",
+        "sentencing",
+        "schooling",
+        "spending",
+        "screening",
+        "counselling",
+        "counseling",
+        "policing",
+        "trafficking",
+        "understanding",
+        "wellbeing",
+    ]
+)
+
+#: Means that keep a continuing recommendation continuing ("continue ... by implementing X").
+CONTINUING_MEANS = frozenset({"implement", "continue", "pursue", "maintain", "apply"})
+
+#: Minimal-action verbs that need no object to be minimal ("to share its experience").
+SHARING = frozenset({"share", "exchange"})
+
+#: Words before the addressee of a draft ("Recommends that the...", "To ...").
+ADDRESS_OPENERS = frozenset(
+    ["recommend", "recommends", "recommended", "that", "to", "the", "it", "is", "calls", "on"]
+)
+
+BE = frozenset({"be", "is", "are", "was", "were", "been", "being"})
+
+#: Fillers that turn the act that follows into a restraint ("should not amend").
+NEGATIONS = frozenset({"not", "never"})

@@ -45,6 +45,19 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
 
 
+def require_library(path: str | os.PathLike[str]) -> Path:
+    """`path` as an evidence library that opens read-only, or LibraryError naming it: what a
+    command checks before any output, so a bad `--library` fails at once and writes nothing."""
+    target = Path(path)
+    if not target.is_file():
+        raise LibraryError(f"{target}: no such evidence library")
+    try:
+        open_library(target, read_only=True).close()
+    except LibraryError as exc:
+        raise LibraryError(f"{target}: {exc}") from None
+    return target
+
+
 def open_library(
     path: str | os.PathLike[str], *, create: bool = False, read_only: bool = False
 ) -> sqlite3.Connection:

@@ -158,10 +158,11 @@ class ExportProject:
 
     def priorities(self, count: int = 3) -> list[ExportDraft]:
         """The fact sheet's recommendations: up to `count` drafts that are grounded in linked
-        evidence and not weak, final ones first, then in priority order. A sheet is never
-        padded with ungrounded or weak drafts; only when no draft qualifies does it show the
-        best-scored one, so it is never empty."""
-        eligible = [d for d in self.drafts if d.footnotes and d.overall != "weak"]
+        evidence and neither weak nor unchecked, final ones first, then in priority order. A
+        sheet is never padded with ungrounded or weak drafts; only when no draft qualifies does
+        it show the best-scored one, so it is never empty."""
+        shut_out = ("weak", "unchecked")
+        eligible = [d for d in self.drafts if d.footnotes and d.overall not in shut_out]
         if not eligible:
             best = max(self.drafts, key=lambda d: (d.smart_score or 0, -d.priority),
                        default=None)

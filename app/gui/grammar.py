@@ -18,11 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.core.models import CheckContext, CheckResult, Finding
 from app.gui.tasks import TaskManager
 from app.language.cli_support import grammar_from_settings
-from app.language.languagetool import (
-    GrammarChecker,
-    combine,
-    words_languagetool_accepted,
-)
+from app.language.languagetool import GrammarChecker, combine, words_languagetool_accepted
 from app.language.spelling import SpellingProvider
 from app.settings import AppSettings, load_settings, settings_path
 

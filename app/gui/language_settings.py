@@ -30,12 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.tasks import TaskManager
-from app.language.languagetool import (
-    GrammarChecker,
-    LanguageToolError,
-    find_jar,
-    normalise_url,
-)
+from app.language.languagetool import GrammarChecker
+from app.language.lt_client import LanguageToolError, normalise_url
+from app.language.lt_server import find_jar
 from app.settings import AppSettings, load_settings, save_settings
 
 VARIANTS = [

@@ -344,7 +344,7 @@ class ScorecardPanel(QWidget):
 
     def set_result(self, result: CheckResult, max_items: int = 500, text: str = "") -> None:
         """Show `result`; `text` (the checked draft) hides the phrasing offer once it is used."""
-        from app.core.models import SCORED_DIMENSIONS
+        from app.core.models import OVERALL_LABELS, SCORED_DIMENSIONS
 
         self._ensure_rows()
         dark = self._dark
@@ -355,7 +355,8 @@ class ScorecardPanel(QWidget):
         if applicable:
             skipped = len(SCORED_DIMENSIONS) - applicable
             note = f" ({skipped} not applicable)" if skipped else ""
-            self.summary.setText(f"{met} of {applicable} criteria met{note}")
+            overall = OVERALL_LABELS[result.overall].capitalize()  # the rubric's class
+            self.summary.setText(f"{overall} · {met} of {applicable} criteria met{note}")
         else:
             self.summary.setText("No SMART verdicts: the draft is not in English.")
         for name, row in self.rows.items():

@@ -39,12 +39,8 @@ def grammar_from_settings(
     settings: AppSettings, vocabulary: Any = None, **kwargs: Any
 ) -> tuple[GrammarChecker | None, str]:
     """(checker or None, one-line status). Nothing is started or contacted here."""
-    from app.language.languagetool import (
-        DISABLED,
-        NOT_CONFIGURED,
-        GrammarChecker,
-        LanguageToolError,
-    )
+    from app.language.languagetool import DISABLED, NOT_CONFIGURED, GrammarChecker
+    from app.language.lt_client import LanguageToolError
 
     if not settings.grammar_enabled:
         return None, DISABLED

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from app.core.engine import Checker, dimension_label
-from app.core.models import CheckContext, CheckResult, Finding, Replacement
+from app.core.models import OVERALL_LABELS, CheckContext, CheckResult, Finding, Replacement
 from app.review.locate import Recommendation, find_recommendations
 from app.review.source import (
     TOUCHED_PARTS,
@@ -245,7 +245,8 @@ def finding_text(finding: Finding, text: str) -> str:
 
 def summary_text(result: CheckResult) -> str:
     """Score and class, the criteria not met, the action category and a precedent."""
-    lines = [f"SMARTrec summary: SMART score {result.smart_score}/100, {result.overall}."]
+    label = OVERALL_LABELS[result.overall]
+    lines = [f"SMARTrec summary: SMART score {result.smart_score}/100, {label}."]
     missing = [
         f"{dimension_label(d.dimension)} ({'partly met' if d.status == 'partly' else 'not met'})"
         f": {_period(d.reason)}"

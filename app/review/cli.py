@@ -103,19 +103,16 @@ def _library_context(library: str | None, state: str) -> ContextFor | None:
 
     if not library:
         return None
-    path = Path(library)
     if not state.strip():
-        raise ReviewError(f"{path}: precedents are earlier recommendations to the same State; "
+        raise ReviewError(f"{library}: precedents are earlier recommendations to the same State; "
                           "add --state")
     from app.evidence.context import build_context
-    from app.evidence.library import LibraryError, open_library
+    from app.evidence.library import LibraryError, require_library
 
-    if not path.is_file():
-        raise ReviewError(f"{path}: no such evidence library")
     try:
-        open_library(path, read_only=True).close()
+        path = require_library(library)
     except LibraryError as exc:
-        raise ReviewError(f"{path}: {exc}") from None
+        raise ReviewError(str(exc)) from None
 
     def context_for(text: str) -> CheckContext:
         return build_context(None, None, text, state, extra_libraries=[str(path)])

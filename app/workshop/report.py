@@ -14,7 +14,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
-from app.core.models import DIMENSION_LABELS, OVERALL_DIMENSIONS, CheckResult
+from app.core.models import DIMENSION_LABELS, OVERALL_DIMENSIONS, OVERALL_LABELS, CheckResult
 from app.export.atomic import write_atomic
 from app.export.model import STATUS_LEGEND, STATUS_SYMBOLS
 from app.workshop.analysis import CheckedDraft, Room
@@ -40,7 +40,7 @@ def _verdicts(result: CheckResult) -> str:
 
 
 def _score_line(result: CheckResult) -> str:
-    return f"SMART score {result.smart_score}/100 — {result.overall}"
+    return f"SMART score {result.smart_score}/100 — {OVERALL_LABELS[result.overall]}"
 
 
 def build_report(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.language.languagetool import LanguageToolClient, LanguageToolError
+from app.language.lt_client import LanguageToolClient, LanguageToolError
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.core.models import DIMENSION_LABELS, CheckResult
+from app.core.models import DIMENSION_LABELS, OVERALL_LABELS, CheckResult
 from app.gui import theme
 from app.gui.editor import DraftEditor
 from app.workshop.analysis import CheckedDraft
@@ -46,7 +46,7 @@ def score_badge(result: CheckResult, *, dark: bool = False) -> str:
     colour = theme.score_colour(result.smart_score, dark)
     return (
         f"<span style='color:{colour}'><b>{result.smart_score}</b>/100</span> "
-        f"<span>· {html.escape(result.overall)}</span>"
+        f"<span>· {html.escape(OVERALL_LABELS[result.overall])}</span>"
     )
 
 
