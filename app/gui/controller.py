@@ -404,7 +404,7 @@ class MainController(QObject):
         w.check_label.setToolTip(notice)
         if window is None:  # the score of a part is not the draft's score
             self._store_score(draft_id, result.smart_score)
-        if w.tabs.currentWidget() is w.history:
+        if w.tabs.currentWidget() is w.history and window is None:
             w.history.update_current(text, result.smart_score)
 
     def _store_score(self, draft_id: int, score: int) -> None:
