@@ -25,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO, cast
 from app.bounds import MAX_DRAFT_CHARS, JsonBoundsError, load_json_bounded
 from app.core.models import SEVERITY_RANK, CheckContext, CheckResult
 from app.errors import InputError, report_unexpected
-from app.textio import TextInputError, decode_text, read_bounded
+from app.textio import TextInputError, TextStream, open_text_stream, stream_text
 
 if TYPE_CHECKING:
     from app.cli_batch import CheckOptions
@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 SUBCOMMANDS = (
     "check", "rules", "evidence", "export", "review", "import-drafts", "workshop", "gui",
 )
-MAX_INPUT_BYTES = 200_000_000
+#: Input is read as a stream, one line at a time; a longer line is refused (a draft's own
+#: limit, MAX_DRAFT_CHARS, is far lower: this only bounds memory before that check).
+MAX_LINE_CHARS = 10_000_000
 __all__ = ["InputError", "main"]
 #: OSErrors that mean "the output could not be written" (full disk, read-only, no permission).
 _WRITE_ERRORS = {
@@ -92,6 +94,77 @@ def _names_file(argument: str) -> bool:
         return False
 
 
+class DraftReader:
+    """Drafts from files, stdin and `--text`, read as a stream: memory holds one line at a time,
+    however large the input. Bad input raises InputError naming the file and line when it is
+    reached. `position` and `size` are bytes (of the files; `size` is None with standard
+    input), for a progress bar that needs no counting pass."""
+
+    def __init__(self, arguments: Sequence[str], column: str | None = None, *,
+                 texts: Sequence[str] = (), encoding: str | None = None) -> None:
+        self.inputs = [classify(a) for a in arguments]
+        if column is not None and not any(
+            not i.is_text and i.value.lower().endswith(".csv") for i in self.inputs
+        ):
+            raise InputError("--column applies to .csv input only, and no .csv file was given")
+        self.column = column
+        self.texts = list(texts)
+        self.encoding = encoding
+        self._done = 0
+        self._stream: TextStream | None = None
+        self.size: int | None = 0
+        for item in self.inputs:
+            if item.value == "-" and not item.is_text:
+                self.size = None
+            elif not item.is_text and self.size is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    self.size += os.stat(item.value).st_size
+
+    @property
+    def position(self) -> int:
+        return self._done + (self._stream.position if self._stream is not None else 0)
+
+    def __iter__(self) -> Iterator[Draft]:
+        for draft in self._drafts():
+            if len(draft.text) > MAX_DRAFT_CHARS:
+                raise InputError(
+                    f"{draft.source}:{draft.line}: a draft of {len(draft.text):,} characters is "
+                    f"too long to check (the limit is {MAX_DRAFT_CHARS:,}); put one draft per "
+                    "line"
+                )
+            yield draft
+
+    def _drafts(self) -> Iterator[Draft]:
+        for number, text in enumerate(self.texts, start=1):
+            yield Draft("<text>", number, text)
+        for item in self.inputs:
+            if item.is_text:
+                yield Draft("<argument>", 1, item.value)
+            elif item.value == "-":
+                yield from self._read("<stdin>", None)
+            else:
+                yield from self._read(item.value, Path(item.value))
+
+    def _read(self, source: str, path: Path | None) -> Iterator[Draft]:
+        stream = _open_stdin(self.encoding) if path is None else _open_file(path, self.encoding)
+        self._stream = stream
+        try:
+            suffix = path.suffix.lower() if path is not None else ""
+            lines = stream.lines(MAX_LINE_CHARS)
+            if suffix == ".csv" and path is not None:
+                yield from _csv(path, lines, self.column or "Text")
+            elif suffix == ".jsonl" and path is not None:
+                yield from _jsonl(path, lines)
+            else:
+                yield from _lines(source, lines)
+        except TextInputError as exc:
+            raise InputError(str(exc)) from None
+        finally:
+            self._done += stream.position
+            self._stream = None
+            stream.close()
+
+
 def read_drafts(
     arguments: Sequence[str],
     column: str | None = None,
@@ -99,89 +172,54 @@ def read_drafts(
     texts: Sequence[str] = (),
     encoding: str | None = None,
 ) -> Iterator[Draft]:
-    """Drafts from files, stdin and `--text`; bad input raises InputError (`check` reads the
-    input once to count it, so this happens before any output)."""
-    for draft in _drafts(arguments, column, texts, encoding):
-        if len(draft.text) > MAX_DRAFT_CHARS:
-            raise InputError(
-                f"{draft.source}:{draft.line}: a draft of {len(draft.text):,} characters is too "
-                f"long to check (the limit is {MAX_DRAFT_CHARS:,}); put one draft per line"
-            )
-        yield draft
+    """Drafts from files, stdin and `--text`, as a stream (see `DraftReader`)."""
+    return iter(DraftReader(arguments, column, texts=texts, encoding=encoding))
 
 
-def _drafts(
-    arguments: Sequence[str], column: str | None, texts: Sequence[str], encoding: str | None
-) -> Iterator[Draft]:
-    inputs = [classify(a) for a in arguments]
-    if column is not None and not any(
-        not i.is_text and i.value.lower().endswith(".csv") for i in inputs
-    ):
-        raise InputError("--column applies to .csv input only, and no .csv file was given")
-    for number, text in enumerate(texts, start=1):
-        yield Draft("<text>", number, text)
-    for item in inputs:
-        if item.is_text:
-            yield Draft("<argument>", 1, item.value)
-        elif item.value == "-":
-            yield from _lines("<stdin>", _read_stdin(encoding))
-        else:
-            path = Path(item.value)
-            try:
-                text = _read_text(path, encoding)
-            except InputError as exc:
-                if str(exc).endswith(": no such file") and not _looks_like_path(item.value):
-                    raise InputError(f"{exc} (to check a one-word draft, use --text)") from None
-                raise
-            suffix = path.suffix.lower()
-            if suffix == ".csv":
-                yield from _csv(path, text, column or "Text")
-            elif suffix == ".jsonl":
-                yield from _jsonl(path, text)
-            else:
-                yield from _lines(str(path), text)
-
-
-def _read_stdin(encoding: str | None) -> str:
+def _open_stdin(encoding: str | None) -> TextStream:
     stream = sys.stdin
     if stream is None:
         raise InputError("cannot read standard input: it is closed")
-    if not isinstance(stream, io.TextIOWrapper):  # already text (a test, an embedding program)
-        text = str(stream.read(MAX_INPUT_BYTES + 1))
-        if len(text) > MAX_INPUT_BYTES:
-            raise InputError(f"standard input is larger than {MAX_INPUT_BYTES // 1_000_000} MB")
-        return text
     try:
-        raw = stream.buffer.read(MAX_INPUT_BYTES + 1)
+        if not isinstance(stream, io.TextIOWrapper):  # already text (a test, an embedding program)
+            return stream_text(io.BytesIO(str(stream.read()).encode("utf-8")), "standard input",
+                               "utf-8")
+        return stream_text(stream.buffer, "standard input", encoding)
     except OSError as exc:
         raise InputError(f"cannot read standard input: {exc.strerror or exc}") from None
     except ValueError:  # closed file object
         raise InputError("cannot read standard input: it is closed") from None
-    if len(raw) > MAX_INPUT_BYTES:
-        raise InputError(f"standard input is larger than {MAX_INPUT_BYTES // 1_000_000} MB")
-    try:
-        return decode_text(raw, "standard input", encoding)[0]
     except TextInputError as exc:
         raise InputError(str(exc)) from None
 
 
-def _read_text(path: Path, encoding: str | None = None) -> str:
+def _open_file(path: Path, encoding: str | None) -> TextStream:
     try:
-        raw = read_bounded(path, MAX_INPUT_BYTES, "draft file")
-        return decode_text(raw, path.name, encoding)[0]
+        return open_text_stream(path, encoding, "draft file")
     except TextInputError as exc:
+        if str(exc).endswith(": no such file") and not _looks_like_path(str(path)):
+            raise InputError(f"{exc} (to check a one-word draft, use --text)") from None
         raise InputError(str(exc)) from None
 
 
-def _lines(source: str, text: str) -> Iterator[Draft]:
+def _split(lines: Iterator[str]) -> Iterator[tuple[int, str]]:
+    """(line number, line) as `str.splitlines` numbers the whole text, from physical lines."""
+    number = 0
+    for physical in lines:
+        for line in physical.splitlines():
+            number += 1
+            yield number, line
+
+
+def _lines(source: str, lines: Iterator[str]) -> Iterator[Draft]:
     """One draft per non-empty line (a paragraph, as Word saves plain text)."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in _split(lines):
         if line.strip():
             yield Draft(source, number, line)
 
 
-def _csv(path: Path, text: str, column: str) -> Iterator[Draft]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _csv(path: Path, lines: Iterator[str], column: str) -> Iterator[Draft]:
+    reader = csv.reader(lines)
     try:
         header = next(reader)
     except StopIteration:
@@ -205,8 +243,8 @@ def _csv(path: Path, text: str, column: str) -> Iterator[Draft]:
         line = reader.line_num + 1
 
 
-def _jsonl(path: Path, text: str) -> Iterator[Draft]:
-    for number, line in enumerate(text.splitlines(), start=1):
+def _jsonl(path: Path, lines: Iterator[str]) -> Iterator[Draft]:
+    for number, line in _split(lines):
         if not line.strip():
             continue
         try:
@@ -332,44 +370,68 @@ def _sigint_deferred() -> Iterator[None]:
 
 
 class Progress:
-    """A progress bar on stderr for long batches, only when stderr is a terminal."""
+    """A progress bar on stderr for long batches, only when stderr is a terminal.
+
+    It shows the share of the input's bytes read so far, so nothing has to count the drafts
+    first; with standard input (size unknown) it shows the drafts done and their rate.
+    """
 
     WIDTH = 30
-    MIN_TOTAL = 200
+    #: Smaller inputs (about 200 drafts) finish before a bar would be worth drawing.
+    MIN_BYTES = 32_000
+    #: Redraw at most this often (seconds), and at the end.
+    INTERVAL = 0.1
 
-    def __init__(self, stream: TextIO, total: int) -> None:
+    def __init__(self, stream: TextIO, size: int | None, position: Callable[[], int]) -> None:
         self.stream = stream
-        self.total = total
-        self.enabled = total >= self.MIN_TOTAL and stream.isatty()
+        self.size = size
+        self.position = position
+        self.enabled = stream.isatty() and (size is None or size >= self.MIN_BYTES)
         self.count = 0
         self.started = time.monotonic()
-        self._step = max(1, total // 200)
+        self._drawn = 0.0
 
     def tick(self, count: int = 1) -> None:
-        before = self.count
         self.count += count
-        crossed = self.count // self._step != before // self._step
-        if self.enabled and (crossed or self.count == self.total):
-            self.stream.write("\r" + self.line())
-            self.stream.flush()
+        now = time.monotonic()
+        if self.enabled and now - self._drawn >= self.INTERVAL:
+            self._drawn = now
+            self._draw()
+
+    def _draw(self) -> None:
+        self.stream.write("\r" + self.line())
+        self.stream.flush()
 
     def line(self) -> str:
-        done = self.count / self.total if self.total else 1.0
-        filled = int(done * self.WIDTH)
         rate = self.count / max(time.monotonic() - self.started, 1e-6)
-        return (
-            f"[{'#' * filled}{' ' * (self.WIDTH - filled)}] {done:4.0%} "
-            f"{self.count:,}/{self.total:,} drafts, {rate:,.0f}/s"
-        )
+        drafts = f"{self.count:,} drafts, {rate:,.0f}/s"
+        if self.size is None:
+            return drafts
+        done = min(1.0, self.position() / self.size) if self.size else 1.0
+        filled = int(done * self.WIDTH)
+        return (f"[{'#' * filled}{' ' * (self.WIDTH - filled)}] {done:4.0%} "
+                f"{_megabytes(self.position())}/{_megabytes(self.size)} MB, {drafts}")
 
     def done(self) -> None:
         if self.enabled:
+            self._draw()
             self.stream.write("\n")
             self.stream.flush()
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.1f}"
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    from app.cli_batch import CheckOptions, count_and_stream, default_jobs, output_stream, run_batch
+    from app.cli_batch import (
+        PARALLEL_MIN_DRAFTS,
+        CheckOptions,
+        ReadAhead,
+        default_jobs,
+        output_stream,
+        run_batch,
+    )
 
     if args.jobs is not None and args.jobs < 1:
         raise InputError(f"--jobs must be 1 or more, got {args.jobs}")
@@ -379,18 +441,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     _check_acceptance(options)
     if not args.inputs and not args.text:
         raise InputError("nothing to check: give a file, '-' for standard input, or --text")
-    total, drafts = count_and_stream(
-        lambda: read_drafts(args.inputs, args.column, texts=args.text, encoding=args.encoding),
-        "-" in args.inputs,
-    )
+    reader = DraftReader(args.inputs, args.column, texts=args.text, encoding=args.encoding)
+    # The first drafts are read before any output: bad input there is an error with nothing
+    # written, and a small batch is known to be small. The rest is read as it is checked.
+    drafts = ReadAhead(iter(reader), PARALLEL_MIN_DRAFTS)
     if args.output and not Path(args.output).parent.is_dir():
         raise InputError(f"{args.output}: the folder {Path(args.output).parent} does not exist")
-    progress = Progress(sys.stderr, total)
+    progress = Progress(sys.stderr, reader.size, lambda: reader.position)
     jobs = args.jobs or default_jobs()
     try:
         with output_stream(args.output) as out:
             target = out if args.output else cast(IO[str], WholeWrites(out))
-            worst = run_batch(options, drafts(), total, jobs, target, progress.tick)
+            worst = run_batch(options, drafts, jobs, target, progress.tick)
     except OSError as exc:
         if args.output is None:
             raise

@@ -1,6 +1,7 @@
 """`smartrec check` over many drafts: every core, input order kept, memory bounded.
 
-Drafts are read as a stream and sent in chunks to worker processes; each worker builds its own
+Drafts are read as a stream (`app.cli.DraftReader`: one line in memory at a time, no
+counting pass) and sent in chunks to worker processes; each worker builds its own
 checker (cheap: the compiled-rule cache and memory-mapped word tables make it a few tens of ms,
 and on Linux workers are forked from the parent, which has one already) and returns the chunk's
 rendered output. The parent writes chunks in input order, keeping at most a few chunks per
@@ -17,6 +18,7 @@ import argparse
 import contextlib
 import csv
 import io
+import itertools
 import json
 import multiprocessing
 import os
@@ -201,32 +203,57 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+class ReadAhead:
+    """A stream of drafts with its first `ahead` read at once.
+
+    Reading ahead surfaces bad input in the first drafts before any output is written, and
+    tells a small batch (run in-process) from a large one without reading the rest.
+    """
+
+    def __init__(self, drafts: Iterator[Any], ahead: int) -> None:
+        self.head = list(itertools.islice(drafts, ahead))
+        #: True when the head is all there is.
+        self.complete = len(self.head) < ahead
+        self._rest = drafts
+
+    def __iter__(self) -> Iterator[Any]:
+        yield from self.head
+        self.head = []
+        yield from self._rest
+
+
 def run_batch(
     options: CheckOptions,
-    drafts: Iterable[Any],
-    total: int,
+    drafts: ReadAhead,
     jobs: int,
     out: IO[str],
     tick: Callable[[int], None],
 ) -> int:
     """Check `drafts`, write the output to `out` in input order; returns the worst severity."""
     parent = BatchChecker(options, announce=True)
-    if options.library and total >= MEMORY_INDEX_MIN_DRAFTS:
+    small = drafts.complete and len(drafts.head) < PARALLEL_MIN_DRAFTS
+    if options.library and not (drafts.complete and len(drafts.head) < MEMORY_INDEX_MIN_DRAFTS):
         from app.evidence.memindex import serve_from_memory
 
         serve_from_memory(options.library)  # built before any worker forks: they share it
+    count = [0]
+
+    def counted(n: int) -> None:
+        count[0] += n
+        tick(n)
+
     try:
         if options.output_format == "csv":
             csv.writer(out).writerow(CSV_HEADER)
         elif options.output_format == "json":
             out.write("[")
-        if parent.grammar is not None or jobs <= 1 or total < PARALLEL_MIN_DRAFTS:
+        if parent.grammar is not None or jobs <= 1 or small:
             chunks: Iterator[Chunk] = (parent.render(c) for c in _chunks(drafts))
-            worst = _drain(chunks, out, tick)
+            worst = _drain(chunks, out, counted)
         else:
-            worst = _parallel(parent, drafts, jobs, out, tick)
+            worst = _parallel(parent, drafts, jobs, out, counted)
         if options.output_format == "json":
-            out.write("\n]\n" if total else "]\n")
+            out.write("\n]\n" if count[0] else "]\n")
         return worst
     finally:
         parent.close()
@@ -329,14 +356,3 @@ def output_stream(path: str | None) -> Iterator[IO[str]]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-def count_and_stream(
-    read: Callable[[], Iterator[Any]], reads_stdin: bool
-) -> tuple[int, Callable[[], Iterator[Any]]]:
-    """(number of drafts, a fresh stream of them). Counting reads the input once first, so
-    input errors surface before any output; only standard input is held in memory."""
-    if reads_stdin:
-        drafts = list(read())
-        return len(drafts), lambda: iter(drafts)
-    return sum(1 for _ in read()), read

@@ -11,6 +11,7 @@ load hits every figure alike. Besides wall-clock drafts/s, each line gives draft
 (all processes' user+system time), which other jobs on the machine disturb far less. Peak
 memory is the largest sum of proportional memory (PSS: shared pages split between the processes
 that share them) over the process and its workers, sampled every 20 ms from /proc (Linux only).
+Byte code is compiled once and kept, as in an installed program (bench/userenv.py).
 Targets: default run >= 12x proselint's drafts/s, peak memory <= 400 MB; with --library
 (about as many items as drafts, e.g. the same CSV imported with
 `smartrec evidence import CSV --library FILE`) >= 1,000 drafts/s.
@@ -31,6 +32,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.userenv import user_env
 
 
 def tree_memory(root: int) -> int:
@@ -112,9 +115,7 @@ def main() -> int:
     with args.csv_path.open(encoding="utf-8", newline="") as handle:
         texts = [row[args.column] for row in csv.DictReader(handle) if row[args.column].strip()]
     tmp = Path(tempfile.mkdtemp(prefix="smartrec-batch-"))
-    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp / "config"), XDG_DATA_HOME=str(tmp / "data"),
-               XDG_CACHE_HOME=str(tmp / "cache"))
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    env = user_env(tmp)
     base = [sys.executable, "-m", "app", "check", "--no-user-rules", "--fail-on", "never",
             "--column", args.column, str(args.csv_path)]
     variants = {

@@ -199,15 +199,20 @@ def test_progress_bar_draws_on_a_terminal_only() -> None:
             return True
 
     screen = Terminal()
-    bar = Progress(screen, 400)
+    read = [0]
+    bar = Progress(screen, 4_000_000, lambda: read[0])
     for _ in range(400):
+        read[0] += 10_000
         bar.tick()
     bar.done()
     last = screen.getvalue().rstrip("\n").split("\r")[-1]
-    assert last.startswith("[" + "#" * Progress.WIDTH + "] 100% 400/400 drafts")
+    assert last.startswith("[" + "#" * Progress.WIDTH + "] 100% 4.0/4.0 MB, 400 drafts")
     piped = io.StringIO()
-    quiet = Progress(piped, 400)
+    quiet = Progress(piped, 40_000, lambda: read[0])
     for _ in range(400):
         quiet.tick()
     quiet.done()
     assert piped.getvalue() == ""
+    small = Terminal()
+    Progress(small, Progress.MIN_BYTES - 1, lambda: 0).done()
+    assert small.getvalue() == ""

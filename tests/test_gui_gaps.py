@@ -67,6 +67,16 @@ def launch(qtbot: Any, tmp_path: Path, rules_dir: Path) -> Iterator[Any]:
         app.close()
 
 
+def _wait_for_spelling(qtbot: Any, app: App) -> None:
+    """Spelling starts once the first verdict is on screen (it never delays that verdict)."""
+    qtbot.waitUntil(
+        lambda: app.ctl.grammar is not None and app.ctl.grammar.spelling is not None,
+        timeout=10000,
+    )
+    assert app.ctl.grammar is not None and app.ctl.grammar.spelling is not None
+    assert app.ctl.grammar.spelling.wait_ready(30)
+
+
 def make_project(path: Path, text: str) -> None:
     project = Project.create(path, ProjectMeta(state_under_review="Kenya", cycle="4"))
     project.add_draft(text=text, title="Budget")
@@ -182,10 +192,7 @@ def test_add_to_dictionary_user_and_project(qtbot: Any, tmp_path: Path, launch: 
     make_project(path, text)
     app = launch()
     assert app.ctl.open_project(path)
-    runner = app.ctl.grammar
-    if runner is None or runner.spelling is None:
-        pytest.skip("the language module is not installed")
-    assert runner.spelling.wait_ready(30)
+    _wait_for_spelling(qtbot, app)
     app.ctl.checks.run_check()
     qtbot.waitUntil(lambda: bool(_spelling_hits(app, "Wanjikuland")), timeout=5000)
     assert _spelling_hits(app, "Kibwezatu")
@@ -211,7 +218,7 @@ def test_add_to_dictionary_user_and_project(qtbot: Any, tmp_path: Path, launch: 
     again = launch()
     assert again.ctl.open_project(path)
     assert again.ctl.project is not None and again.ctl.project.words() == {"Kibwezatu"}
-    assert again.ctl.grammar.spelling.wait_ready(30)
+    _wait_for_spelling(qtbot, again)
     again.ctl.checks.run_check()
     assert again.ctl.result is not None
     flagged = {f.matched for f in again.ctl.result.findings if f.dimension == "spelling"}
@@ -228,9 +235,7 @@ def test_project_words_do_not_leak_to_another_project(qtbot: Any, tmp_path: Path
     p.close()
     app = launch()
     assert app.ctl.open_project(first)
-    if app.ctl.grammar is None or app.ctl.grammar.spelling is None:
-        pytest.skip("the language module is not installed")
-    assert app.ctl.grammar.spelling.wait_ready(30)
+    _wait_for_spelling(qtbot, app)
     app.ctl.checks.run_check()
     assert not _spelling_hits(app, "Kibwezatu")
     assert app.ctl.open_project(second)

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,3 +67,34 @@ def test_project_argument_that_is_not_a_project_keeps_the_app_alive(tmp_path: Pa
     assert out.returncode == 0, out.stderr
     assert "CRITICAL" in out.stdout and "notes.smartrec" in out.stdout
     assert bad.read_text(encoding="utf-8") == "not a database"
+
+
+def test_first_verdict_comes_before_spelling_evidence_and_languagetool(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python runs one thread at a time: the dictionary, LanguageTool and evidence look-ups
+    start only once the first verdict is shown, then all of them follow."""
+    from app.gui.main import start
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    startup = start(["--no-user-rules"])
+    qtbot.addWidget(startup.window)
+    at_verdict: list[tuple[bool, bool, str]] = []
+
+    def painted() -> None:  # runs after start's own handler: the controller (and the window's
+        ctl = startup.controller  # evidence panel) exist
+        assert ctl is not None
+        ctl.checks.result_ready.connect(lambda *_a: at_verdict.append(
+            (ctl.grammar.started, ctl.grammar.spelling is not None,
+             startup.window.evidence.status.text())))
+
+    startup.window.first_painted.connect(painted)
+    qtbot.waitUntil(lambda: bool(at_verdict), timeout=30_000)
+    assert at_verdict[0] == (False, False, "")
+    ctl = startup.controller
+    assert ctl is not None
+    evidence = startup.window.evidence
+    qtbot.waitUntil(lambda: ctl.grammar.started and ctl.grammar.spelling is not None
+                    and evidence.status.text() not in ("", "Searching…"), timeout=30_000)
+    assert evidence.hits  # the sample project's own evidence, suggested for its first draft

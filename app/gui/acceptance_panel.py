@@ -17,17 +17,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.acceptance.outlook import CATEGORY_NAMES, Outlook
-from app.acceptance.service import checker_estimator, forecaster_for
 from app.core.models import CheckResult
-from app.evidence.context import sources_for
 from app.gui.check_coordinator import CheckCoordinator
 from app.gui.save_manager import single_shot
 from app.gui.session import ProjectSession
 from app.gui.tasks import TaskManager
 from app.storage.reader import reading
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the model needs numpy: loaded with the first outlook, not at start-up
+    from app.acceptance.outlook import Outlook
     from app.core.engine import Checker
 
 #: Wait for typing to pause before asking (the outlook follows the settled text).
@@ -72,6 +70,8 @@ class OutlookSection(QWidget):
         self.note.setVisible(False)
 
     def show_outlook(self, outlook: Outlook, state: str) -> None:
+        from app.acceptance.outlook import CATEGORY_NAMES
+
         if outlook.probability is None:
             self.show_absent(outlook.note or "Not enough history for an outlook.")
             return
@@ -173,6 +173,9 @@ class OutlookPart(QObject):
 def _outlook(path: Path, checker: Checker, ask: _Ask, state: str,
              recommending: str) -> Outlook | None:
     """Worker thread: the project's own precedents plus its libraries; None without history."""
+    from app.acceptance.service import checker_estimator, forecaster_for
+    from app.evidence.context import sources_for
+
     with reading(path) as conn:
         connections = [c for _p, c in sources_for(conn)]
         forecaster = forecaster_for(connections, checker_estimator(checker))

@@ -106,6 +106,10 @@ class CheckCoordinator(QObject):
         self._check_again = False
         self._rules_generation = 0
         self._evidence_generation = 0
+        #: While held, evidence look-ups and background scores wait (see `hold_background`).
+        self._held = False
+        self._evidence_waiting = False
+        self._scores_waiting = False
         self._check_timer = single_shot(self, CHECK_DELAY_MS, self.run_check)
         self._check_deadline = single_shot(self, CHECK_MAX_DELAY_MS, self.run_check)
         self._evidence_timer = single_shot(self, EVIDENCE_IDLE_MS, self.refresh_evidence)
@@ -185,8 +189,24 @@ class CheckCoordinator(QObject):
         self.run_check()
         self._score_all()
 
+    def hold_background(self, held: bool) -> None:
+        """Hold evidence look-ups and background scores back (True), or run what waited.
+
+        The main window holds them until its first verdict is on screen: Python runs one
+        thread at a time, so background work started earlier only delays that verdict."""
+        self._held = held
+        if held:
+            return
+        if self._evidence_waiting:
+            self.refresh_evidence()
+        if self._scores_waiting:
+            self._score_all()
+
     def _score_all(self) -> None:
         """Give every draft a score badge, in the background (the rules may have changed)."""
+        self._scores_waiting = self._held
+        if self._held:
+            return
         project, checker = self.session.project, self.checker
         if project is None or checker is None or project.read_only:
             return
@@ -321,7 +341,8 @@ class CheckCoordinator(QObject):
         """Look up linked evidence, precedents and theme votes in the background, then
         check again with them."""
         self._evidence_timer.stop()
-        if self.drafts.current_length() > ASYNC_CHECK_CHARS:
+        self._evidence_waiting = self._held
+        if self._held or self.drafts.current_length() > ASYNC_CHECK_CHARS:
             return
         project, current = self.session.project, self.drafts.current_draft()
         if project is None or current is None:

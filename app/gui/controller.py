@@ -60,6 +60,8 @@ class MainController(QObject):
         self.settings = settings
         self.last_error = ""
         window.set_evidence_panel(EvidencePanel())
+        self._background_started = False
+        window.evidence.hold(True)
         self.session = ProjectSession(settings, self)
         # Connected first: the window is set up for a project before the parts fill it.
         self.session.project_changed.connect(self._project_changed)
@@ -72,6 +74,7 @@ class MainController(QObject):
         options = RuleOptions(user_rules=user_rules, builtin_rules=builtin_rules,
                               extra_rule_dirs=extra_rule_dirs, async_rules=async_rules)
         self.checks = CheckCoordinator(self.session, self.drafts, self.grammar, options, self)
+        self.checks.hold_background(True)
         self.saver.score_of = self.checks.score_of
         self.actions = FindingActions(window, self.session, self.drafts, self.checks, self)
         outlook_view = OutlookSection()
@@ -163,12 +166,32 @@ class MainController(QObject):
         self.actions.message.connect(self.show_message)
         self.actions.problem.connect(self.error)
         self.drafts.text_edited.connect(self._text_edited)
+        # The rest starts once the first verdict is on screen; without a project, once the
+        # window is. Queued, so the verdict is painted before anything competes with it.
+        self.checks.rules_loaded.connect(
+            lambda _c: QTimer.singleShot(0, self, self._start_background))
+        self.checks.rules_failed.connect(
+            lambda _r: QTimer.singleShot(0, self, self._start_background))
         if w.has_painted:
-            QTimer.singleShot(0, self.grammar.start)
+            QTimer.singleShot(0, self, self._start_if_idle)
         else:
-            w.first_painted.connect(self.grammar.start)
-        session.project_changed.connect(lambda _p: self.grammar.start())
+            w.first_painted.connect(self._start_if_idle)
         self.view.palette_changed.connect(self.checks.run_check)
+
+    def _start_if_idle(self) -> None:
+        if self.session.project is None:
+            self._start_background()
+
+    def _start_background(self) -> None:
+        """Spelling, LanguageTool, evidence look-ups and background scores: none of them is
+        needed for the first verdict, and each would slow it down (Python runs one thread at
+        a time), so they wait until it is shown."""
+        if self._background_started:
+            return
+        self._background_started = True
+        self.grammar.start()
+        self.w.evidence.hold(False)
+        self.checks.hold_background(False)
 
     # -- messages ----------------------------------------------------------------------------
     def error(self, title: str, text: str) -> None:

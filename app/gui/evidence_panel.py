@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from app.evidence.context import sources_for, suggestions
 from app.evidence.library import LibraryError, attach_library, attached_libraries, detach_library
 from app.evidence.links import Link, link, unlink
-from app.evidence.reference import load_reference
 from app.evidence.search import MARKS, SearchHit, search
 from app.gui.tasks import TaskManager
 from app.storage.errors import ProjectError
@@ -90,6 +89,9 @@ class EvidencePanel(QWidget):
         self.text = ""
         self.hits: list[SearchHit] = []
         self._generation = 0
+        #: While held, queries wait (the window's start: the first verdict comes first).
+        self._held = False
+        self._refresh_waiting = False
         self.tasks = TaskManager(self)
 
         self.search_box = QLineEdit()
@@ -182,6 +184,15 @@ class EvidencePanel(QWidget):
         else:
             self._timer.start()
 
+    def hold(self, held: bool) -> None:
+        """Hold queries back (True) or run the one that waited (False).
+
+        The main window holds them until its first verdict is on screen: a look-up in the
+        background would compete with the rules for Python's one running thread."""
+        self._held = held
+        if not held and self._refresh_waiting:
+            self.refresh()
+
     def shutdown(self) -> None:
         self._timer.stop()
         self.tasks.shutdown()
@@ -198,6 +209,9 @@ class EvidencePanel(QWidget):
     def refresh(self) -> None:
         """Run the search (or the draft's suggestions) in the background."""
         self._timer.stop()
+        self._refresh_waiting = self._held
+        if self._held:
+            return
         self._generation += 1
         generation = self._generation
         project = self.project
@@ -388,6 +402,8 @@ class EvidencePanel(QWidget):
         project = self._writable()
         if project is None:
             return 0
+        from app.evidence.reference import load_reference  # the importers: not at start-up
+
         result = load_reference(project, state=project.meta.state_under_review)
         self.status.setText(f"Loaded {result.written} built-in commitment(s).")
         self.refresh()

@@ -145,16 +145,21 @@ class GrammarRunner(QObject):
         if old is not None:
             self._tasks.run(old.close)  # stopping a local server can take a moment
         # Offline spelling, loaded in the background; also the vocabulary for LanguageTool.
-        if self.spelling is None or self.spelling.language != settings.spelling_language:
+        fresh = self.spelling is None or self.spelling.language != settings.spelling_language
+        if fresh:
             if self.spelling is not None:
                 self.spelling.close()
             self.spelling = SpellingProvider(
                 settings.spelling_language, user_dictionary=self._user_dictionary,
                 background=True,
             )
-            self.spelling.warm_up()
+        assert self.spelling is not None
         self.spelling_enabled = settings.spelling_enabled
+        # Before the load starts: registering the "loaded" callback waits for the loader's lock,
+        # which would hold the GUI thread for the whole load.
         self.spelling_slot.use(self.spelling, settings.spelling_enabled)
+        if fresh:
+            self.spelling.warm_up()
         checker, status = grammar_from_settings(settings, vocabulary=self.spelling)
         self._checker = checker
         self._pending = None
