@@ -6,26 +6,18 @@ With no sub-command (or a project file) it launches the desktop app.
 from __future__ import annotations
 
 import argparse
-import bisect
-import contextlib
-import csv
 import difflib
 import errno
-import io
 import os
-import signal
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TextIO, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
-from app.bounds import MAX_DRAFT_CHARS, JsonBoundsError, load_json_bounded
+from app.cli_output import Progress, WholeWrites
 from app.core.models import SEVERITY_RANK, CheckContext, CheckResult
+from app.draft_input import DraftReader, names_file
 from app.errors import InputError, report_unexpected
-from app.textio import TextInputError, TextStream, open_text_stream, stream_text
 
 if TYPE_CHECKING:
     from app.cli_batch import CheckOptions
@@ -34,393 +26,11 @@ if TYPE_CHECKING:
 SUBCOMMANDS = (
     "check", "rules", "evidence", "export", "review", "import-drafts", "workshop", "gui",
 )
-#: Input is read as a stream, one line at a time; a longer line is refused (a draft's own
-#: limit, MAX_DRAFT_CHARS, is far lower: this only bounds memory before that check).
-MAX_LINE_CHARS = 10_000_000
 __all__ = ["InputError", "main"]
 #: OSErrors that mean "the output could not be written" (full disk, read-only, no permission).
 _WRITE_ERRORS = {
     errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM
 }
-
-
-@dataclass(frozen=True)
-class Draft:
-    source: str
-    line: int
-    text: str
-
-
-# -- input ----------------------------------------------------------------------------------
-DRAFT_SUFFIXES = (".txt", ".text", ".md", ".csv", ".jsonl")
-
-
-@dataclass(frozen=True)
-class DraftInput:
-    """Where drafts come from: a file (or "-" for stdin), or the text of a draft itself."""
-
-    value: str
-    is_text: bool
-
-
-def classify(argument: str) -> DraftInput:
-    """Decide whether a positional argument is a file name or the text of a draft.
-
-    The rule (docs/robustness.md): "-" is standard input; an argument naming an existing file is
-    that file; an argument with whitespace in it is a draft (a quoted sentence) unless it ends in
-    a draft-file suffix; anything else is a file name, and a missing file is an error. A draft
-    that is a single word goes through `--text`.
-    """
-    if argument == "-" or _names_file(argument):
-        return DraftInput(argument, is_text=False)
-    if any(ch.isspace() for ch in argument) and not (
-        argument.lower().endswith(DRAFT_SUFFIXES) and "\n" not in argument
-    ):
-        return DraftInput(argument, is_text=True)
-    return DraftInput(argument, is_text=False)
-
-
-def _looks_like_path(argument: str) -> bool:
-    return "/" in argument or "\\" in argument or Path(argument).suffix.lower() in DRAFT_SUFFIXES
-
-
-def _names_file(argument: str) -> bool:
-    """True when `argument` is an existing path; never raises (long names, NUL bytes ...)."""
-    if not argument or "\0" in argument or len(argument.encode("utf-8", "replace")) > 4096:
-        return False
-    try:
-        return Path(argument).exists()
-    except (OSError, ValueError):
-        return False
-
-
-class DraftReader:
-    """Drafts from files, stdin and `--text`, read as a stream: memory holds one line at a time,
-    however large the input. Bad input raises InputError naming the file and line when it is
-    reached. `position` and `size` are bytes (of the files; `size` is None with standard
-    input), for a progress bar that needs no counting pass."""
-
-    def __init__(self, arguments: Sequence[str], column: str | None = None, *,
-                 texts: Sequence[str] = (), encoding: str | None = None) -> None:
-        self.inputs = [classify(a) for a in arguments]
-        if column is not None and not any(
-            not i.is_text and i.value.lower().endswith(".csv") for i in self.inputs
-        ):
-            raise InputError("--column applies to .csv input only, and no .csv file was given")
-        self.column = column
-        self.texts = list(texts)
-        self.encoding = encoding
-        self._done = 0
-        self._stream: TextStream | None = None
-        self.size: int | None = 0
-        for item in self.inputs:
-            if item.value == "-" and not item.is_text:
-                self.size = None
-            elif not item.is_text and self.size is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    self.size += os.stat(item.value).st_size
-
-    @property
-    def position(self) -> int:
-        return self._done + (self._stream.position if self._stream is not None else 0)
-
-    def __iter__(self) -> Iterator[Draft]:
-        for draft in self._drafts():
-            if len(draft.text) > MAX_DRAFT_CHARS:
-                raise InputError(
-                    f"{draft.source}:{draft.line}: a draft of {len(draft.text):,} characters is "
-                    f"too long to check (the limit is {MAX_DRAFT_CHARS:,}); put one draft per "
-                    "line"
-                )
-            yield draft
-
-    def _drafts(self) -> Iterator[Draft]:
-        for number, text in enumerate(self.texts, start=1):
-            yield Draft("<text>", number, text)
-        for item in self.inputs:
-            if item.is_text:
-                yield Draft("<argument>", 1, item.value)
-            elif item.value == "-":
-                yield from self._read("<stdin>", None)
-            else:
-                yield from self._read(item.value, Path(item.value))
-
-    def _read(self, source: str, path: Path | None) -> Iterator[Draft]:
-        stream = _open_stdin(self.encoding) if path is None else _open_file(path, self.encoding)
-        self._stream = stream
-        try:
-            suffix = path.suffix.lower() if path is not None else ""
-            lines = stream.lines(MAX_LINE_CHARS)
-            if suffix == ".csv" and path is not None:
-                yield from _csv(path, lines, self.column or "Text")
-            elif suffix == ".jsonl" and path is not None:
-                yield from _jsonl(path, lines)
-            else:
-                yield from _lines(source, lines)
-        except TextInputError as exc:
-            raise InputError(str(exc)) from None
-        finally:
-            self._done += stream.position
-            self._stream = None
-            stream.close()
-
-
-def read_drafts(
-    arguments: Sequence[str],
-    column: str | None = None,
-    *,
-    texts: Sequence[str] = (),
-    encoding: str | None = None,
-) -> Iterator[Draft]:
-    """Drafts from files, stdin and `--text`, as a stream (see `DraftReader`)."""
-    return iter(DraftReader(arguments, column, texts=texts, encoding=encoding))
-
-
-def _open_stdin(encoding: str | None) -> TextStream:
-    stream = sys.stdin
-    if stream is None:
-        raise InputError("cannot read standard input: it is closed")
-    try:
-        if not isinstance(stream, io.TextIOWrapper):  # already text (a test, an embedding program)
-            return stream_text(io.BytesIO(str(stream.read()).encode("utf-8")), "standard input",
-                               "utf-8")
-        return stream_text(stream.buffer, "standard input", encoding)
-    except OSError as exc:
-        raise InputError(f"cannot read standard input: {exc.strerror or exc}") from None
-    except ValueError:  # closed file object
-        raise InputError("cannot read standard input: it is closed") from None
-    except TextInputError as exc:
-        raise InputError(str(exc)) from None
-
-
-def _open_file(path: Path, encoding: str | None) -> TextStream:
-    try:
-        return open_text_stream(path, encoding, "draft file")
-    except TextInputError as exc:
-        if str(exc).endswith(": no such file") and not _looks_like_path(str(path)):
-            raise InputError(f"{exc} (to check a one-word draft, use --text)") from None
-        raise InputError(str(exc)) from None
-
-
-def _split(lines: Iterator[str]) -> Iterator[tuple[int, str]]:
-    """(line number, line) as `str.splitlines` numbers the whole text, from physical lines."""
-    number = 0
-    for physical in lines:
-        for line in physical.splitlines():
-            number += 1
-            yield number, line
-
-
-def _lines(source: str, lines: Iterator[str]) -> Iterator[Draft]:
-    """One draft per non-empty line (a paragraph, as Word saves plain text)."""
-    for number, line in _split(lines):
-        if line.strip():
-            yield Draft(source, number, line)
-
-
-def _csv(path: Path, lines: Iterator[str], column: str) -> Iterator[Draft]:
-    reader = csv.reader(lines)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    except csv.Error as exc:
-        raise InputError(f"{path}:1: cannot read the CSV header: {exc}") from None
-    if column not in header:
-        shown = ", ".join(header[:20]) + (", ..." if len(header) > 20 else "")
-        raise InputError(f"{path}: no column named {column!r} (columns: {shown}); use --column")
-    index = header.index(column)
-    line = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise InputError(f"{path}:{line}: broken CSV: {exc}") from None
-        if index < len(row) and row[index].strip():
-            yield Draft(str(path), line, row[index])
-        line = reader.line_num + 1
-
-
-def _jsonl(path: Path, lines: Iterator[str]) -> Iterator[Draft]:
-    for number, line in _split(lines):
-        if not line.strip():
-            continue
-        try:
-            value = load_json_bounded(line)
-        except JsonBoundsError as exc:
-            raise InputError(f"{path}:{number}: {exc}") from None
-        text_value = value.get("text", value.get("Text")) if isinstance(value, dict) else value
-        if not isinstance(text_value, str):
-            raise InputError(f"{path}:{number}: expected a string or an object with a 'text' key")
-        yield Draft(str(path), number, text_value)
-
-
-# -- output ---------------------------------------------------------------------------------
-def result_record(index: int, draft: Draft, result: CheckResult) -> dict[str, Any]:
-    action = result.action_category
-    return {
-        "index": index,
-        "source": draft.source,
-        "line": draft.line,
-        "smart_score": result.smart_score,
-        "overall": result.overall,
-        "scores": result.scores(),
-        "reasons": {d.dimension: d.reason for d in result.dimensions},
-        "action_category": {
-            "category": action.category,
-            "reason": action.reason,
-            "upgrade": action.upgrade,
-        },
-        "themes": [t.issue for t in result.themes],
-        "theme_reasons": {t.issue: t.reason for t in result.themes},
-        "readability": result.readability.model_dump(),
-        "findings": [
-            {
-                "rule_id": f.rule_id,
-                "dimension": f.dimension,
-                "severity": f.severity,
-                "start": f.start,
-                "end": f.end,
-                "message": f.message,
-                "replacements": [r.text for r in f.replacements],
-            }
-            for f in result.findings
-        ],
-    }
-
-
-class LineIndex:
-    """(line offset, 1-based column) of character offsets in one draft, in O(log n) each.
-
-    Slicing the text per finding made `check` quadratic in line length (5 MB took minutes).
-    """
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0]
-        start = text.find("\n")
-        while start != -1:
-            self.starts.append(start + 1)
-            start = text.find("\n", start + 1)
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return line, offset - self.starts[line] + 1
-
-
-class WholeWrites(io.TextIOBase):
-    """Standard output where Ctrl+C never cuts a write in half.
-
-    A write blocked on a full pipe is interrupted by SIGINT part-way through; here the first
-    Ctrl+C is held until the chunk (whole lines) is written and flushed, then raised. A second
-    Ctrl+C while the write is still blocked stops at once.
-    """
-
-    def __init__(self, stream: IO[str]) -> None:
-        super().__init__()
-        self.stream = stream
-        self.output_encoding = str(getattr(stream, "encoding", None) or "utf-8")
-
-    def write(self, text: str) -> int:
-        with _sigint_deferred():
-            self.stream.flush()
-            fd = self._fd()
-            if fd is None:
-                self.stream.write(text)
-                self.stream.flush()
-            else:  # the io stack loses the tail of a write interrupted mid-way on a pipe
-                data = memoryview(text.encode(self.output_encoding))
-                while data:
-                    data = data[os.write(fd, data) :]
-        return len(text)
-
-    def _fd(self) -> int | None:
-        """The POSIX file descriptor to write to directly, if there is one."""
-        if os.name != "posix":
-            return None
-        try:
-            return self.stream.fileno()
-        except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation, a test's stream
-            return None
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-
-@contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pending: list[int] = []
-
-    def hold(signum: int, frame: object) -> None:
-        if pending:
-            raise KeyboardInterrupt
-        pending.append(signum)
-
-    previous = signal.signal(signal.SIGINT, hold)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if pending:
-        raise KeyboardInterrupt
-
-
-class Progress:
-    """A progress bar on stderr for long batches, only when stderr is a terminal.
-
-    It shows the share of the input's bytes read so far, so nothing has to count the drafts
-    first; with standard input (size unknown) it shows the drafts done and their rate.
-    """
-
-    WIDTH = 30
-    #: Smaller inputs (about 200 drafts) finish before a bar would be worth drawing.
-    MIN_BYTES = 32_000
-    #: Redraw at most this often (seconds), and at the end.
-    INTERVAL = 0.1
-
-    def __init__(self, stream: TextIO, size: int | None, position: Callable[[], int]) -> None:
-        self.stream = stream
-        self.size = size
-        self.position = position
-        self.enabled = stream.isatty() and (size is None or size >= self.MIN_BYTES)
-        self.count = 0
-        self.started = time.monotonic()
-        self._drawn = 0.0
-
-    def tick(self, count: int = 1) -> None:
-        self.count += count
-        now = time.monotonic()
-        if self.enabled and now - self._drawn >= self.INTERVAL:
-            self._drawn = now
-            self._draw()
-
-    def _draw(self) -> None:
-        self.stream.write("\r" + self.line())
-        self.stream.flush()
-
-    def line(self) -> str:
-        rate = self.count / max(time.monotonic() - self.started, 1e-6)
-        drafts = f"{self.count:,} drafts, {rate:,.0f}/s"
-        if self.size is None:
-            return drafts
-        done = min(1.0, self.position() / self.size) if self.size else 1.0
-        filled = int(done * self.WIDTH)
-        return (f"[{'#' * filled}{' ' * (self.WIDTH - filled)}] {done:4.0%} "
-                f"{_megabytes(self.position())}/{_megabytes(self.size)} MB, {drafts}")
-
-    def done(self) -> None:
-        if self.enabled:
-            self._draw()
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:,.1f}"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -539,7 +149,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         status = 0
         for name in args.files:
             path = Path(name)
-            if not _names_file(name):
+            if not names_file(name):
                 print(f"{path}: no such file", file=sys.stderr)
                 status = 1
                 continue
@@ -729,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] not in SUBCOMMANDS and not argv[0].startswith("-"):
         # Only an existing file (a project) opens the desktop app; any other word is a typo.
-        if not (_names_file(argv[0]) or argv[0].lower().endswith(".smartrec")):
+        if not (names_file(argv[0]) or argv[0].lower().endswith(".smartrec")):
             raise InputError(_unknown_command(argv[0]))
         argv = ["gui", *argv]
     elif not argv:

@@ -1,6 +1,6 @@
 """`smartrec check` over many drafts: every core, input order kept, memory bounded.
 
-Drafts are read as a stream (`app.cli.DraftReader`: one line in memory at a time, no
+Drafts are read as a stream (`app.draft_input.DraftReader`: one line in memory at a time, no
 counting pass) and sent in chunks to worker processes; each worker builds its own
 checker (cheap: the compiled-rule cache and memory-mapped word tables make it a few tens of ms,
 and on Linux workers are forked from the parent, which has one already) and returns the chunk's
@@ -139,7 +139,7 @@ class BatchChecker:
             self.grammar = None
 
     def render(self, items: Iterable[tuple[int, Any]]) -> Chunk:
-        from app.cli import LineIndex, result_record
+        from app.cli_output import LineIndex, result_record
         from app.textio import spreadsheet_safe
 
         fmt = self.options.output_format

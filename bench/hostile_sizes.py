@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.cli import LineIndex, main
+from app.cli import main
+from app.cli_output import LineIndex
 from app.evidence.importers.report import split_lines
 
 SENTENCE = "The State should ensure free and fair elections and ratify the ICCPR, "

@@ -192,7 +192,7 @@ def test_check_uses_a_configured_languagetool_server(
 
 
 def test_progress_bar_draws_on_a_terminal_only() -> None:
-    from app.cli import Progress
+    from app.cli_output import Progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

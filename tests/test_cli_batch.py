@@ -162,7 +162,7 @@ def test_a_parallel_library_check_reads_the_library_and_never_writes_it(
 def test_progress_counts_whole_chunks() -> None:
     import io
 
-    from app.cli import Progress
+    from app.cli_output import Progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
-from app.cli import DraftReader, main
+from app import draft_input
+from app.cli import main
 from app.cli_batch import PARALLEL_MIN_DRAFTS
+from app.draft_input import DraftReader
 from app.textio import SNIFF_BYTES
 
 BASE = ["check", "--no-grammar", "--no-spelling", "--no-user-rules", "--fail-on", "never"]
@@ -105,7 +106,7 @@ def test_a_character_cut_at_the_first_megabyte_is_still_utf8(
 def test_an_endless_line_is_refused_by_its_number(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "MAX_LINE_CHARS", 1_000)
+    monkeypatch.setattr(draft_input, "MAX_LINE_CHARS", 1_000)
     drafts = tmp_path / "drafts.txt"
     drafts.write_text(f"{DRAFT}\n{DRAFT}\n" + "y" * 5_000, encoding="utf-8")
     code = main([*BASE, str(drafts)])

@@ -30,7 +30,7 @@ RowKey = tuple[str, int]
 
 
 class DraftLike(Protocol):
-    """What the CLI's draft record carries (app.cli.Draft)."""
+    """What the CLI's draft record carries (app.draft_input.Draft)."""
 
     @property
     def source(self) -> str: ...
@@ -43,7 +43,8 @@ class DraftLike(Protocol):
 
 
 def _read_rows(path: Path, columns: Mapping[str, str]) -> dict[RowKey, dict[str, str]]:
-    """field -> value per record, numbered exactly as `app.cli.read_drafts` numbers them."""
+    """field -> value per record, numbered exactly as `app.draft_input.DraftReader`
+    numbers them."""
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     out: dict[RowKey, dict[str, str]] = {}
     if path.suffix.lower() == ".jsonl":

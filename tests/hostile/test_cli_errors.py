@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from app import cli
-from app.cli import SUBCOMMANDS, LineIndex, main
+from app.cli import SUBCOMMANDS, main
+from app.cli_output import LineIndex
 
 ROOT = Path(__file__).resolve().parents[2]
 QUIET = ("--no-grammar", "--no-spelling", "--no-user-rules")
