@@ -26,6 +26,8 @@ YEAR_RANGE = (1945, 2100)
 #: UPR sessions and cycles (session 1 was in 2008, about three sessions a year; cycle 4 began 2022).
 SESSION_RANGE = (1, 300)
 CYCLE_RANGE = (1, 50)
+#: Longest whole number (in characters) a JSON file may hold; ids and years need a few.
+MAX_NUMBER_DIGITS = 100
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
@@ -58,12 +60,20 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _bounded_json_int(text: str) -> int:
+    # Python refuses to convert more than 4,300 digits with a ValueError of its own.
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise JsonBoundsError(f"the number {text[:30]}... is too large")
+    return int(text)
+
+
 def load_json_bounded(text: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """`json.loads` that refuses deep nesting, NaN/Infinity and numbers that overflow."""
     if json_depth(text) > max_depth:
         raise JsonBoundsError(f"nested more than {max_depth} levels deep")
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float,
+                          parse_int=_bounded_json_int)
     except json.JSONDecodeError as exc:
         raise JsonBoundsError(f"invalid JSON: {exc.msg} (line {exc.lineno})") from None
     except RecursionError:  # the pre-scan makes this unreachable; kept as a last line

@@ -2,6 +2,7 @@
 
 Usage: python bench/gui_responsiveness.py [--chars 300] [--burst 3] [--every 60]
                                           [--delay-ms 200] [--no-grammar] [--profile]
+                                          [--paste-mb 5 [--one-line]]
 
 Starts the main window (offscreen unless QT_QPA_PLATFORM says otherwise) on a temporary copy of
 the sample project, with grammar pointed at `tests/doubles/fakelt.py` (answering
@@ -12,6 +13,12 @@ between its ticks: a gap is how long the event loop could not react (a "frame").
 median / p95 / max gap, the number of gaps over 50 ms (issue 5 target: none), and the grammar
 round trips shown in the status bar. --profile runs cProfile over the typing and prints the
 functions with the most cumulative time on the GUI thread.
+
+--paste-mb N first pastes N MB of text into the draft through the clipboard, as Ctrl+V does
+(paragraphs of about 600 characters, or with --one-line a single paragraph), prints how long the
+paste took, then types in the middle of it; afterwards it prints what the live check covered and
+whether the project file holds the whole text (issue 16: a 5 MB paste never freezes typing and
+loses nothing).
 """
 
 from __future__ import annotations
@@ -53,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draft", default="Electoral commission budget")
     parser.add_argument("--no-grammar", action="store_true", help="baseline: no LanguageTool")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--paste-mb", type=float, default=0,
+                        help="paste this many MB into the draft before typing")
+    parser.add_argument("--one-line", action="store_true",
+                        help="with --paste-mb: the pasted text is one paragraph")
     parser.add_argument("--switch", type=int, default=0,
                         help="afterwards, switch drafts this many times (every 400 ms) and "
                              "report those gaps separately")
@@ -110,6 +121,32 @@ def main(argv: list[str] | None = None) -> int:
     cursor.movePosition(cursor.MoveOperation.End)
     editor.setTextCursor(cursor)
     text = (TEXT * (args.chars // len(TEXT) + 1))[: args.chars]
+    pasted = ""
+    expected_length = 0
+    if args.paste_mb:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        refusals: list[str] = []
+        QMessageBox.warning = (  # type: ignore[assignment,method-assign]
+            lambda _parent, _title, message, *_a: refusals.append(message))
+        size = int(args.paste_mb * 1_000_000)
+        unit = TEXT.strip() + (" " if args.one_line else "\n")
+        pasted = (unit * (size // len(unit) + 1))[:size]
+        QApplication.clipboard().setText(pasted)
+        length_before = editor.document().characterCount() - 1
+        began = time.perf_counter()
+        editor.paste()
+        app.processEvents()
+        print(f"pasted {len(pasted):,} characters "
+              f"({'one paragraph' if args.one_line else 'paragraphs of ' + str(len(unit))}) "
+              f"in {(time.perf_counter() - began) * 1000:.0f} ms (one event-loop stall)")
+        for refusal in refusals:
+            print(f"refused with a dialog: {refusal}")
+        expected_length = length_before + (0 if refusals else len(pasted)) + len(text)
+        cursor = editor.textCursor()
+        cursor.setPosition(editor.document().characterCount() // 2)
+        editor.setTextCursor(cursor)
+        app.processEvents()
     chunks = [text[i:i + args.burst] for i in range(0, len(text), args.burst)]
 
     gaps: list[float] = []
@@ -178,6 +215,14 @@ def main(argv: list[str] | None = None) -> int:
                   f" ms, max {max(round_trips):.0f} ms over {len(round_trips)} checks "
                   f"({requests} requests to the server)")
         print(f"last grammar status: {window.grammar_label.toolTip()!r}")
+    if pasted and ctl.project is not None and ctl.current_id is not None:
+        window_part = ctl.checks.window
+        print(f"live check: {window_part.short() if window_part else 'the whole text'}")
+        ctl.saver.flush()
+        stored = ctl.project.get_draft(ctl.current_id).text
+        on_screen = ctl.current_text()
+        print(f"saved: {len(stored):,} characters (expected {expected_length:,}); same as the "
+              f"editor: {stored == on_screen}")
     if args.switch and ctl.project is not None:
         ids = [d.id for d in ctl.project.drafts()]
         gaps.clear()

@@ -2,6 +2,9 @@
 
 - checking is debounced (150 ms, at most 700 ms while typing without pause) and runs on the
   GUI thread for normal drafts (about 1 ms); very long texts go to the background TaskManager;
+- a draft over `MAX_DRAFT_CHARS` (a paste of a whole report) is checked through a window around
+  the cursor (`app.draft_window`): the result is of that part's text, and `window` says where
+  it starts in the document;
 - linked evidence, precedents and theme votes are looked up in the background on a read-only
   connection of their own, 600 ms after typing stops, then the draft is checked again;
 - LanguageTool answers are merged into the result; every answer for an older text, draft or rule
@@ -16,7 +19,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 
+from app.bounds import MAX_DRAFT_CHARS
 from app.core.models import CheckContext, CheckResult, Finding
+from app.draft_window import DraftWindow
 from app.gui.drafts_controller import DraftsController
 from app.gui.grammar import GrammarRunner
 from app.gui.save_manager import single_shot
@@ -89,6 +94,9 @@ class CheckCoordinator(QObject):
         self.load_failure = ""
         self.result: CheckResult | None = None
         self.result_text = ""
+        #: Where `result_text` lies in the document when the draft was too long to check
+        #: whole and only this part was checked; None for a whole check.
+        self.window: DraftWindow | None = None
         self._result_id: int | None = None
         self._ignored: dict[int, set[tuple[str, str]]] = {}
         #: draft id -> (text it was computed for, CheckContext with evidence)
@@ -114,6 +122,7 @@ class CheckCoordinator(QObject):
         grammar.findings_ready.connect(self._grammar_ready)
         drafts.draft_selected.connect(self._draft_selected)
         drafts.text_edited.connect(self._text_edited)
+        drafts.cursor_moved.connect(self._cursor_moved)
         session.about_to_close.connect(self._clear)
         session.project_changed.connect(self._project_changed)
 
@@ -252,20 +261,36 @@ class CheckCoordinator(QObject):
             ctx.theme_votes = dict(evidence.theme_votes)
         return ctx
 
+    @property
+    def origin(self) -> int:
+        """Document position of the checked text's first character (0 for a whole check)."""
+        return self.window.start if self.window is not None else 0
+
     def score_of(self, draft_id: int, text: str) -> int | None:
-        """The score of the last check, if it was of exactly this draft and text."""
-        if self.result is not None and self._result_id == draft_id and self.result_text == text:
+        """The score of the last check, if it was of exactly this draft and text (a check of
+        part of a too-long draft is not its score)."""
+        if (self.result is not None and self._result_id == draft_id and self.window is None
+                and self.result_text == text):
             return self.result.smart_score
         return None
 
     def run_check(self) -> None:
         self._check_timer.stop()
         self._check_deadline.stop()
-        current = self.drafts.current_draft()
-        if self.checker is None or self.session.project is None or current is None:
+        draft_id = self.drafts.current_id
+        if self.checker is None or self.session.project is None or draft_id is None:
             return
-        draft_id, text = current
         checker = self.checker
+        if self.drafts.current_length() > MAX_DRAFT_CHARS:
+            window, part = self.drafts.checked_window()
+            self._check_generation += 1
+            self._apply(checker.check(part, self.context(draft_id)), part, draft_id,
+                        window=window)
+            return
+        current = self.drafts.current_draft()
+        if current is None:
+            return
+        text = current[1]
         ctx = self.context(draft_id)
         self._check_generation += 1
         if len(text) <= ASYNC_CHECK_CHARS:
@@ -293,9 +318,10 @@ class CheckCoordinator(QObject):
         self.tasks.run(lambda: checker.check(text, ctx), done, failed)
 
     def _apply(self, result: CheckResult, text: str, draft_id: int,
-               grammar: bool = True) -> None:
+               grammar: bool = True, window: DraftWindow | None = None) -> None:
         self.result = result
         self.result_text = text
+        self.window = window
         self._result_id = draft_id
         self.result_ready.emit(result, text, draft_id)
         if grammar and len(text) <= ASYNC_CHECK_CHARS:
@@ -308,7 +334,7 @@ class CheckCoordinator(QObject):
             return
         merged = self.grammar.merge(self.checker, self.result, findings, text,
                                     self.context(draft_id))
-        self._apply(merged, text, draft_id, grammar=False)
+        self._apply(merged, text, draft_id, grammar=False, window=self.window)
 
     # -- evidence ----------------------------------------------------------------------------
     def refresh_evidence(self) -> None:
@@ -316,14 +342,12 @@ class CheckCoordinator(QObject):
         check again with them."""
         self._evidence_timer.stop()
         self._evidence_waiting = self._held
-        if self._held:
+        if self._held or self.drafts.current_length() > ASYNC_CHECK_CHARS:
             return
         project, current = self.session.project, self.drafts.current_draft()
         if project is None or current is None:
             return
         draft_id, text = current
-        if len(text) > ASYNC_CHECK_CHARS:
-            return
         path, state = project.path, project.meta.state_under_review
         self._evidence_generation += 1
         generation = self._evidence_generation
@@ -350,6 +374,7 @@ class CheckCoordinator(QObject):
     def _draft_selected(self, draft_id: int | None) -> None:
         self._check_timer.stop()
         self.result = None
+        self.window = None
         self._result_id = None
         if draft_id is None:
             return
@@ -360,10 +385,17 @@ class CheckCoordinator(QObject):
         self._evidence_timer.start()
         self.schedule_check()
 
+    def _cursor_moved(self) -> None:
+        """In a too-long draft, moving the cursor out of the checked part checks where it is."""
+        window = self.window
+        if window is not None and not window.contains(self.drafts.cursor_offset()):
+            self.schedule_check()
+
     def _clear(self) -> None:
         for timer in (self._check_timer, self._check_deadline, self._evidence_timer):
             timer.stop()
         self.result = None
+        self.window = None
         self._result_id = None
         self._ignored.clear()
         self._evidence.clear()

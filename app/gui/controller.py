@@ -12,6 +12,7 @@ This module only shows what they report and handles the File, Rules and Help men
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app import __version__
+from app.bounds import MAX_DRAFT_CHARS
 from app.core.models import CheckResult
 from app.gui.acceptance_panel import OutlookPart, OutlookSection
 from app.gui.check_coordinator import CheckCoordinator, RuleOptions
@@ -143,6 +145,7 @@ class MainController(QObject):
         w.history.restore_requested.connect(self.restore_text)
         w.tabs.currentChanged.connect(lambda _i: self.refresh_history())
         w.evidence.links_changed.connect(self.checks.refresh_evidence)
+        w.editor.paste_refused.connect(lambda text: self._problem("Not pasted", text, True))
 
         session.recent_changed.connect(self._recent_changed)
         session.problem.connect(self._problem)
@@ -275,7 +278,8 @@ class MainController(QObject):
         if path:
             if not path.endswith(".smartrec"):
                 path += ".smartrec"
-            self.create_project(Path(path), values, overwrite=Path(path).exists())
+            # os.path.exists: False, not an exception, for a name the system cannot hold
+            self.create_project(Path(path), values, overwrite=os.path.exists(path))
 
     def create_project(self, path: Path, values: dict[str, str], overwrite: bool = False) -> bool:
         if not self.session.create(path, ProjectMeta(**values), overwrite=overwrite):
@@ -384,31 +388,46 @@ class MainController(QObject):
         current = self.drafts.current_draft()
         if current is None:
             self.w.evidence.set_draft(None, "")
+        elif len(current[1]) > MAX_DRAFT_CHARS:
+            self.w.evidence.set_draft(current[0], "")  # the checked part follows
         else:
             self.w.evidence.set_draft(*current)
         self.refresh_history()
 
     def _text_edited(self) -> None:
+        if self.drafts.current_length() > MAX_DRAFT_CHARS:
+            # A pasted report: no copy of it per keystroke. The evidence keeps the part checked
+            # last (it waits for typing to pause, as for any draft); _show_result updates it.
+            self.w.evidence.set_draft(self.drafts.current_id, self.w.evidence.text)
+            return
         current = self.drafts.current_draft()
         if current is not None:
             self.w.evidence.set_draft(*current)
 
     def _show_result(self, result: CheckResult, text: str, draft_id: int) -> None:
         w = self.w
+        window = self.checks.window  # set when only part of a too-long draft was checked
+        notice = window.describe() if window is not None else ""
+        if window is not None:
+            w.evidence.set_draft(draft_id, text)
         if not text.strip():
             w.editor.clear_findings()
             w.scorecard.show_empty()
+            w.scorecard.set_notice(notice)
             w.check_label.setText("")
             return
-        w.editor.set_findings(result.findings, text)
+        w.editor.set_findings(result.findings, text, origin=self.checks.origin)
         w.scorecard.set_result(result, text=text)
+        w.scorecard.set_notice(notice)
         shown = min(len(result.findings), 500)
         more = (f" · {shown} of {len(result.findings)} shown"
                 if shown < len(result.findings) else "")
-        w.check_label.setText(f"Checked in {result.elapsed_ms:.1f} ms{more}")
-        w.check_label.setToolTip("")
-        self._store_score(draft_id, result.smart_score)
-        if w.tabs.currentWidget() is w.history:
+        part = f" · {window.short()}" if window is not None else ""
+        w.check_label.setText(f"Checked in {result.elapsed_ms:.1f} ms{more}{part}")
+        w.check_label.setToolTip(notice)
+        if window is None:  # the score of a part is not the draft's score
+            self._store_score(draft_id, result.smart_score)
+        if w.tabs.currentWidget() is w.history and window is None:
             w.history.update_current(text, result.smart_score)
 
     def _store_score(self, draft_id: int, score: int) -> None:

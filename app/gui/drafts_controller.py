@@ -12,10 +12,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QTextDocument, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextDocumentLayout, QPlainTextEdit
 
+from app.draft_window import LIVE_WINDOW_CHARS, DraftWindow, window_around
 from app.gui.commands import AddDraftCommand, DeleteDraftCommand, ReorderCommand
 from app.gui.editor import document_text
 from app.gui.save_manager import FieldValue, SaveManager
 from app.gui.session import ProjectSession
+from app.gui.spans import OffsetMap
 from app.gui.window import MainWindow
 from app.storage.errors import ProjectError
 from app.storage.models import Draft
@@ -32,6 +34,8 @@ class DraftsController(QObject):
     draft_selected = Signal(object)
     #: the current draft's text was edited
     text_edited = Signal()
+    #: the editor's cursor moved (also on every keystroke)
+    cursor_moved = Signal()
     #: a message for the status bar, and how long to show it (ms)
     message = Signal(str, int)
 
@@ -65,6 +69,7 @@ class DraftsController(QObject):
         w.act_redo.triggered.connect(self.redo)
         w.act_find.triggered.connect(w.drafts.focus_find)
         w.editor.textChanged.connect(self._text_changed)
+        w.editor.cursorPositionChanged.connect(self.cursor_moved)
         w.title_edit.textEdited.connect(lambda t: self.field_changed("title", t))
         w.theme_combo.activated.connect(lambda _i: self.field_changed("theme", self._theme()))
         theme_line = w.theme_combo.lineEdit()
@@ -213,6 +218,32 @@ class DraftsController(QObject):
 
     def current_text(self) -> str:
         return document_text(self.w.editor)
+
+    def current_length(self) -> int:
+        """Characters in the editor, without copying the text (cheap on every keystroke)."""
+        return self.w.editor.document().characterCount() - 1
+
+    def checked_window(self) -> tuple[DraftWindow, str]:
+        """The part of a too-long draft the live check reads, and its text: the paragraph at
+        the cursor, or the sentences around the cursor in a paragraph over the window size.
+        Only that paragraph is copied out of the document, never the whole text."""
+        editor = self.w.editor
+        doc = editor.document()
+        position = editor.textCursor().position()
+        total = doc.characterCount() - 1
+        block = doc.findBlock(position)
+        origin, text = block.position(), block.text()
+        if len(text) <= LIVE_WINDOW_CHARS:
+            return DraftWindow(origin, origin + block.length() - 1, total, True), text
+        omap = OffsetMap(text)
+        part = window_around(text, omap.to_py(position - origin))
+        window = DraftWindow(origin + omap.to_qt(part.start), origin + omap.to_qt(part.end),
+                             total, False)
+        return window, text[part.start:part.end]
+
+    def cursor_offset(self) -> int:
+        """Where the cursor is, as a document position."""
+        return self.w.editor.textCursor().position()
 
     def current_draft(self) -> tuple[int, str] | None:
         """(id, text) of the draft being edited, or None."""

@@ -12,7 +12,7 @@ import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QFont, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -48,6 +48,8 @@ class DraftEditor(QPlainTextEdit):
     add_word_requested = Signal(str)
     add_project_word_requested = Signal(str)
     fix_applied = Signal()
+    #: a paste or drop was refused (app.draft_window.paste_problem): the reason
+    paste_refused = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,7 +68,25 @@ class DraftEditor(QPlainTextEdit):
         self._underlines: list[Underline] = []
         self._dark = False
         self._omap = OffsetMap("")
+        self._origin = 0
         self.findings_total = 0
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt API
+        """Paste and drop: text that would freeze the editor is refused with a reason."""
+        from app.draft_window import paste_problem
+
+        if source.hasText() and not self.isReadOnly():
+            cursor = self.textCursor()
+            start, end = cursor.selectionStart(), cursor.selectionEnd()
+            first, last = self.document().findBlock(start), self.document().findBlock(end)
+            before = start - first.position()
+            after = last.position() + last.length() - 1 - end
+            length = self.document().characterCount() - 1 - (end - start)
+            problem = paste_problem(source.text(), before, after, length)
+            if problem is not None:
+                self.paste_refused.emit(problem)
+                return
+        super().insertFromMimeData(source)
 
     # -- underlines -------------------------------------------------------------------------
     def set_dark(self, dark: bool) -> None:
@@ -77,9 +97,12 @@ class DraftEditor(QPlainTextEdit):
         self.findings_total = 0
         self.setExtraSelections([])
 
-    def set_findings(self, findings: list[Finding] | tuple[Finding, ...], text: str) -> None:
-        """Underline `findings` computed on `text` (which should be the current text)."""
+    def set_findings(self, findings: list[Finding] | tuple[Finding, ...], text: str,
+                     origin: int = 0) -> None:
+        """Underline `findings` computed on `text`: the current text, or the part of it that
+        starts at document position `origin` (a too-long draft is checked in part)."""
         omap = self._omap = OffsetMap(text)
+        self._origin = origin
         doc_len = self.document().characterCount() - 1
         underlines: list[Underline] = []
         selections: list[QTextEdit.ExtraSelection] = []
@@ -89,7 +112,7 @@ class DraftEditor(QPlainTextEdit):
             whole = f.start == 0 and f.end >= len(text.rstrip()) and " " in text.strip()
             if f.end <= f.start or whole:
                 continue  # whole-draft findings live in the scorecard, not as a giant underline
-            start, end = omap.to_qt(f.start), omap.to_qt(f.end)
+            start, end = omap.to_qt(f.start) + origin, omap.to_qt(f.end) + origin
             if end > doc_len:
                 continue
             cursor = QTextCursor(self.document())
@@ -206,8 +229,8 @@ class DraftEditor(QPlainTextEdit):
         """Apply a one-click fix as a single edit block, so Ctrl+Z restores the old words."""
         # Replacement offsets refer to the checked text; shift them by how far the span moved.
         shift = underline.cursor.selectionStart() - underline.qt_start
-        start = self._omap.to_qt(rep.start) + shift
-        end = self._omap.to_qt(rep.end) + shift
+        start = self._omap.to_qt(rep.start) + self._origin + shift
+        end = self._omap.to_qt(rep.end) + self._origin + shift
         cursor = self.textCursor()
         cursor.beginEditBlock()
         cursor.setPosition(max(0, start))

@@ -8,6 +8,7 @@ plain words (full disk, read-only folder, file open in Word) and never leave a p
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.engine import Checker
+from app.errors import report_unexpected
 from app.export import (
     DOCUMENT_LABELS,
     DOCUMENTS,
@@ -223,7 +225,9 @@ class ExportDialog(QDialog):
             return False
         dest = Path(text).expanduser()
         asked = self._browsed is not None and dest == self._browsed
-        if dest.exists() and not dest.is_dir() and not asked and not self.confirm_overwrite(dest):
+        # os.path: False, not an exception, for a name too long for the system (refused below)
+        exists = os.path.exists(dest) and not os.path.isdir(dest)
+        if exists and not asked and not self.confirm_overwrite(dest):
             return False
         data, count = self.data, self.count.value()
         self.busy = True
@@ -254,7 +258,7 @@ class ExportDialog(QDialog):
         if isinstance(exc, ExportError):
             self._show_error(str(exc))
         else:
-            self._show_error(f"Export failed: {type(exc).__name__}: {exc}")
+            self._show_error(report_unexpected(exc, "export"))
 
     def _show_error(self, message: str) -> None:
         self.status.setStyleSheet("color: #b00020;")

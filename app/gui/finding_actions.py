@@ -60,7 +60,8 @@ class FindingActions(QObject):
     def select_checked_span(self, start: int, end: int) -> None:
         """Select a span given in offsets of the last checked text (e.g. the longest clause)."""
         omap = OffsetMap(self.checks.result_text)
-        self.w.editor.select_span(omap.to_qt(start), omap.to_qt(end))
+        origin = self.checks.origin
+        self.w.editor.select_span(omap.to_qt(start) + origin, omap.to_qt(end) + origin)
 
     # -- ignoring and disabling --------------------------------------------------------------
     def ignore_finding(self, finding: Finding) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import report_unexpected
 from app.evidence.importers import (
     ENCODING_LABELS,
     ENCODINGS,
@@ -42,7 +43,7 @@ from app.evidence.importers import (
     prepare_import,
     save_preview,
 )
-from app.evidence.library import attached_libraries, open_library
+from app.evidence.library import LibraryError, attached_libraries, open_library
 from app.evidence.schema import KINDS
 from app.gui.tasks import TaskManager
 from app.storage.project import Project
@@ -236,7 +237,13 @@ class ImportDialog(QDialog):
         self.preview = None
         self.items_table.setRowCount(0)
         self.errors_list.clear()
-        text = str(exc) if isinstance(exc, EvidenceImportError) else f"Unexpected error: {exc}"
+        if isinstance(exc, EvidenceImportError):
+            text = str(exc)
+        else:  # a bug, not the file: one line here, the traceback in a crash report
+            text = report_unexpected(exc, "evidence import")
+        name = Path(self.path_edit.text().strip()).name
+        if name not in text:
+            text = f"{name}: {text}"
         self.errors_list.addItem(text)
         self._set_busy(False, f"Cannot import: {text}")
         self.finished_work.emit()
@@ -331,7 +338,9 @@ class ImportDialog(QDialog):
             self.finished_work.emit()
 
         def failed(exc: BaseException) -> None:
-            self._set_busy(False, f"Nothing was imported: {exc}")
+            reason = str(exc) if isinstance(exc, EvidenceImportError | LibraryError) else (
+                report_unexpected(exc, "evidence import"))
+            self._set_busy(False, f"Nothing was imported: {reason}")
             self.finished_work.emit()
 
         self.tasks.run(work, done, failed)

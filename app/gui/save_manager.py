@@ -4,6 +4,10 @@ The rules of the road: every edit reaches the project file within about a second
 debounce, 1 s at most while typing without pause); pending edits are flushed before anything
 that could lose them (switching drafts, closing, save a copy); a settled text becomes a history
 snapshot after 3 s without typing. Status goes out through signals; no widgets here.
+
+A draft over `MAX_DRAFT_CHARS` (a pasted report) costs tens of milliseconds per save, so it is
+saved 2 s after typing stops and at most every 5 s while typing, and its versions are not kept
+in the history (500 versions of 5 MB would be 2.5 GB); the version from before it grew is kept.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.bounds import MAX_DRAFT_CHARS
 from app.gui.session import ProjectSession
 from app.storage.errors import ProjectError
 
@@ -21,6 +26,8 @@ SAVE_DELAY_MS = 400
 SAVE_MAX_DELAY_MS = 1000
 SAVE_RETRY_MS = 3000
 SNAPSHOT_IDLE_MS = 3000
+LONG_SAVE_DELAY_MS = 2000
+LONG_SAVE_MAX_DELAY_MS = 5000
 
 #: A pending change of one draft field: text, title, theme, status or notes.
 FieldValue = str | None
@@ -33,6 +40,10 @@ class CurrentText(Protocol):
     def current_id(self) -> int | None: ...
 
     def current_text(self) -> str: ...
+
+    def current_length(self) -> int:
+        """Length of the text being edited, without copying it."""
+        ...
 
 
 def single_shot(parent: QObject, ms: int, slot: Callable[[], object]) -> QTimer:
@@ -94,9 +105,10 @@ class SaveManager(QObject):
             self._keep_original(draft_id)
         self._pending[name] = value
         self._pending_id = draft_id
-        self._save_timer.start()
+        long = self.editor.current_length() > MAX_DRAFT_CHARS
+        self._save_timer.start(LONG_SAVE_DELAY_MS if long else SAVE_DELAY_MS)
         if not self._save_deadline.isActive():
-            self._save_deadline.start()
+            self._save_deadline.start(LONG_SAVE_MAX_DELAY_MS if long else SAVE_MAX_DELAY_MS)
         if name == "text":
             self._snapshot_timer.start()
         self.status_changed.emit("Saving…", "")
@@ -112,7 +124,7 @@ class SaveManager(QObject):
             stored = project.get_draft(draft_id)
         except ProjectError:
             return
-        if stored.text.strip():
+        if stored.text.strip() and len(stored.text) <= MAX_DRAFT_CHARS:
             self.snapshot(draft_id, stored.text, stored.score)
 
     def flush(self) -> None:
@@ -168,6 +180,8 @@ class SaveManager(QObject):
         if project is None or project.read_only or draft_id is None:
             return
         self.flush()
+        if self.editor.current_length() > MAX_DRAFT_CHARS:
+            return  # saved in the draft itself; too big to keep copies of
         text = self.editor.current_text()
         self.snapshot(draft_id, text, self.score_of(draft_id, text))
 

@@ -150,6 +150,15 @@ class ScorecardPanel(QWidget):
         lay.setContentsMargins(12, 12, 12, 12)
         lay.setSpacing(10)
 
+        # Said first when only part of a too-long draft was checked (app.draft_window).
+        self.notice = QLabel("")
+        self.notice.setObjectName("Notice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setAccessibleName("Check notice")
+        self.notice.hide()
+        lay.addWidget(self.notice)
+
         # Score headline
         head = QHBoxLayout()
         self.score = QLabel("–")
@@ -301,7 +310,13 @@ class ScorecardPanel(QWidget):
             for i, d in enumerate(SCORED_DIMENSIONS):
                 self.rows[d] = _DimensionRow(self._grid, i, d)
 
+    def set_notice(self, text: str) -> None:
+        """A plain sentence above the score (e.g. which part of a long draft was checked)."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
     def clear(self) -> None:
+        self.set_notice("")
         self.score.setText("–")
         self.score.setStyleSheet("")
         self.summary.setText("Select or add a draft to see its score.")

@@ -152,7 +152,7 @@ def stylesheet(dark: bool) -> str:
     QWidget#Panel {{ background: {panel}; border: 1px solid {border}; border-radius: 6px; }}
     QLabel#PanelTitle {{ font-weight: 600; color: {muted}; letter-spacing: 0.5px; }}
     QLabel#Muted {{ color: {muted}; }}
-    QLabel#Banner {{ background: {banner_bg}; color: {banner_fg}; padding: 6px 10px;
+    QLabel#Banner, QLabel#Notice {{ background: {banner_bg}; color: {banner_fg}; padding: 6px 10px;
                      border-radius: 4px; }}
     QPlainTextEdit#Editor {{ border: 1px solid {border}; border-radius: 6px; padding: 6px; }}
     QListWidget, QTreeWidget {{ border: 1px solid {border}; border-radius: 6px; }}

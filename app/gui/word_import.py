@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import report_unexpected
 from app.gui.tasks import TaskManager
 from app.review.drafts import add_to_project, preview_drafts
 from app.review.locate import Recommendation
@@ -137,7 +138,8 @@ class WordImportDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.candidates = []
         self.table.setRowCount(0)
-        self.error = str(exc) if isinstance(exc, ReviewError) else f"Cannot read it: {exc}"
+        self.error = str(exc) if isinstance(exc, ReviewError) else (
+            report_unexpected(exc, "import drafts from Word"))
         self.status.setText(self.error)
         self._update()
         self.finished_work.emit()

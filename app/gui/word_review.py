@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.engine import Checker, load_checker
+from app.errors import report_unexpected
 from app.evidence.context import build_context
 from app.gui.tasks import TaskManager
 from app.review.annotate import ReviewJob, ReviewReport
@@ -183,7 +184,8 @@ class WordReviewDialog(QDialog):
         self._busy = False
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.error = str(exc) if isinstance(exc, ReviewError) else f"Could not review: {exc}"
+        self.error = str(exc) if isinstance(exc, ReviewError) else (
+            report_unexpected(exc, "Word review"))
         self.status.setText(self.error)
         self._update()
         self.finished_work.emit()

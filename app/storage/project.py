@@ -231,8 +231,9 @@ def _validate(path: Path) -> None:
         problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
         if problems != ["ok"]:
             raise ProjectError(
-                f"{_describe(path)} is damaged ({problems[0]}). The file was left untouched; "
-                "open a backup copy, or see 'Recovering a damaged project' in the README."
+                f"{_describe(path)} is damaged ({_first_problem(problems)}). The file was left "
+                "untouched; open a backup copy, or see 'Recovering a damaged project' in the "
+                "README."
             )
         problem = _structure_problem(conn, version)
         if problem:
@@ -244,6 +245,12 @@ def _validate(path: Path) -> None:
         raise _damaged(path, exc) from None
     finally:
         conn.close()
+
+
+def _first_problem(problems: list[str]) -> str:
+    """quick_check's first finding on one line (it starts with '*** in database main ***')."""
+    lines = [line.strip() for text in problems for line in str(text).splitlines()]
+    return next((line for line in lines if line and not line.startswith("***")), "unknown")[:160]
 
 
 def _structure_problem(conn: sqlite3.Connection, version: int) -> str | None:
@@ -293,6 +300,25 @@ def _damaged(path: Path, exc: BaseException) -> ProjectError:
         f"{_describe(path)} is damaged and cannot be opened ({text}). The file was left "
         "untouched; open a backup copy, or see 'Recovering a damaged project' in the README."
     )
+
+
+#: Longest file name (in UTF-8 bytes) the common file systems allow.
+MAX_NAME_BYTES = 255
+
+
+def _check_name(target: Path) -> None:
+    """Refuse a name the file system cannot hold before anything asks it (the OS would raise
+    'File name too long' from a mere existence check)."""
+    if len(target.name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+        shown = target.name[:40] + "…"
+        raise ProjectError(f"Cannot write '{shown}': the file name is longer than "
+                           f"{MAX_NAME_BYTES} bytes; choose a shorter name.")
+
+
+def _missing_folder(target: Path) -> str:
+    """Why `target` cannot be written: its folder is missing, or is a file."""
+    what = "is a file, not a folder" if target.parent.exists() else "does not exist"
+    return f"Cannot write '{target.name}': the folder '{target.parent}' {what}."
 
 
 def _wal_exists(path: Path) -> bool:
@@ -425,12 +451,13 @@ class Project:
         a half-made project. An existing file is refused unless `overwrite` (the GUI asks first).
         """
         target = Path(path)
+        _check_name(target)
         if target.exists() and not overwrite:
             raise ProjectError(f"{_describe(target)} already exists.")
         if target.is_dir():
             raise ProjectError(f"{_describe(target)} is a folder.")
         if not target.parent.is_dir():
-            raise ProjectError(f"The folder '{target.parent}' does not exist.")
+            raise ProjectError(_missing_folder(target))
         lock = ProjectLock.acquire(target)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.creating")
         try:
@@ -1128,10 +1155,11 @@ class Project:
         name and renamed, so an existing file at `path` is replaced only by a complete copy.
         """
         target = Path(path)
+        _check_name(target)
         if target.resolve() == self._path.resolve():
             raise ProjectError("Choose a different file name for the copy.")
         if not target.parent.is_dir():
-            raise ProjectError(f"The folder '{target.parent}' does not exist.")
+            raise ProjectError(_missing_folder(target))
         lock = None
         if target.exists():
             lock = ProjectLock.acquire(target)  # do not overwrite a project open elsewhere

@@ -10,7 +10,6 @@ file read-only and never changes it.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import tempfile
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from app.bounds import JsonBoundsError, load_json_bounded
 
 HANDIN_FORMAT = "smartrec-handin"
 HANDIN_VERSION = 1
@@ -112,9 +113,13 @@ def read_handin(path: Path) -> HandIn:
     if not data.strip():
         raise HandInError("empty file (was it fully copied?)")
     try:
-        raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        raw = load_json_bounded(data.decode("utf-8"))
+    except UnicodeDecodeError:
         raise HandInError("incomplete or damaged (was it fully copied?)") from None
+    except JsonBoundsError as exc:  # deep nesting, NaN or 1e999: not something we wrote
+        if str(exc).startswith("invalid JSON"):
+            raise HandInError("incomplete or damaged (was it fully copied?)") from None
+        raise HandInError(f"damaged: {exc}") from None
     if not isinstance(raw, dict) or raw.get("format") != HANDIN_FORMAT:
         raise HandInError("not a SMARTrec hand-in")
     version = raw.get("version")

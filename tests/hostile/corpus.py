@@ -4,7 +4,8 @@ Nothing here is hand-copied: every file is built from code, so the corpus is rev
 grow. `python tests/hostile/corpus.py OUTDIR` writes it to a folder; the tests call `build()`.
 
 Families: rules (rule files), project (.smartrec files), library (evidence libraries), import
-(evidence imports), drafts (inputs to `smartrec check`), settings (settings.json).
+(evidence imports), drafts (inputs to `smartrec check`), settings (settings.json), word (Word
+documents for `review` and `import-drafts`), handin (workshop hand-in folders, one per case).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ RULE = (
     "pack: hostile\nrules:\n  - id: hostile.{id}\n    kind: {kind}\n    dimension: specific\n"
     "    message: m\n    {key}: {value}\n    examples: {{flag: [{flag}], pass: [plain words]}}\n"
 )
-FAMILIES = ("rules", "project", "library", "import", "drafts", "settings")
+#: The workshop exercise the hand-in cases claim to be for.
+EXERCISE = "campaign-finance"
+FAMILIES = ("rules", "project", "library", "import", "drafts", "settings", "word", "handin")
 
 
 @dataclass(frozen=True)
@@ -232,9 +235,93 @@ def _settings(folder: Path, add: Callable[[str, bytes], None]) -> None:
     add("binary/SMARTrec/settings.json", bytes(range(256)))
 
 
+def _with_document(package: bytes, document_xml: bytes) -> bytes:
+    """A copy of a real .docx package with its word/document.xml replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = document_xml if info.filename == "word/document.xml" else source.read(info)
+            target.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def _paragraphs_xml(paragraphs: list[str]) -> bytes:
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    return _DOCUMENT.replace(b"<w:body>", b"<w:body>" + body.encode())
+
+
+def _word(folder: Path, add: Callable[[str, bytes], None]) -> None:
+    from app.review.sample import build_sample_document
+
+    valid = folder / "valid.docx"
+    if valid.exists():
+        valid.unlink()
+    build_sample_document(valid)
+    good = valid.read_bytes()
+    add("truncated-half.docx", good[: len(good) // 2])
+    add("truncated-1.docx", good[:-1])
+    add("lying-zip.docx", _docx(_DOCUMENT, lie=True))
+    add("not-a-zip.docx", b"PK\x03\x04" + b"\0" * 200)
+    add("zip-version.docx", _docx(_DOCUMENT, version=True))
+    add("dtd.docx", _docx(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]><x>&e;</x>'))
+    add("bad-xml.docx", _docx(b"<w:document><w:body><w:p>"))
+    add("deep-xml.docx", _with_document(good, _DOCUMENT.replace(
+        b"<w:body>", b"<w:body>" + b"<w:p>" * 20_000 + b"</w:p>" * 20_000)))
+    add("empty.docx", b"")
+    add("text.docx", b"1. Publish results per polling station.\n" * 20)
+    add("no-document.docx", _docx(b"<x/>").replace(b"word/document.xml", b"word/dokument.xml"))
+    buffer = io.BytesIO()  # 300 MB of zeros in a few hundred KB: refused before unpacking
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w", force_zip64=True) as part:
+            block = b"\0" * 1_000_000
+            for _ in range(300):
+                part.write(block)
+    add("zip-bomb.docx", buffer.getvalue())
+    add("many-paragraphs.docx", _with_document(good, _paragraphs_xml(
+        [f"{n}. The State should publish report {n} by 2030." for n in range(1, 6001)])))
+    add("huge-paragraph.docx", _with_document(good, _paragraphs_xml(
+        ["1. The State should " + "ensure rights " * 40_000])))
+    add("no-recommendations.docx", _with_document(good, _paragraphs_xml(["Hello."])))
+    add("binary.docx", bytes(range(256)) * 8)
+
+
+def _handin(folder: Path, add: Callable[[str, bytes], None]) -> None:
+    # Each case is a hand-ins folder holding one hostile file, for `workshop report FOLDER`.
+    suffix = ".smartrec-handin"
+    base = {"format": "smartrec-handin", "version": 1, "exercise": EXERCISE,
+            "participant": "Group A", "handed_in": "2026-01-05T10:00:00Z",
+            "drafts": [{"title": "t", "text": DRAFT}]}
+
+    def variant(**changes: object) -> bytes:
+        return json.dumps({**base, **changes}).encode()
+
+    add(f"deep/a{suffix}", b"[" * 100_000 + b"]" * 100_000)
+    add(f"deep-object/a{suffix}", b'{"a":' * 50_000 + b"1" + b"}" * 50_000)
+    add(f"nan/a{suffix}", variant().replace(b'"version": 1', b'"version": NaN'))
+    add(f"big-number/a{suffix}", variant().replace(b'"version": 1', b'"version": 1e999'))
+    add(f"huge-version/a{suffix}", variant().replace(b'"version": 1', b'"version": ' + b"9" * 5000))
+    add(f"bad-date/a{suffix}", variant(handed_in="yesterday"))
+    add(f"year-99999/a{suffix}", variant(handed_in="99999-01-01T00:00:00Z"))
+    add(f"not-object/a{suffix}", b"[1, 2, 3]")
+    add(f"newer/a{suffix}", variant(version=99))
+    add(f"extra-key/a{suffix}", variant(colour="red"))
+    add(f"long-text/a{suffix}", variant(drafts=[{"text": "word " * 5000}]))
+    add(f"binary/a{suffix}", bytes(range(256)) * 4)
+    add(f"empty/a{suffix}", b"")
+    add(f"too-big/a{suffix}", b" " * 2_100_000)
+    add("shift-jis/a.txt", "日本は拷問等禁止条約を批准すべきである。\n".encode("shift_jis"))
+    add("utf16/a.txt", (DRAFT + "\r\n").encode("utf-16"))
+    add("nul-bytes/a.txt", DRAFT.encode() + b"\0\n")
+    add("lying-zip/a.docx", _docx(_DOCUMENT, lie=True))
+    add("not-a-zip/a.docx", b"PK\x03\x04" + b"\0" * 200)
+    add("deep-xml/a.docx", _docx(b"<a>" * 20_000 + b"</a>" * 20_000))
+
+
 BUILDERS: dict[str, Callable[[Path, Callable[[str, bytes], None]], None]] = {
     "rules": _rules, "project": _project, "library": _library, "import": _import,
-    "drafts": _drafts, "settings": _settings,
+    "drafts": _drafts, "settings": _settings, "word": _word, "handin": _handin,
 }
 
 

@@ -7,6 +7,7 @@ asks the session to open the exercise's project, and the save manager to flush b
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,7 +112,7 @@ class WorkshopMenu(QObject):
             "SMARTrec projects (*.smartrec)",
         )
         if path:
-            self.start(exercise, participant, Path(path), overwrite=Path(path).exists())
+            self.start(exercise, participant, Path(path), overwrite=os.path.exists(path))
 
     def start(self, exercise: Exercise, participant: str, path: Path, *, overwrite: bool) -> bool:
         from app.workshop.project import start_project
