@@ -12,9 +12,9 @@ from app import cli_batch
 from app.cli import main
 from app.evidence import memindex
 from app.evidence.library import open_library
-from app.evidence.search import rank
+from app.evidence.search import rank, word_terms
 from app.evidence.store import EvidenceItem, insert_items
-from app.evidence.text import fts_query
+from app.evidence.text import fts_query, quote, words
 
 _SUBJECTS = [
     "the election commission", "voter registration", "polling stations", "journalists",
@@ -81,6 +81,35 @@ def test_memory_ranking_equals_sqlite(library: Path) -> None:
                 compared += len(expected)
         assert compared > 300
         assert index.has_kinds(["finding"]) and not index.has_kinds(["other"])
+    finally:
+        conn.close()
+
+
+def test_document_counts_equal_sqlite(library: Path) -> None:
+    """The counts batch look-ups take from memory (query planning, precedent similarity) are
+    the ones SQLite's vocabulary table and a `text:` MATCH give."""
+    conn = open_library(library, read_only=True)
+    index = memindex.memory_index(library)
+    vocabulary = {w for item in _items(600, random.Random(11)) for w in words(item.text)}
+    vocabulary |= {"absentword", "elections"}
+    checked = 0
+    try:
+        for word, terms in word_terms(sorted(vocabulary)).items():
+            if len(terms) != 1:
+                continue
+            in_text = conn.execute(
+                "SELECT count(*) FROM evidence_fts WHERE evidence_fts MATCH ?",
+                ("text: " + quote(word),),
+            ).fetchone()[0]
+            row = conn.execute("SELECT doc FROM evidence_vocab WHERE term = ?",
+                               (terms[0],)).fetchone()
+            assert index.text_doc_count(terms[0]) == in_text, word
+            assert index.doc_count(terms[0]) == (row[0] if row else 0), word
+            checked += in_text > 0
+        assert checked > 20
+        for kind in ("precedent", "finding", "other"):
+            count = conn.execute("SELECT count(*) FROM evidence WHERE kind = ?", (kind,))
+            assert index.kind_count(kind) == count.fetchone()[0]
     finally:
         conn.close()
 

@@ -180,6 +180,20 @@ class MemoryIndex:
             self._items.update(get_items(conn, missing))
         return {i: self._items[i] for i in ids if i in self._items}
 
+    def doc_count(self, term: str) -> int:
+        """Items with `term` in any column: what the `evidence_vocab` table's `doc` says."""
+        postings = self._postings.get(term)
+        return 0 if postings is None else len(postings.rows)
+
+    def text_doc_count(self, term: str) -> int:
+        """Items with `term` in their text: what `MATCH 'text: term'` counts."""
+        postings = self._postings.get(term)
+        return 0 if postings is None else int((postings.counts[0] > 0).sum())
+
+    def kind_count(self, kind: str) -> int:
+        """How many items are of this kind."""
+        return int(self._kind_mask((kind,)).sum())
+
     def has_kinds(self, kinds: Sequence[str] | None) -> bool:
         """Whether any item is of one of these kinds (None: any item at all)."""
         if not kinds:

@@ -61,7 +61,7 @@ def _stemmer() -> sqlite3.Connection:
     return conn
 
 
-def _word_terms(text_words: Sequence[str]) -> dict[str, tuple[str, ...]]:
+def word_terms(text_words: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """word -> the FTS5 terms (Porter stems) the index's tokenizer makes of it, from a private
     in-memory FTS5 table so they are exactly the index's; remembered, as a pure function of
     the word."""
@@ -87,7 +87,7 @@ _WORD_TERMS: dict[str, tuple[str, ...]] = {}
 
 def _stems(text_words: list[str]) -> dict[str, str]:
     """word -> its first FTS5 term (words the tokenizer drops are left out)."""
-    return {w: terms[0] for w, terms in _word_terms(text_words).items() if terms}
+    return {w: terms[0] for w, terms in word_terms(text_words).items() if terms}
 
 
 def _index_terms(match: str) -> list[str] | None:
@@ -96,7 +96,7 @@ def _index_terms(match: str) -> list[str] | None:
     query_words = query_terms(match)
     if not memindex.plain_or_words(match, query_words):
         return None
-    known = _word_terms(query_words)
+    known = word_terms(query_words)
     terms: list[str] = []
     for word in query_words:
         tokens = known[word]
@@ -141,11 +141,17 @@ def planned_query(
     stems = _stems(unique)
     terms = list(dict.fromkeys(stems.values()))
     cache = _df_cache(conn)
+    index = memindex.active(conn)
     df: dict[str, int] = {}
     for term in terms:
         if term not in cache:
-            row = conn.execute("SELECT doc FROM evidence_vocab WHERE term = ?", (term,)).fetchone()
-            cache[term] = int(row[0]) if row else 0
+            if index is not None:  # a batch's in-memory copy holds the same counts
+                cache[term] = index.doc_count(term)
+            else:
+                row = conn.execute(
+                    "SELECT doc FROM evidence_vocab WHERE term = ?", (term,)
+                ).fetchone()
+                cache[term] = int(row[0]) if row else 0
         df[term] = cache[term]
     first_word: dict[str, str] = {}
     for word, term in stems.items():

@@ -7,6 +7,7 @@ Only word characters survive, and each word is wrapped in double quotes, so `NEA
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -45,6 +46,7 @@ def fts_query(text: str, *, mode: str = "any", max_terms: int = 32) -> str:
     return joiner.join(quote(w) for w in unique)
 
 
+@lru_cache(maxsize=65_536)  # the same few thousand words recur in every recommendation
 def light_stem(word: str) -> str:
     """A crude English suffix stripper, only for similarity between short texts."""
     for suffix, keep in (("ational", 5), ("ation", 4), ("ities", 4), ("ness", 4), ("ments", 4),
@@ -52,6 +54,12 @@ def light_stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= keep:
             return word[: -len(suffix)]
     return word
+
+
+@lru_cache(maxsize=4_096)  # a State's precedents come back as candidates draft after draft
+def stem_map(text: str) -> dict[str, str]:
+    """stem -> the last word of `text` with that stem. Shared between callers: never mutate."""
+    return {light_stem(w): w for w in words(text)}
 
 
 def stem_set(text: str) -> set[str]:
