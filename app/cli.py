@@ -104,8 +104,10 @@ def with_grammar(
 
 
 def evidence_suggester(
-    library_path: str | None,
+    library_path: str | None, *, suggestions: bool = True
 ) -> Callable[[str, str], tuple[CheckContext, dict[str, Any]]] | None:
+    """Look-ups for `check --library`: precedents and theme votes feed every check; evidence
+    suggestions, which only JSON output shows, are searched when `suggestions` is true."""
     if not library_path:
         return None
     from app.evidence.context import check_with_library
@@ -117,8 +119,7 @@ def evidence_suggester(
         raise InputError(str(exc)) from None
 
     def suggest(text: str, state: str) -> tuple[CheckContext, dict[str, Any]]:
-        """Precedents and theme votes feed the check; suggestions go into the JSON output."""
-        return check_with_library(library, text, state)
+        return check_with_library(library, text, state, suggest=suggestions)
 
     return suggest
 

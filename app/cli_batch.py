@@ -117,7 +117,10 @@ class BatchChecker:
             for error in self.checker.load_errors:
                 print(f"smartrec: rule error: {error}", file=sys.stderr)
         self.grammar = add_language_providers(self.checker, options, announce=announce)
-        self.suggest = evidence_suggester(options.library)
+        # Only JSON records carry evidence suggestions: text and CSV output would drop them.
+        self.suggest = evidence_suggester(
+            options.library, suggestions=options.output_format in ("json", "jsonl")
+        )
         self.outlook = None
         # Only JSON records carry the outlook: text and CSV output would throw it away.
         if (options.library is not None and options.acceptance.enabled

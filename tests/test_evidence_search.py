@@ -244,3 +244,35 @@ def test_reference_loading_is_idempotent(tmp_path: Path) -> None:
     assert load_reference(conn, findings=True).written == 0
     item = get_item(conn, 1)
     assert item is not None and item.kind == "commitment"
+
+
+def test_check_searches_suggestions_only_for_json_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text and CSV output never show evidence suggestions, so `check` does not search them;
+    JSON output still lists them."""
+    from app.cli import main
+    from app.evidence import context
+
+    lib_path = tmp_path / "lib.smartlib"
+    lib = open_library(lib_path, create=True)
+    load_reference(lib, state="Kenya", findings=True)
+    lib.close()
+    searched: list[str] = []
+    real = context.suggestions
+
+    def counting(*args: object, **kwargs: object) -> object:
+        searched.append("yes")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(context, "suggestions", counting)
+    draft = "Publish the results forms of every polling station."
+    base = ["check", "--no-grammar", "--no-spelling", "--no-user-rules", "--fail-on", "never",
+            "--library", str(lib_path), "--state", "Kenya", "--text", draft]
+    for fmt in ("text", "csv"):
+        assert main([*base, "--format", fmt]) == 0
+    assert searched == []
+    capsys.readouterr()
+    assert main([*base, "--format", "jsonl"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert searched and record["suggestions"][0]["kind"] == "finding"

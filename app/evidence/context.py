@@ -149,7 +149,8 @@ def suggest_for_text(
 
 
 def check_with_library(
-    library_path: str | os.PathLike[str], text: str, state: str, *, limit: int = 5
+    library_path: str | os.PathLike[str], text: str, state: str, *, limit: int = 5,
+    suggest: bool = True,
 ) -> tuple[CheckContext, dict[str, Any]]:
     """`smartrec check --library`: the check's context and the JSON suggestions from one set of
     look-ups (the same as `build_context` + `suggest_for_text`, which would rank twice)."""
@@ -162,7 +163,8 @@ def check_with_library(
     votes = theme_votes(sources, text) if text.strip() else {}
     context = CheckContext(state_under_review=state, precedents=precedents, theme_votes=votes)
     return context, {
-        "suggestions": [hit_to_dict(h) for h in suggestions(sources, text, state, limit=limit)],
+        "suggestions": [hit_to_dict(h) for h in suggestions(sources, text, state, limit=limit)]
+        if suggest else [],
         "precedents": [p.model_dump() for p in precedents],
         "theme_votes": {
             issue: {"score": score, "reason": reason} for issue, (score, reason) in votes.items()
