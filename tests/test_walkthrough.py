@@ -80,10 +80,11 @@ def test_the_five_minute_tour(qtbot: Any, home: Path) -> None:
     assert ctl.project is not None and ctl.project.path == sample
     assert window.stack.currentWidget() is window.workspace
 
-    # 2. Read a weak draft: "Ensure" is a vague verb; Measurable, Time-bound and Relevant are
-    #    not met, the action category is 4 with what would make it a 5.
+    # 2. Read a weak draft: "Ensure" is a vague verb; the scorecard calls it Weak; Measurable,
+    #    Time-bound and Relevant are not met, the action category is 4 with what would make it 5.
     click_draft(qtbot, window, VAGUE_TITLE)
     qtbot.waitUntil(lambda: ctl.current_text() == ORIGINAL and "Ensure" in underlined(window))
+    assert window.scorecard.summary.text().startswith("Weak · ")
     for dimension in ("measurable", "time_bound", "relevant"):
         assert status(window, dimension) == "Not met", dimension
     assert window.scorecard.category_label.text().startswith("<b>4 ")
