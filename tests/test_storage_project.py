@@ -10,6 +10,7 @@ import pytest
 
 from app.core.models import RuleOverride
 from app.storage import project as project_mod
+from app.storage import schema as schema_mod
 from app.storage.models import DeletedDraft, ProjectMeta
 from app.storage.project import (
     APPLICATION_ID,
@@ -336,7 +337,7 @@ def _install_fake_evidence(monkeypatch: pytest.MonkeyPatch, calls: list[bool]) -
         )
 
     # Tables of another module that point at drafts, standing in for the evidence module's.
-    monkeypatch.setattr(project_mod, "ensure_schema", ensure_schema)
+    monkeypatch.setattr(schema_mod, "ensure_schema", ensure_schema)
 
 
 def test_evidence_schema_hook_and_undo_of_related_rows(
@@ -379,13 +380,13 @@ def test_a_further_migration_can_be_added(path: Path, monkeypatch: pytest.Monkey
     d = p.add_draft(text="kept across the upgrade")
     p.close()
 
-    n = project_mod.SCHEMA_VERSION
+    n = schema_mod.SCHEMA_VERSION
 
     def migration_next(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE drafts ADD COLUMN colour TEXT NOT NULL DEFAULT ''")
 
-    monkeypatch.setattr(project_mod, "MIGRATIONS", [*project_mod.MIGRATIONS, migration_next])
-    monkeypatch.setattr(project_mod, "SCHEMA_VERSION", n + 1)
+    monkeypatch.setattr(schema_mod, "MIGRATIONS", [*schema_mod.MIGRATIONS, migration_next])
+    monkeypatch.setattr(schema_mod, "SCHEMA_VERSION", n + 1)
     p = Project.open(path)
     assert p.get_draft(d.id).text == "kept across the upgrade"
     assert p.connection.execute("PRAGMA user_version").fetchone()[0] == n + 1

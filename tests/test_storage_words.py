@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.storage import project as project_mod
+from app.storage import schema as schema_mod
 from app.storage.models import ProjectMeta
 from app.storage.project import SCHEMA_VERSION, Project
 
@@ -22,8 +22,8 @@ def path(tmp_path: Path) -> Path:
 def _make_v1(path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
     """A project file as schema 1 wrote it (before the words table existed)."""
     with monkeypatch.context() as m:
-        m.setattr(project_mod, "MIGRATIONS", project_mod.MIGRATIONS[:1])
-        m.setattr(project_mod, "SCHEMA_VERSION", 1)
+        m.setattr(schema_mod, "MIGRATIONS", schema_mod.MIGRATIONS[:1])
+        m.setattr(schema_mod, "SCHEMA_VERSION", 1)
         p = Project.create(path, META)
         draft = p.add_draft(text="Adopt the Wanjiku law by 2027.")
         p.close()

@@ -14,14 +14,13 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from app.core.models import RuleOverride
-from app.evidence.schema import EVIDENCE_SCHEMA_VERSION, ensure_schema
-from app.evidence.schema import schema_version as evidence_schema_version
+from app.storage import schema
 from app.storage.errors import (
     DraftNotFoundError,
     ProjectError,
@@ -32,13 +31,35 @@ from app.storage.errors import (
 from app.storage.links import (
     EvidenceLink,
     delete_link,
-    ensure_links_table,
     insert_link,
     read_links,
 )
 from app.storage.lock import ProjectLock
 from app.storage.models import DeletedDraft, Draft, ProjectMeta, RelatedRow, Snapshot
-from app.storage.sqlite_file import header_problem
+from app.storage.project_file import (
+    check_header,
+    check_name,
+    connect_read_only,
+    damaged,
+    describe,
+    is_writable,
+    missing_folder,
+    remove_idle_side_files,
+    remove_side_files,
+    validate,
+    wal_exists,
+)
+from app.storage.schema import (
+    DRAFT_COLUMNS,
+    OUR_TABLES,
+    draft_from_row,
+    ensure_evidence_schema,
+    infer_version,
+    snapshot_from_row,
+)
+
+APPLICATION_ID = schema.APPLICATION_ID
+SCHEMA_VERSION = schema.SCHEMA_VERSION
 
 __all__ = [
     "APPLICATION_ID",
@@ -56,90 +77,8 @@ log = logging.getLogger(__name__)
 
 #: Suggested extension for project files.
 FILE_SUFFIX = ".smartrec"
-#: Written to the SQLite header (offset 68); "SMRC" in ASCII. Never change it.
-APPLICATION_ID = 0x534D5243
 #: Oldest snapshots beyond this many per draft are dropped, so autosave history stays bounded.
 MAX_SNAPSHOTS_PER_DRAFT = 500
-
-_OUR_TABLES = frozenset(
-    {"meta", "drafts", "snapshots", "ignored_findings", "rule_overrides", "words"}
-)
-_SIDE_FILES = ("-wal", "-shm", "-journal")
-
-
-def _migration_1(conn: sqlite3.Connection) -> None:
-    """Initial schema."""
-    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    # AUTOINCREMENT so that ids are never reused: undo of a delete restores the same id safely.
-    conn.execute(
-        """CREATE TABLE drafts (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            title TEXT NOT NULL DEFAULT '',
-            text TEXT NOT NULL DEFAULT '',
-            theme TEXT NOT NULL DEFAULT '',
-            position INTEGER NOT NULL,
-            status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'final')),
-            notes TEXT NOT NULL DEFAULT '',
-            created TEXT NOT NULL,
-            modified TEXT NOT NULL,
-            score INTEGER
-        )"""
-    )
-    conn.execute("CREATE INDEX drafts_position ON drafts(position)")
-    conn.execute(
-        """CREATE TABLE snapshots (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
-            text TEXT NOT NULL,
-            score INTEGER,
-            created TEXT NOT NULL
-        )"""
-    )
-    conn.execute("CREATE INDEX snapshots_draft ON snapshots(draft_id, id)")
-    conn.execute(
-        """CREATE TABLE ignored_findings (
-            draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
-            rule_id TEXT NOT NULL,
-            matched TEXT NOT NULL,
-            PRIMARY KEY (draft_id, rule_id, matched)
-        )"""
-    )
-    conn.execute(
-        """CREATE TABLE rule_overrides (
-            rule_id TEXT PRIMARY KEY,
-            data TEXT NOT NULL
-        )"""
-    )
-
-
-def _migration_2(conn: sqlite3.Connection) -> None:
-    """Project dictionary: words the spelling check accepts in this project only."""
-    conn.execute(
-        """CREATE TABLE words (
-            word TEXT PRIMARY KEY,
-            added TEXT NOT NULL
-        )"""
-    )
-
-
-#: MIGRATIONS[i] brings a file from schema version i to i + 1. Append only; never edit old ones.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def _infer_version(conn: sqlite3.Connection) -> int:
-    """Schema version of a file whose user_version was lost (0) although our tables exist.
-
-    That happens after recovery with the sqlite3 shell's `.dump`, which does not carry the
-    header pragmas. When adding migration N, teach this function to recognise schema N.
-    """
-    tables = {
-        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
-    if "drafts" not in tables:
-        return 0
-    return 2 if "words" in tables else 1
-
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -147,266 +86,6 @@ def _now() -> datetime:
 
 def _ts(value: datetime) -> str:
     return value.isoformat(timespec="microseconds")
-
-
-def _file_uri(path: Path, **params: str) -> str:
-    query = "&".join(f"{k}={v}" for k, v in params.items())
-    return path.resolve().as_uri() + ("?" + query if query else "")
-
-
-def _is_writable(path: Path) -> bool:
-    """Writable for us *and* meant to be: a file without any write bit counts as read-only
-    even for root/administrators, and WAL needs to create side files in the folder."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return False
-    if not mode & 0o222:
-        return False
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
-
-
-def _describe(path: Path) -> str:
-    return f"'{path.name}'"
-
-
-def _ensure_evidence_schema(conn: sqlite3.Connection) -> None:
-    """The evidence module's tables (the project's own evidence store) and our links table,
-    created or upgraded inside our migration transaction."""
-    ensure_schema(conn, project=True)
-    ensure_links_table(conn)
-
-
-def _evidence_too_new(conn: sqlite3.Connection) -> str | None:
-    """The evidence module's own version check, read-only, so a project whose evidence tables
-    are newer is refused before anything is written."""
-    version = evidence_schema_version(conn)
-    if version > EVIDENCE_SCHEMA_VERSION:
-        return (f"evidence schema {version}; this version understands up to "
-                f"{EVIDENCE_SCHEMA_VERSION}")
-    return None
-
-
-def _check_header(path: Path) -> None:
-    """Cheap first test on raw bytes, before any SQLite connection touches the file."""
-    problem = header_problem(path, "a SMARTrec project")
-    if problem is not None:
-        raise ProjectError(problem)
-
-
-def _validate(path: Path) -> None:
-    """Refuse foreign, newer or damaged files using a read-only connection only."""
-    try:
-        conn = _connect_read_only(path, snapshot=True)
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # bad names in a damaged schema
-        raise _damaged(path, exc) from None
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        ours = app_id == APPLICATION_ID or (app_id == 0 and {"meta", "drafts"} <= tables)
-        if not ours:
-            if app_id:
-                raise ProjectError(
-                    f"{_describe(path)} is an SQLite database of another application "
-                    f"(application id {app_id:#010x}), not a SMARTrec project."
-                )
-            raise ProjectError(
-                f"{_describe(path)} is an SQLite database but not a SMARTrec project."
-            )
-        if version > SCHEMA_VERSION:
-            raise ProjectError(
-                f"{_describe(path)} was created by a newer SMARTrec (schema {version}); this "
-                f"version understands up to {SCHEMA_VERSION} — the file was left untouched. "
-                "Update SMARTrec to open it."
-            )
-        newer = _evidence_too_new(conn)
-        if newer:
-            raise ProjectError(
-                f"{_describe(path)} was created by a newer SMARTrec ({newer}) — the file was "
-                "left untouched. Update SMARTrec to open it."
-            )
-        problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
-        if problems != ["ok"]:
-            raise ProjectError(
-                f"{_describe(path)} is damaged ({_first_problem(problems)}). The file was left "
-                "untouched; open a backup copy, or see 'Recovering a damaged project' in the "
-                "README."
-            )
-        problem = _structure_problem(conn, version)
-        if problem:
-            raise ProjectError(
-                f"{_describe(path)} is damaged or was not written by SMARTrec ({problem}). The "
-                "file was left untouched; open a backup copy."
-            )
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # bad names in a damaged schema
-        raise _damaged(path, exc) from None
-    finally:
-        conn.close()
-
-
-def _first_problem(problems: list[str]) -> str:
-    """quick_check's first finding on one line (it starts with '*** in database main ***')."""
-    lines = [line.strip() for text in problems for line in str(text).splitlines()]
-    return next((line for line in lines if line and not line.startswith("***")), "unknown")[:160]
-
-
-def _structure_problem(conn: sqlite3.Connection, version: int) -> str | None:
-    """Tables, columns, types and draft rows checked against what our migrations create."""
-    from app.evidence.schema import ensure_schema
-    from app.storage.validation import reference_schema, schema_problem
-
-    claimed = version or _infer_version(conn)
-    if claimed == 0:
-        return None  # an empty file of ours: the migrations will create everything
-    ours = reference_schema(MIGRATIONS[:claimed])
-    with_evidence = reference_schema(
-        MIGRATIONS[:claimed], lambda c: ensure_schema(c, project=True)
-    )
-    return schema_problem(conn, with_evidence, required=sorted(ours)) or _rows_problem(conn)
-
-
-def _rows_problem(conn: sqlite3.Connection) -> str | None:
-    """Convert every draft and history row as the app will: the first that fails is named."""
-    for row in conn.execute(f"SELECT {_DRAFT_COLUMNS} FROM drafts"):
-        try:
-            _draft_from_row(row)
-        except (ValueError, TypeError) as exc:
-            return f"draft {str(row[0])[:20]} cannot be read: {_first_line(exc)}"
-    for row in conn.execute("SELECT id, draft_id, text, score, created FROM snapshots"):
-        try:
-            _snapshot_from_row(row)
-        except (ValueError, TypeError) as exc:
-            return f"history entry {str(row[0])[:20]} cannot be read: {_first_line(exc)}"
-    return None
-
-
-def _first_line(exc: BaseException) -> str:
-    """pydantic's messages span lines: field name, then the reason."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    text = "; ".join(lines[1:3]) if len(lines) > 1 else (lines[0] if lines else "")
-    return text.split(" [type=")[0][:160]
-
-
-def _damaged(path: Path, exc: BaseException) -> ProjectError:
-    text = str(exc)
-    if "not a database" in text or "file is encrypted" in text:
-        return ProjectError(
-            f"{_describe(path)} is not a SMARTrec project (not an SQLite database)."
-        )
-    return ProjectError(
-        f"{_describe(path)} is damaged and cannot be opened ({text}). The file was left "
-        "untouched; open a backup copy, or see 'Recovering a damaged project' in the README."
-    )
-
-
-#: Longest file name (in UTF-8 bytes) the common file systems allow.
-MAX_NAME_BYTES = 255
-
-
-def _check_name(target: Path) -> None:
-    """Refuse a name the file system cannot hold before anything asks it (the OS would raise
-    'File name too long' from a mere existence check)."""
-    if len(target.name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
-        shown = target.name[:40] + "…"
-        raise ProjectError(f"Cannot write '{shown}': the file name is longer than "
-                           f"{MAX_NAME_BYTES} bytes; choose a shorter name.")
-
-
-def _missing_folder(target: Path) -> str:
-    """Why `target` cannot be written: its folder is missing, or is a file."""
-    what = "is a file, not a folder" if target.parent.exists() else "does not exist"
-    return f"Cannot write '{target.name}': the folder '{target.parent}' {what}."
-
-
-def _wal_exists(path: Path) -> bool:
-    return path.with_name(path.name + "-wal").exists()
-
-
-def _connect_read_only(path: Path, *, snapshot: bool = False) -> sqlite3.Connection:
-    """Read-only connection that never writes to the main file.
-
-    With `snapshot` (validation) and no `-wal` present, all content is in the main file, so
-    `immutable=1` reads it without creating `-wal`/`-shm` side files next to a file we may be
-    about to refuse. Otherwise `mode=ro` sees a live writer's commits; when that fails because
-    the folder is read-only and no `-wal` exists, `immutable=1` is the documented fallback.
-    """
-    if snapshot and not _wal_exists(path):
-        params = {"mode": "ro", "immutable": "1"}
-    else:
-        params = {"mode": "ro"}
-    try:
-        conn = sqlite3.connect(
-            _file_uri(path, **params), uri=True, isolation_level=None, check_same_thread=False
-        )
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
-    except sqlite3.OperationalError:
-        if "immutable" in params or _wal_exists(path):
-            raise
-    conn = sqlite3.connect(
-        _file_uri(path, mode="ro", immutable="1"),
-        uri=True,
-        isolation_level=None,
-        check_same_thread=False,
-    )
-    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    return conn
-
-
-def _remove_side_files(path: Path) -> None:
-    for suffix in _SIDE_FILES:
-        with contextlib.suppress(FileNotFoundError):
-            path.with_name(path.name + suffix).unlink()
-
-
-def _remove_idle_side_files(path: Path) -> None:
-    """Remove the empty -wal and its -shm a read-only reader left, unless a writer has the
-    project open (it holds the lock, so taking the lock proves nobody uses them)."""
-    wal = path.with_name(path.name + "-wal")
-    try:
-        if wal.stat().st_size != 0:
-            return
-        lock = ProjectLock.acquire(path)
-    except (OSError, ProjectError):
-        return
-    try:
-        if wal.exists() and wal.stat().st_size == 0:
-            _remove_side_files(path)
-    except OSError:
-        pass
-    finally:
-        lock.release()
-
-
-_DRAFT_COLUMNS = "id, title, text, theme, position, status, notes, created, modified, score"
-
-
-def _draft_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Draft:
-    return Draft(
-        id=row[0],
-        title=row[1],
-        text=row[2],
-        theme=row[3],
-        position=row[4],
-        status=row[5],
-        notes=row[6],
-        created=datetime.fromisoformat(row[7]),
-        modified=datetime.fromisoformat(row[8]),
-        score=row[9],
-    )
-
-
-def _snapshot_from_row(row: tuple[Any, ...]) -> Snapshot:
-    return Snapshot(
-        id=row[0],
-        draft_id=row[1],
-        text=row[2],
-        score=row[3],
-        created=datetime.fromisoformat(row[4]),
-    )
 
 
 def _quote(name: str) -> str:
@@ -451,55 +130,55 @@ class Project:
         a half-made project. An existing file is refused unless `overwrite` (the GUI asks first).
         """
         target = Path(path)
-        _check_name(target)
+        check_name(target)
         if target.exists() and not overwrite:
-            raise ProjectError(f"{_describe(target)} already exists.")
+            raise ProjectError(f"{describe(target)} already exists.")
         if target.is_dir():
-            raise ProjectError(f"{_describe(target)} is a folder.")
+            raise ProjectError(f"{describe(target)} is a folder.")
         if not target.parent.is_dir():
-            raise ProjectError(_missing_folder(target))
+            raise ProjectError(missing_folder(target))
         lock = ProjectLock.acquire(target)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.creating")
         try:
-            _remove_side_files(tmp)
+            remove_side_files(tmp)
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
             try:
                 conn = sqlite3.connect(tmp, isolation_level=None)
             except sqlite3.Error as exc:
-                raise ProjectError(f"Cannot create {_describe(target)}: {exc}.") from exc
+                raise ProjectError(f"Cannot create {describe(target)}: {exc}.") from exc
             try:
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("BEGIN IMMEDIATE")
-                for migration in MIGRATIONS:
+                for migration in schema.MIGRATIONS:
                     migration(conn)
-                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
                 now = _ts(_now())
                 conn.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
                     [
                         ("application", "SMARTrec"),
-                        ("application_id", str(APPLICATION_ID)),
+                        ("application_id", str(schema.APPLICATION_ID)),
                         ("created", now),
-                        ("created_by_schema", str(SCHEMA_VERSION)),
+                        ("created_by_schema", str(schema.SCHEMA_VERSION)),
                         *((f"meta.{k}", v) for k, v in meta.model_dump().items()),
                     ],
                 )
-                _ensure_evidence_schema(conn)
+                ensure_evidence_schema(conn)
                 if conn.in_transaction:
                     conn.execute("COMMIT")
             finally:
                 conn.close()
             # A -wal left by an older file of the same name would be replayed into ours.
-            _remove_side_files(target)
+            remove_side_files(target)
             os.replace(tmp, target)
         except (sqlite3.Error, OSError) as exc:
             lock.release()
             with contextlib.suppress(OSError):
                 tmp.unlink()
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            raise ProjectError(f"Cannot create {_describe(target)}: {reason}.") from exc
+            raise ProjectError(f"Cannot create {describe(target)}: {reason}.") from exc
         except BaseException:
             lock.release()
             with contextlib.suppress(OSError):
@@ -515,22 +194,22 @@ class Project:
         and ProjectLockedError when another window or process has it open for writing.
         """
         target = Path(path)
-        _check_header(target)
-        ro = read_only or not _is_writable(target)
+        check_header(target)
+        ro = read_only or not is_writable(target)
         if ro:
-            _validate(target)
-            had_wal = _wal_exists(target)
+            validate(target)
+            had_wal = wal_exists(target)
             try:
-                conn = _connect_read_only(target)
+                conn = connect_read_only(target)
             except sqlite3.Error as exc:
-                raise _damaged(target, exc) from None
+                raise damaged(target, exc) from None
             conn.execute("PRAGMA query_only = ON")
             project = cls(target, conn, read_only=True, lock=None)
             project._tidy_on_close = not had_wal
             return project
         lock = ProjectLock.acquire(target)
         try:
-            _validate(target)
+            validate(target)
         except BaseException:
             lock.release()
             raise
@@ -545,7 +224,7 @@ class Project:
             )
         except sqlite3.Error as exc:
             lock.release()
-            raise _damaged(target, exc) from None
+            raise damaged(target, exc) from None
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             # WAL: readers never block the writer and a commit is one append to the -wal file;
@@ -557,7 +236,7 @@ class Project:
         except sqlite3.Error as exc:
             conn.close()
             lock.release()
-            raise ProjectError(f"Cannot open {_describe(target)}: {exc}.") from exc
+            raise ProjectError(f"Cannot open {describe(target)}: {exc}.") from exc
         except BaseException:
             conn.close()
             lock.release()
@@ -567,8 +246,8 @@ class Project:
     def _migrate(target: Path, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == 0:
-            version = _infer_version(conn)
-        if 0 < version < SCHEMA_VERSION:
+            version = infer_version(conn)
+        if 0 < version < schema.SCHEMA_VERSION:
             # Keep the pre-upgrade file: an older SMARTrec can still open the backup.
             backup = target.with_name(f"{target.name}.schema{version}.bak")
             dest = sqlite3.connect(backup)
@@ -578,13 +257,13 @@ class Project:
                 dest.close()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for index in range(version, SCHEMA_VERSION):
-                MIGRATIONS[index](conn)
-            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            _ensure_evidence_schema(conn)
+            for index in range(version, schema.SCHEMA_VERSION):
+                schema.MIGRATIONS[index](conn)
+            if conn.execute("PRAGMA user_version").fetchone()[0] != schema.SCHEMA_VERSION:
+                conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+            if conn.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
+                conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            ensure_evidence_schema(conn)
         except (ProjectError, sqlite3.Error):
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -592,7 +271,7 @@ class Project:
         except Exception as exc:  # e.g. the evidence module's own schema error
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise ProjectError(f"Cannot open {_describe(target)}: {exc}") from exc
+            raise ProjectError(f"Cannot open {describe(target)}: {exc}") from exc
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -613,7 +292,7 @@ class Project:
                     self._lock_file.release()
                     self._lock_file = None
             if self._tidy_on_close:
-                _remove_idle_side_files(self._path)
+                remove_idle_side_files(self._path)
 
     def __enter__(self) -> Project:
         return self
@@ -655,7 +334,7 @@ class Project:
 
     def _live(self) -> sqlite3.Connection:
         if self._conn is None:
-            raise ProjectError(f"{_describe(self._path)} is closed.")
+            raise ProjectError(f"{describe(self._path)} is closed.")
         return self._conn
 
     @contextlib.contextmanager
@@ -663,7 +342,7 @@ class Project:
         """One write transaction, committed on exit and rolled back on error; nests flat."""
         if self._read_only:
             raise ProjectReadOnlyError(
-                f"{_describe(self._path)} is open read-only; changes cannot be saved."
+                f"{describe(self._path)} is open read-only; changes cannot be saved."
             )
         with self._mutex:
             conn = self._live()
@@ -702,7 +381,7 @@ class Project:
 
     def _save_error(self, exc: BaseException) -> ProjectSaveError:
         return ProjectSaveError(
-            f"Cannot save to {_describe(self._path)}: {exc}. The last change was not saved."
+            f"Cannot save to {describe(self._path)}: {exc}. The last change was not saved."
         )
 
     def _check_identity(self) -> None:
@@ -717,7 +396,7 @@ class Project:
             same = False
         if not same:
             raise ProjectSaveError(
-                f"{_describe(self._path)} was moved, renamed or deleted while open. Use "
+                f"{describe(self._path)} was moved, renamed or deleted while open. Use "
                 "'Save a Copy…' to keep your work, then open the copy."
             )
 
@@ -729,7 +408,7 @@ class Project:
                 raise
             except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # damage quick_check missed
                 raise ProjectError(
-                    f"{_describe(self._path)} is damaged ({exc}); nothing was changed. Open a "
+                    f"{describe(self._path)} is damaged ({exc}); nothing was changed. Open a "
                     "backup copy, or see 'Recovering a damaged project' in the README."
                 ) from exc
 
@@ -742,11 +421,11 @@ class Project:
 
     def _require_draft(self, conn: sqlite3.Connection, draft_id: int) -> Draft:
         row = conn.execute(
-            f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE id = ?", (draft_id,)
+            f"SELECT {DRAFT_COLUMNS} FROM drafts WHERE id = ?", (draft_id,)
         ).fetchone()
         if row is None:
             raise DraftNotFoundError(f"Draft {draft_id} does not exist in this project.")
-        return _draft_from_row(row)
+        return draft_from_row(row)
 
     # ----------------------------------------------------------------------- meta
 
@@ -762,8 +441,8 @@ class Project:
 
     def drafts(self) -> list[Draft]:
         """All drafts in list order."""
-        rows = self._read(f"SELECT {_DRAFT_COLUMNS} FROM drafts ORDER BY position, id")
-        return [_draft_from_row(r) for r in rows]
+        rows = self._read(f"SELECT {DRAFT_COLUMNS} FROM drafts ORDER BY position, id")
+        return [draft_from_row(r) for r in rows]
 
     def get_draft(self, draft_id: int) -> Draft:
         with self._mutex:
@@ -864,7 +543,7 @@ class Project:
         with self.transaction() as conn:
             draft = self._require_draft(conn, draft_id)
             snapshots = [
-                _snapshot_from_row(r)
+                snapshot_from_row(r)
                 for r in conn.execute(
                     "SELECT id, draft_id, text, score, created FROM snapshots "
                     "WHERE draft_id = ? ORDER BY id",
@@ -903,7 +582,7 @@ class Project:
                 "UPDATE drafts SET position = position + 1 WHERE position >= ?", (position,)
             )
             conn.execute(
-                f"INSERT INTO drafts ({_DRAFT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO drafts ({DRAFT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     draft.id,
                     draft.title,
@@ -929,7 +608,7 @@ class Project:
                     [(draft.id, rule_id, matched) for rule_id, matched in draft.ignored],
                 )
                 for row in draft.related:
-                    if row.table in _OUR_TABLES:
+                    if row.table in OUR_TABLES:
                         continue
                     cols = ", ".join(_quote(c) for c in row.values)
                     marks = ", ".join("?" for _ in row.values)
@@ -985,7 +664,7 @@ class Project:
             return []
         captured: list[RelatedRow] = []
         for table, col, to_col in self._child_tables(conn, parent):
-            if table == parent or table in _OUR_TABLES:
+            if table == parent or table in OUR_TABLES:
                 continue
             keys = [r[to_col] for r in parent_rows if r.get(to_col) is not None]
             if not keys:
@@ -1033,7 +712,7 @@ class Project:
                 "SELECT id, draft_id, text, score, created FROM snapshots WHERE id = ?",
                 (cur.lastrowid,),
             ).fetchone()
-            return _snapshot_from_row(row)
+            return snapshot_from_row(row)
 
     def history(self, draft_id: int) -> list[Snapshot]:
         """Snapshots of a draft, oldest first."""
@@ -1042,7 +721,7 @@ class Project:
             "ORDER BY id",
             (draft_id,),
         )
-        return [_snapshot_from_row(r) for r in rows]
+        return [snapshot_from_row(r) for r in rows]
 
     # ----------------------------------------------------------------------- ignores
 
@@ -1155,11 +834,11 @@ class Project:
         name and renamed, so an existing file at `path` is replaced only by a complete copy.
         """
         target = Path(path)
-        _check_name(target)
+        check_name(target)
         if target.resolve() == self._path.resolve():
             raise ProjectError("Choose a different file name for the copy.")
         if not target.parent.is_dir():
-            raise ProjectError(_missing_folder(target))
+            raise ProjectError(missing_folder(target))
         lock = None
         if target.exists():
             lock = ProjectLock.acquire(target)  # do not overwrite a project open elsewhere
@@ -1174,16 +853,16 @@ class Project:
                 dest.execute("PRAGMA journal_mode = DELETE").fetchone()
             finally:
                 dest.close()
-            _remove_side_files(target)
+            remove_side_files(target)
             os.replace(tmp, target)
         except sqlite3.Error as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            raise ProjectError(f"Cannot write {_describe(target)}: {exc}.") from exc
+            raise ProjectError(f"Cannot write {describe(target)}: {exc}.") from exc
         except OSError as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            raise ProjectError(f"Cannot write {_describe(target)}: {exc.strerror or exc}.") from exc
+            raise ProjectError(f"Cannot write {describe(target)}: {exc.strerror or exc}.") from exc
         finally:
             if lock is not None:
                 lock.release()
