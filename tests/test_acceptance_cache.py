@@ -14,9 +14,11 @@ from acceptance_support import make_library, synthetic_items
 
 from app.acceptance import service
 from app.acceptance.history import HistoryStats, make_recommendation
-from app.acceptance.model import Evidence, Model, Tables, Weights, _non_negative
+from app.acceptance.logistic import non_negative
+from app.acceptance.model import RIDGE_PER_ROW, Evidence, Model, Weights
 from app.acceptance.outlook import Forecaster
 from app.acceptance.service import clear_cache, forecaster_for
+from app.acceptance.tables import Tables
 from app.cli import main
 from app.core.cachefiles import cache_folder
 from app.evidence.library import open_library
@@ -130,7 +132,7 @@ def test_weights_are_non_negative_and_recover_a_known_effect() -> None:
     x = rng.normal(size=(4000, 2))
     truth = 0.5 + 1.2 * x[:, 0] - 0.8 * x[:, 1]
     y = (rng.random(4000) < 1 / (1 + np.exp(-truth))).astype(float)
-    beta = _non_negative(np.column_stack([np.ones(4000), x]), y)
+    beta = non_negative(np.column_stack([np.ones(4000), x]), y, ridge=RIDGE_PER_ROW * 4000)
     assert beta[2] == 0.0  # the negative effect is dropped, never fitted below zero
     assert 0.6 < beta[1] < 1.2  # the positive one is found (shrunk by the ridge penalty)
 

@@ -22,13 +22,15 @@ import random
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
 from app.acceptance.groups import regional_group
 from app.acceptance.history import HistoryRow, Recommendation
+from app.acceptance.logistic import non_negative, recentre
+from app.acceptance.tables import Tables, row_keys
 
 #: Prior weight (in recommendations) that pulls a rate towards the rate one level up.
 PRIOR_WEIGHT = 8.0
@@ -103,79 +105,6 @@ class Evidence(NamedTuple):
     total: int
     supported: int
     shift: float
-
-
-@dataclass
-class Tables:
-    """How many answered (`seen`) and supported recommendations each (table, key) has.
-
-    Two flat Counters updated a whole row at a time: the counting runs in C, which is what
-    keeps a 40,000-row fit within seconds.
-    """
-
-    total: int = 0
-    supported: int = 0
-    seen: Counter[tuple[str, object]] = field(default_factory=Counter)
-    yes: Counter[tuple[str, object]] = field(default_factory=Counter)
-
-    def add_row(self, keys: list[tuple[str, object]], supported: bool) -> None:
-        self.total += 1
-        self.seen.update(keys)
-        if supported:
-            self.supported += 1
-            self.yes.update(keys)
-
-    def get(self, table: str, key: object) -> tuple[int, int]:
-        k = (table, key)
-        return self.seen.get(k, 0), self.yes.get(k, 0)
-
-    def prune(self) -> None:
-        """Forget words and phrases met only once: alone they cannot move a smoothed rate much,
-        and they are most of the keys (memory for a 200,000-row library)."""
-        single = [k for k, n in self.seen.items() if n == 1 and k[0].endswith("wording")]
-        for k in single:
-            del self.seen[k]
-            self.yes.pop(k, None)
-
-
-def _keys(rec: Recommendation) -> Iterable[tuple[str, object]]:
-    """Every (table, key) a recommendation counts towards."""
-    s, g, c = rec.state, rec.group, rec.category
-    yield "group", g
-    yield "state", s
-    if c is not None:
-        yield "category", c
-        yield "group_category", (g, c)
-        yield "state_category", (s, c)
-    for issue in rec.issues:
-        yield "issue", issue
-        yield "group_issue", (g, issue)
-        yield "state_issue", (s, issue)
-    for r in rec.recommenders:
-        yield "recommender", r
-        yield "recommender_group", (r, g)
-        yield "recommender_state", (r, s)
-    for t in rec.terms:
-        yield "wording", t
-        yield "group_wording", (g, t)
-        if " " not in t:  # per State, single words only: (State, phrase) pairs are mostly unique
-            yield "state_wording", (s, t)
-    yield from _pair_keys(rec)
-
-
-def _pair_keys(rec: Recommendation) -> Iterable[tuple[str, object]]:
-    """Interactions that carry to a State the history has never seen: category x issue, and
-    the recommending State (or its regional group) x category, issue and the SuR's group."""
-    c, g = rec.category, rec.group
-    if c is not None:
-        for issue in rec.issues:
-            yield "category_issue", (c, issue)
-    for r in rec.recommenders:
-        if c is not None:
-            yield "recommender_category", (r, c)
-        for issue in rec.issues:
-            yield "recommender_issue", (r, issue)
-        yield "rgroup_group", (regional_group(r), g)
 
 
 @dataclass
@@ -491,7 +420,7 @@ def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
     rng = random.Random(seed)
     held_seen = 0
     for row in rows:
-        keys = list(_keys(row.recommendation))
+        keys = list(row_keys(row.recommendation))
         counted.tables.add_row(keys, row.supported)
         state = row.recommendation.state
         if _held_out(state):
@@ -535,7 +464,7 @@ def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, M
             if session is None or session >= wanted[-1]:
                 continue
             part = parts[bisect.bisect_right(wanted, session)]
-            keys = list(_keys(row.recommendation))
+            keys = list(row_keys(row.recommendation))
             part.counted.tables.add_row(keys, row.supported)
             state = row.recommendation.state
             if _held_out(state):
@@ -647,69 +576,10 @@ def _fit_weights(
     about 78%), and a draft is closer to the latest sessions than to the average one."""
     xs = np.array([_design(model, describe(r)) for r in rows], dtype=float)
     ys = np.array([float(r.supported) for r in rows])
-    beta = _non_negative(xs, ys)
+    beta = non_negative(xs, ys, ridge=RIDGE_PER_ROW * len(ys))
     if latest is not None:
         recent = np.array([r.session is not None and r.session > latest - RECENT_SESSIONS
                            for r in rows])
         if int(recent.sum()) >= MIN_RECENT:
-            beta[0] += _recentre(xs[recent], ys[recent], beta)
+            beta[0] += recentre(xs[recent], ys[recent], beta)
     return Weights(float(beta[0]), {f: float(b) for f, b in zip(FEATURES, beta[1:], strict=True)})
-
-
-def _non_negative(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """Logistic weights, none below zero (the intercept is free).
-
-    A history that says "noted more often" must never raise the outlook, or the reasons would
-    contradict their own counts; features the fit would weigh negatively (they overlap with
-    others) are dropped and the rest refitted, until every weight is positive or zero.
-    """
-    active = list(range(1, xs.shape[1]))
-    while True:
-        columns = [0, *active]
-        fitted = _newton(xs[:, columns], ys, ridge=RIDGE_PER_ROW * len(ys))
-        negative = {c for c, b in zip(active, fitted[1:], strict=True) if b < 0}
-        if not negative:
-            beta = np.zeros(xs.shape[1])
-            beta[columns] = fitted
-            return beta
-        active = [c for c in active if c not in negative]
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
-
-
-def _recentre(xs: np.ndarray, ys: np.ndarray, beta: np.ndarray) -> float:
-    """The intercept shift that makes the mean prediction on these rows equal their rate."""
-    margins = (xs * beta).sum(axis=1)
-    target = float(ys.sum())
-    lo, hi = -3.0, 3.0
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        if float(_sigmoid(margins + mid).sum()) < target:
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2
-
-
-def _newton(xs: np.ndarray, ys: np.ndarray, *, ridge: float, steps: int = 8) -> np.ndarray:
-    """Ridge logistic regression by Newton's method (the intercept, column 0, unpenalised).
-
-    Plain element-wise numpy, not matrix products: these matrices are small, and a threaded BLAS
-    on a busy machine can spend a second per product waiting for its threads.
-    """
-    d = xs.shape[1]
-    beta = np.zeros(d)
-    penalty = np.full(d, ridge)
-    penalty[0] = 0.0
-    for _ in range(steps):
-        p = _sigmoid((xs * beta).sum(axis=1))
-        grad = ((ys - p)[:, None] * xs).sum(axis=0) - penalty * beta
-        hess = np.einsum("i,ij,ik->jk", p * (1 - p), xs, xs) + np.diag(penalty)
-        hess[np.diag_indices(d)] += 1e-9
-        step = np.linalg.solve(hess, grad)
-        beta += step
-        if float(np.abs(step).max()) < 1e-6:
-            break
-    return beta
