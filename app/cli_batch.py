@@ -117,14 +117,12 @@ class BatchChecker:
             for error in self.checker.load_errors:
                 print(f"smartrec: rule error: {error}", file=sys.stderr)
         self.grammar = add_language_providers(self.checker, options, announce=announce)
-        # Only JSON records carry evidence suggestions: text and CSV output would drop them.
-        self.suggest = evidence_suggester(
-            options.library, suggestions=options.output_format in ("json", "jsonl")
-        )
+        # Evidence suggestions and the acceptance outlook appear only in JSON records: for
+        # text and CSV output they are not looked up at all.
+        records = options.output_format in ("json", "jsonl")
+        self.suggest = evidence_suggester(options.library, suggestions=records)
         self.outlook = None
-        # Only JSON records carry the outlook: text and CSV output would throw it away.
-        if (options.library is not None and options.acceptance.enabled
-                and options.output_format in ("json", "jsonl")):
+        if options.library is not None and options.acceptance.enabled and records:
             from app.acceptance.cli import make_annotator
             from app.acceptance.service import checker_estimator
 
