@@ -92,21 +92,15 @@ def test_import_dialog_shows_a_refusal(qtbot, tmp_path: Path) -> None:
 
 
 def test_file_menu_entries_in_the_window_as_smartrec_starts_it(qtbot, tmp_path: Path) -> None:
+    from doubles.app_start import start_app
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QDialog
-
-    from app.gui.main import start
 
     project_path = tmp_path / "drafts.smartrec"
     Project.create(project_path, ProjectMeta(state_under_review="Freedonia")).close()
     source = build_sample_document(tmp_path / "drafts.docx")
-    startup = start([str(project_path), "--no-user-rules"])
-    window = startup.window
-    qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: startup.controller is not None
-                    and startup.controller.project is not None, timeout=30_000)
-    controller = startup.controller
-    assert controller is not None and controller.project is not None
+    window, controller = start_app(qtbot, str(project_path), checked=False)
+    assert controller.project is not None
     try:
         titles = [a.text() for a in window.menu("file").actions()]
         assert titles.index("Re&view a Word Document…") == titles.index("&Import Evidence…") + 1

@@ -9,12 +9,11 @@ from typing import Any
 
 import docx
 import pytest
+from doubles.app_start import start_app
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QListWidget, QPushButton
 
-from app.gui.controller import MainController
 from app.gui.export_dialog import ExportDialog
-from app.gui.main import start
 from app.gui.window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -32,20 +31,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     return tmp_path
-
-
-def launch(qtbot: Any) -> tuple[MainWindow, MainController]:
-    startup = start(["--no-user-rules"])
-    qtbot.addWidget(startup.window)
-
-    def ready() -> bool:
-        ctl = startup.controller
-        return (ctl is not None and ctl.project is not None and ctl.checker is not None
-                and ctl.result is not None)
-
-    qtbot.waitUntil(ready, timeout=30000)
-    assert startup.controller is not None
-    return startup.window, startup.controller
 
 
 def click_draft(qtbot: Any, window: MainWindow, title: str) -> None:
@@ -75,7 +60,7 @@ def underlined(window: MainWindow) -> list[str]:
 
 def test_the_five_minute_tour(qtbot: Any, home: Path) -> None:
     # 1. Start it: the first start creates the sample project and opens it.
-    window, ctl = launch(qtbot)
+    window, ctl = start_app(qtbot)
     sample = home / "data" / "SMARTrec" / "Sample project.smartrec"
     assert ctl.project is not None and ctl.project.path == sample
     assert window.stack.currentWidget() is window.workspace
@@ -172,7 +157,7 @@ def test_the_five_minute_tour(qtbot: Any, home: Path) -> None:
 
     # Quit, then start again: the sample is reopened (not made again), edits and links kept.
     window.close()
-    again, ctl2 = launch(qtbot)
+    again, ctl2 = start_app(qtbot)
     assert ctl2.project is not None and ctl2.project.path == sample
     assert ctl2.project.get_draft(draft_id).text == IMPROVED
     assert len(ctl2.project.evidence_links(draft_id)) == 1
@@ -182,7 +167,7 @@ def test_the_five_minute_tour(qtbot: Any, home: Path) -> None:
 
 def test_the_window_fits_a_small_screen(qtbot: Any, home: Path) -> None:
     """A projector at 1280×720 (here: the offscreen screen) shows the whole window."""
-    window, ctl = launch(qtbot)
+    window, ctl = start_app(qtbot)
     screen = window.screen()
     available = screen.availableGeometry()
     for steps in (0, 3, 5):

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from doubles.app_start import start_app
 from PySide6.QtCore import Qt
 from workshop_room import EXERCISE_ID, STRONG
 
 from app.cli import main as cli_main
 from app.gui.controller import MainController
-from app.gui.main import start
 from app.gui.window import MainWindow
 from app.paths import exercises_dir
 from app.workshop.exercise import load_exercises
@@ -34,18 +34,9 @@ def launched(qtbot: Any) -> Iterator[Any]:
     opened: list[tuple[MainWindow, MainController]] = []
 
     def _launch(*argv: str) -> tuple[MainWindow, MainController]:
-        """The window as `smartrec` starts it, once its parts are built and the project (the
-        one named, or the sample on a first run) is open."""
-        startup = start([*argv, "--no-user-rules"])
-        qtbot.addWidget(startup.window)
-
-        def ready() -> bool:
-            return startup.controller is not None and startup.controller.project is not None
-
-        qtbot.waitUntil(ready, timeout=30000)
-        assert startup.controller is not None
-        opened.append((startup.window, startup.controller))
-        return startup.window, startup.controller
+        window, controller = start_app(qtbot, *argv, checked=False)
+        opened.append((window, controller))
+        return window, controller
 
     yield _launch
     for window, _controller in opened:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from doubles.app_start import start_app
+
 from app.gui.controller import MainController
-from app.gui.main import start
 from app.gui.window import MainWindow
 from app.storage.models import ProjectMeta
 from app.storage.project import Project
@@ -25,14 +26,4 @@ def make_project(path: Path, texts: tuple[str, ...] = (DRAFT,)) -> Path:
 
 def launch(qtbot: Any, project: Path) -> tuple[MainWindow, MainController]:
     """Start the app on `project` and wait until its first draft has been checked."""
-    startup = start([str(project), "--no-user-rules"])
-    qtbot.addWidget(startup.window)
-
-    def ready() -> bool:
-        ctl = startup.controller
-        return (ctl is not None and ctl.project is not None and ctl.checker is not None
-                and ctl.result is not None)
-
-    qtbot.waitUntil(ready, timeout=30_000)
-    assert startup.controller is not None
-    return startup.window, startup.controller
+    return start_app(qtbot, str(project))
