@@ -17,7 +17,12 @@ import pytest
 from acceptance_support import make_library, synthetic_items
 
 from app.acceptance import model as model_module
-from app.acceptance.history import HistoryRow, HistoryStats, read_history
+from app.acceptance.history import (
+    HistoryRow,
+    HistoryStats,
+    make_recommendation,
+    read_history,
+)
 from app.acceptance.model import HeldOut, Model, fit, fit_cut_offs
 from app.acceptance.tables import KeyCodes, Tables, Tally, row_keys
 from app.evidence.library import open_library
@@ -31,7 +36,13 @@ def _never(text: str) -> int:
 def rows(tmp_path_factory: pytest.TempPathFactory) -> list[HistoryRow]:
     path: Path = tmp_path_factory.mktemp("counting") / "history.smartlib"
     make_library(path, synthetic_items(2500, seed=3)).close()
-    return list(read_history([open_library(path, read_only=True)], _never, HistoryStats()))
+    read = list(read_history([open_library(path, read_only=True)], _never, HistoryStats()))
+    # States, issues and recommenders met once: kept, unlike words met once
+    lone = [HistoryRow(make_recommendation(f"Protect the lighthouse keepers of island {n}.",
+                                           f"Islandia {n}", [f"Oceania {n}"], 1 + n % 5,
+                                           [f"Lighthouses {n}"]), n % 2 == 0, 2 + 3 * n)
+            for n in range(3)]
+    return read[:100] + lone[:1] + read[100:900] + lone[1:] + read[900:]
 
 
 @dataclass
@@ -110,7 +121,9 @@ def test_fit_equals_plain_counters(
     reference: HeldOut = plain
     expected = model_module._fit_counted(reference)
     assert expected.known != expected.unseen
-    _same(fit(iter(rows)), expected)
+    model = fit(iter(rows))
+    _same(model, expected)
+    assert model.tables.get("state", "islandia 1") == (1, 0)
 
 
 def test_sampled_fit_equals_plain_counters(rows: list[HistoryRow]) -> None:
@@ -129,6 +142,7 @@ def test_cut_off_counts_equal_plain_counters(rows: list[HistoryRow]) -> None:
         plain = _plain_count(earlier, len(earlier))
         assert (model.tables.total, model.tables.seen, model.tables.yes) == (
             plain.tables.total, plain.tables.seen, plain.tables.yes)
+        assert model.tables.get("issue", "Lighthouses 0") == (1, 1)
     # the cut-offs' tables share their key tuples instead of holding one copy each
     shared = set(map(id, models[4].tables.seen)) & set(map(id, models[9].tables.seen))
     assert len(shared) == len(models[4].tables.seen)
