@@ -440,7 +440,7 @@ def _reservoir(sample: list[HistoryRow], row: HistoryRow, seen: int, size: int,
 
 
 #: Codes gathered (all rows; one held-out review) before they are folded into sorted counts.
-MAIN_BUFFER = 1 << 19
+MAIN_BUFFER = 1 << 18
 REVIEW_BUFFER = 1 << 16
 
 
@@ -510,7 +510,7 @@ def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, M
             if session is None or session >= wanted[-1]:
                 continue
             parts[bisect.bisect_right(wanted, session)].add(row)
-        decoder = codes.decoder()  # one tuple per key, shared by the cut-offs' tables
+        decoder = codes.decoder(shared=True)
         models: dict[int, Model] = {}
         running = Counts()
         reviews: dict[Review, Counts] = {}

@@ -23,6 +23,8 @@ from app.acceptance.history import Recommendation
 
 Key = tuple[str, object]
 Codes = npt.NDArray[np.int64]
+#: Counts of rows: int32 is plenty and halves the per-review arrays.
+Numbers = npt.NDArray[np.int32]
 
 
 def prunable(table: str) -> bool:
@@ -96,28 +98,34 @@ class KeyCodes:
             for t, k in keys
         ]
 
-    def decoder(self) -> _Decoder:
-        return _Decoder(list(self._values), [str(t) for t in self._tables])
+    def decoder(self, *, shared: bool = False) -> _Decoder:
+        """Turns codes back into keys; `shared` makes each key once for several tables (the
+        cut-off models), at the cost of remembering them all."""
+        return _Decoder(list(self._values), [str(t) for t in self._tables], shared)
 
 
 class _Decoder:
-    """Codes back to (table, key), each key made once (cut-off models share them)."""
+    """Codes back to (table, key)."""
 
-    def __init__(self, values: list[object], tables: list[str]) -> None:
+    def __init__(self, values: list[object], tables: list[str], shared: bool) -> None:
         self._values = values
         self.tables = tables
-        self._made: dict[int, Key] = {}
+        self._made: dict[int, Key] | None = {} if shared else None
 
     def key(self, code: int) -> Key:
-        found = self._made.get(code)
+        made = self._made
+        found = made.get(code) if made is not None else None
         if found is None:
             a, b = (code >> _SHIFT) & _SINGLE, code & _SINGLE
             value = self._values[a] if b == _SINGLE else (self._values[a], self._values[b])
-            found = self._made[code] = (self.tables[code >> _TABLE_SHIFT], value)
+            found = (self.tables[code >> _TABLE_SHIFT], value)
+            if made is not None:
+                made[code] = found
         return found
 
 
 _EMPTY: Codes = np.zeros(0, dtype=np.int64)
+_NONE: Numbers = np.zeros(0, dtype=np.int32)
 
 
 @dataclass
@@ -127,19 +135,18 @@ class Counts:
     total: int = 0
     supported: int = 0
     codes: Codes = field(default_factory=lambda: _EMPTY)
-    seen: Codes = field(default_factory=lambda: _EMPTY)
-    yes: Codes = field(default_factory=lambda: _EMPTY)
+    seen: Numbers = field(default_factory=lambda: _NONE)
+    yes: Numbers = field(default_factory=lambda: _NONE)
 
     def __add__(self, other: Counts) -> Counts:
-        codes, (seen, yes) = _merge((self.codes, other.codes),
-                                    ((self.seen, other.seen), (self.yes, other.yes)))
-        return Counts(self.total + other.total, self.supported + other.supported, codes, seen,
-                      yes)
+        both = _merge(self, other.codes, other.seen, other.yes)
+        both.total, both.supported = self.total + other.total, self.supported + other.supported
+        return both
 
-    def lookup(self, codes: Codes) -> tuple[Codes, Codes]:
+    def lookup(self, codes: Codes) -> tuple[Numbers, Numbers]:
         """Answered and supported counts of these codes (0 where absent)."""
         if not len(self.codes):
-            return np.zeros(len(codes), np.int64), np.zeros(len(codes), np.int64)
+            return np.zeros(len(codes), np.int32), np.zeros(len(codes), np.int32)
         at = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
         found = self.codes[at] == codes
         return np.where(found, self.seen[at], 0), np.where(found, self.yes[at], 0)
@@ -155,28 +162,35 @@ class Counts:
     def tables(self, decoder: _Decoder) -> Tables:
         """The pruned Tables (words and phrases met once left out) with tuple keys."""
         drop = np.array([prunable(t) for t in decoder.tables] or [False], dtype=bool)
-        keep = ~((self.seen == 1) & drop[self.codes >> _TABLE_SHIFT])
-        codes = self.codes[keep].tolist()
-        seen = self.seen[keep].tolist()
-        yes = self.yes[keep].tolist()
+        keep = np.flatnonzero(~((self.seen == 1) & drop[self.codes >> _TABLE_SHIFT]))
+        out = Tables(self.total, self.supported)
         key = decoder.key
-        keys = [key(c) for c in codes]
-        return Tables(self.total, self.supported, Counter(dict(zip(keys, seen, strict=True))),
-                      Counter({k: n for k, n in zip(keys, yes, strict=True) if n}))
+        for start in range(0, len(keep), _CHUNK):  # in slices: no list of every key at once
+            part = keep[start:start + _CHUNK]
+            keys = [key(c) for c in self.codes[part].tolist()]
+            dict.update(out.seen, zip(keys, self.seen[part].tolist(), strict=True))
+            dict.update(out.yes, ((k, n) for k, n in zip(keys, self.yes[part].tolist(),
+                                                             strict=True) if n))
+        return out
 
 
-def _merge(
-    code_parts: Sequence[Codes], count_parts: Sequence[Sequence[Codes]],
-) -> tuple[Codes, list[Codes]]:
-    """Distinct codes of all parts, and each count column summed over the parts."""
-    joined = np.concatenate(code_parts)
-    codes, where = np.unique(joined, return_inverse=True)
-    sums = []
-    for parts in count_parts:
-        total = np.zeros(len(codes), dtype=np.int64)
-        np.add.at(total, where, np.concatenate(parts))
-        sums.append(total)
-    return codes, sums
+_CHUNK = 1 << 14
+
+
+def _merge(old: Counts, codes: Codes, seen: Numbers, yes: Numbers) -> Counts:
+    """`old` plus sorted distinct `codes` with their counts (totals are the caller's)."""
+    if not len(old.codes):
+        return Counts(0, 0, codes, seen, yes)
+    at = np.searchsorted(old.codes, codes)
+    found = old.codes[np.minimum(at, len(old.codes) - 1)] == codes
+    hit = at[found]
+    old_seen, old_yes = old.seen.copy(), old.yes.copy()
+    old_seen[hit] += seen[found]
+    old_yes[hit] += yes[found]
+    new = ~found
+    where = at[new]
+    return Counts(0, 0, np.insert(old.codes, where, codes[new]),
+                  np.insert(old_seen, where, seen[new]), np.insert(old_yes, where, yes[new]))
 
 
 class Tally:
@@ -202,19 +216,13 @@ class Tally:
     def _fold(self) -> None:
         seen = np.frombuffer(self._seen, dtype=np.int64)
         yes = np.frombuffer(self._yes, dtype=np.int64)
-        new_seen, n_seen = np.unique(seen, return_counts=True)
-        new_yes, n_yes = np.unique(yes, return_counts=True)
-        on = np.zeros(len(new_seen), dtype=np.int64)
-        on[np.searchsorted(new_seen, new_yes)] = n_yes
+        codes, n_seen = np.unique(seen, return_counts=True)
+        yes_codes, n_yes = np.unique(yes, return_counts=True)
+        on = np.zeros(len(codes), dtype=np.int32)
+        on[np.searchsorted(codes, yes_codes)] = n_yes
         del seen, yes  # the buffers cannot be resized while numpy views them
         self._seen, self._yes = array("q"), array("q")
-        old = self._counts
-        if not len(old.codes):
-            self._counts = Counts(0, 0, new_seen, n_seen.astype(np.int64), on)
-        else:
-            codes, (seen_sum, yes_sum) = _merge(
-                (old.codes, new_seen), ((old.seen, n_seen.astype(np.int64)), (old.yes, on)))
-            self._counts = Counts(0, 0, codes, seen_sum, yes_sum)
+        self._counts = _merge(self._counts, codes, n_seen.astype(np.int32), on)
 
     def counts(self) -> Counts:
         self._fold()
