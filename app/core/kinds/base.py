@@ -229,9 +229,9 @@ class TextMatch(Rule):
 
         Requirements need no more than one: it is what the "met" verdict quotes as its reason.
         """
-        found = run.hits.get(self.id)
-        if found:
-            return found[0].start, found[0].end
+        hits = run.hits.get(self.id)
+        if hits:
+            return hits[0].start, hits[0].end
         private = self.__pydantic_private__ or {}
         found = run.literals
         for compiled, required in zip(private["_compiled"], private["_required"], strict=True):
