@@ -52,16 +52,19 @@ class _Plain:
     tables: Tables = field(default_factory=Tables)
     held_sample: list[HistoryRow] = field(default_factory=list)
     reviews: dict[tuple[str, int | None], Tables] = field(default_factory=dict)
+    states: dict[str, Tables] = field(default_factory=dict)
 
     def without_state(self, row: HistoryRow) -> Tables:
-        state = Tables()
-        for (name, _session), part in self.reviews.items():
-            if name == row.recommendation.state:
-                state.total += part.total
-                state.supported += part.supported
-                state.seen.update(part.seen)
-                state.yes.update(part.yes)
-        return state
+        name = row.recommendation.state
+        if name not in self.states:
+            state = self.states[name] = Tables()
+            for (of, _session), part in self.reviews.items():
+                if of == name:
+                    state.total += part.total
+                    state.supported += part.supported
+                    state.seen.update(part.seen)
+                    state.yes.update(part.yes)
+        return self.states[name]
 
     def without_review(self, row: HistoryRow) -> Tables:
         return self.reviews[(row.recommendation.state, row.session)]
@@ -109,18 +112,25 @@ def _same(model: Model, reference: Model) -> None:
     assert model.known == reference.known
 
 
+@pytest.fixture(scope="module")
+def expected(rows: list[HistoryRow]) -> Model:
+    """The model fitted on the plain counts of every row."""
+    plain = _plain_count(rows, model_module.FIT_SAMPLE)
+    assert len(plain.repeated_states()) > 1  # the `known` weights are fitted, not copied
+    reference: HeldOut = plain
+    model = model_module._fit_counted(reference)
+    assert model.known != model.unseen
+    return model
+
+
 @pytest.mark.parametrize("buffers", [(1 << 19, 1 << 16), (97, 13)])
 def test_fit_equals_plain_counters(
-    rows: list[HistoryRow], monkeypatch: pytest.MonkeyPatch, buffers: tuple[int, int],
+    rows: list[HistoryRow], expected: Model, monkeypatch: pytest.MonkeyPatch,
+    buffers: tuple[int, int],
 ) -> None:
     """Also with buffers so small that the counts are folded hundreds of times."""
     monkeypatch.setattr(model_module, "MAIN_BUFFER", buffers[0])
     monkeypatch.setattr(model_module, "REVIEW_BUFFER", buffers[1])
-    plain = _plain_count(rows, model_module.FIT_SAMPLE)
-    assert len(plain.repeated_states()) > 1  # the `known` weights are fitted, not copied
-    reference: HeldOut = plain
-    expected = model_module._fit_counted(reference)
-    assert expected.known != expected.unseen
     model = fit(iter(rows))
     _same(model, expected)
     assert model.tables.get("state", "islandia 1") == (1, 0)
@@ -148,7 +158,9 @@ def test_cut_off_counts_equal_plain_counters(rows: list[HistoryRow]) -> None:
     assert len(shared) == len(models[4].tables.seen)
 
 
-def test_describe_leaves_out_only_the_rows_own_keys(rows: list[HistoryRow]) -> None:
+def test_describe_leaves_out_only_the_rows_own_keys(
+    rows: list[HistoryRow], expected: Model,
+) -> None:
     """Leaving a State out is looked up for the described row's own keys only: that is exact
     only while `Model.describe` asks the left-out counts for no other key."""
 
@@ -163,7 +175,7 @@ def test_describe_leaves_out_only_the_rows_own_keys(rows: list[HistoryRow]) -> N
             self.asked.add(key)
             return 0
 
-    model = fit(iter(rows))
+    model = expected
     for row in rows[:200]:
         keys: set[tuple[str, object]] = set()
         model.describe(row.recommendation, without=Tables(1, 1, Asked(keys), Asked(keys)))
