@@ -23,9 +23,7 @@ the first N rows of `--csv`, repeated when the file is shorter) is attached to t
 project, and each run keeps the app open until the evidence suggestions, the acceptance outlook
 and the spelling dictionary have all arrived, then prints the process's peak resident memory:
 for the first start after attaching (which fits the acceptance model) and for later starts
-(which read it from the cache). Target: <= 300 MB with 100,000 items. Before those runs, a
-separate process fits the acceptance model on the library alone and prints what the fit itself
-adds to the process's peak memory, its CPU time and the size of the fitted tables.
+(which read it from the cache). Target: <= 300 MB with 100,000 items.
 """
 
 from __future__ import annotations
@@ -83,27 +81,6 @@ def poll():
 
 QTimer.singleShot(50, poll)
 sys.exit(QApplication.exec())
-"""
-
-#: The child that fits the acceptance model on the library alone (what the app's first start does
-#: in a worker thread), after the rules are loaded: peak memory before and after, CPU time.
-FIT_CHILD = """
-import resource, sys, time
-from app.acceptance.history import HistoryStats, read_history
-from app.acceptance.model import fit
-from app.acceptance.service import checker_estimator
-from app.core.engine import load_checker
-from app.evidence.library import open_library
-
-estimate = checker_estimator(load_checker(user_rules=False))
-conn = open_library(sys.argv[1], read_only=True)
-import numpy  # noqa: F401 - the model's own import, not the fit's memory
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-started = time.process_time()
-model = fit(read_history([conn], estimate, HistoryStats()))
-took = time.process_time() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(f"SMARTREC_FIT {before} {peak} {took:.3f} {model.tables.total} {len(model.tables.seen)}")
 """
 
 WORDS = ("law", "court", "police", "women", "children", "detention", "torture", "elections",
@@ -203,21 +180,6 @@ def settled_run(env: dict[str, str], project: str) -> tuple[float, float]:
     return float(seconds), peak_kb / (1024 if sys.platform != "darwin" else 2**20)
 
 
-def fit_alone(library: Path, env: dict[str, str]) -> None:
-    out = subprocess.run([sys.executable, "-c", FIT_CHILD, str(library)], env=env, cwd=ROOT,
-                         capture_output=True, text=True, timeout=600)
-    found = [line.split()[1:] for line in out.stdout.splitlines()
-             if line.startswith("SMARTREC_FIT ")]
-    if not found:
-        raise SystemExit(f"no fit figure printed (exit {out.returncode}):\n{out.stderr[-2000:]}")
-    before, peak, took, rows, keys = found[0]
-    scale = 1024 if sys.platform != "darwin" else 2**20
-    print(f"acceptance model fitted on its own: {int(rows):,} distinct answered rows, "
-          f"{int(keys):,} keys kept; CPU {float(took):.2f} s; peak memory {int(before) / scale:.0f}"
-          f" MB before the fit, {int(peak) / scale:.0f} MB during it "
-          f"(+{(int(peak) - int(before)) / scale:.0f} MB)")
-
-
 def attach(project: Path, library: Path, env: dict[str, str]) -> None:
     code = ("import sys; from app.storage.project import Project; "
             "from app.evidence.library import attach_library; "
@@ -282,7 +244,6 @@ def memory(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> int:
     seconds = build_library(library, rows, env)
     print(f"library of {args.library_rows:,} items "
           f"({'from ' + args.csv.name if args.csv else 'generated'}) imported in {seconds:.1f} s")
-    fit_alone(library, env)
     attach(project, library, env)
     peaks, settle = [], []
     for i in range(args.runs):
