@@ -133,7 +133,7 @@ def test_each_draft_carries_its_rows_outlook_columns(tmp_path: Path) -> None:
                        encoding="utf-8")
     assert [d.fields for d in DraftReader([str(records)], fields=fields)] == [
         {"state": "Fiji", "session": "12"}, {"state": "", "session": ""}]
-    assert list(DraftReader([str(table)], "Text"))[0].fields == {}
+    assert next(iter(DraftReader([str(table)], "Text"))).fields == {}
 
 
 def test_a_missing_outlook_column_is_refused_at_the_header_naming_the_option(
