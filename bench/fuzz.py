@@ -14,7 +14,9 @@ process and is counted as:
   false success exit 0 while the result is not there: an export whose file is missing or cut
                 short, an import whose library holds fewer items than it reported
 
-Families: rules, project, csv, json, xlsx, docx, pdf, drafts. With --keep DIR, the input of
+Families: rules, project, csv, json, xlsx, docx, pdf, drafts. A mutated Word file (docx) is
+imported as evidence and, in turn, reviewed (`smartrec review`) or imported as drafts
+(`smartrec import-drafts`). With --keep DIR, the input of
 every failing case is copied there for reproduction. Prints one line per family.
 """
 
@@ -325,7 +327,14 @@ def commands(family: str, path: Path, work: Path, n: int) -> list[list[str]]:
         return [["check", *quiet, "--format", "csv", "--fail-on", "never", str(path)]]
     library = work / "lib.smartlib"
     kind = ["--kind", "report"] if family in ("docx", "pdf") else []
-    return [["evidence", "import", str(path), "--library", str(library), *kind]]
+    argv = [["evidence", "import", str(path), "--library", str(library), *kind]]
+    if family == "docx":  # a Word file is also reviewed, or its drafts imported, in turn
+        if n % 2 == 0:
+            argv.append(["review", str(path), "-o", str(work / f"reviewed-{n}.docx"),
+                         "--no-spelling", "--no-user-rules"])
+        else:
+            argv.append(["import-drafts", str(path), str(work / f"drafts-{n}.smartrec")])
+    return argv
 
 
 def false_success(family: str, argv: list[str], out: str, work: Path) -> str | None:
@@ -336,6 +345,25 @@ def false_success(family: str, argv: list[str], out: str, work: Path) -> str | N
         if not target.exists():
             return "export said done but wrote no file"
         return incomplete(target)
+    if argv[0] == "review":
+        target = Path(argv[argv.index("-o") + 1])
+        if not target.exists():
+            return "review said done but wrote no file"
+        return incomplete(target)
+    if argv[0] == "import-drafts":
+        match = re.search(r"Imported (\d+) drafts", out)
+        project = Path(argv[2])
+        if match is None:
+            return "import-drafts said done but did not say how many"
+        if not project.exists():
+            return "import-drafts said done but wrote no project"
+        conn = sqlite3.connect(f"file:{project}?mode=ro", uri=True)
+        try:
+            count = conn.execute("SELECT count(*) FROM drafts").fetchone()[0]
+        finally:
+            conn.close()
+        if count < int(match.group(1)):
+            return f"reported {match.group(1)} drafts, the project holds {count}"
     if argv[:2] == ["evidence", "import"]:
         match = re.search(r"imported (\d+) item", out)
         library = work / "lib.smartlib"

@@ -115,7 +115,7 @@ class ReviewJob:
         source_path = Path(path)
         target = Path(output) if output else default_output(source_path)
         check_destination(source_path, target)
-        source = open_source(source_path)
+        source = open_source(source_path, to_rewrite=True)
         replaced, para_ids = _remove_own_comments(source)
         overrides = prune_comment_extensions(source, para_ids)
         found = find_recommendations(source.document, all_paragraphs=all_paragraphs)
