@@ -210,3 +210,7 @@ def test_key_codes_round_trip_and_fold_like_a_counter() -> None:
     assert (tables.total, tables.supported) == (300, counts.supported)
     subset = counts.subset(keys[:3], codes)
     assert dict(subset.seen) == {k: seen[k] for k in keys[:3]}
+    many = KeyCodes()
+    many.encode([(f"table {n}", "x") for n in range(32)])  # as many tables as a code holds
+    with pytest.raises(OverflowError, match="more than 32 tables"):
+        many.encode([("one table too many", "x")])

@@ -65,19 +65,26 @@ class Tables:
             self.yes.pop(k, None)
 
 
-class _Ids(dict[object, int]):
-    """Value -> a number given in order of first sight."""
-
-    def __missing__(self, value: object) -> int:
-        number = self[value] = len(self)
-        if number >= _SINGLE:
-            raise OverflowError("more than 536 million distinct keys to count")
-        return number
-
-
 _SHIFT = 29
 _SINGLE = (1 << _SHIFT) - 1  # second half of the code of a key that is not a pair
 _TABLE_SHIFT = 2 * _SHIFT
+_TABLES = 1 << (63 - _TABLE_SHIFT)  # table numbers fit the 5 bits left of a signed int64
+
+
+class _Ids(dict[object, int]):
+    """Value -> a number given in order of first sight (fewer than `limit`)."""
+
+    def __init__(self, limit: int, what: str) -> None:
+        super().__init__()
+        self._limit = limit
+        self._what = what
+
+    def __missing__(self, value: object) -> int:
+        number = len(self)
+        if number >= self._limit:
+            raise OverflowError(f"more than {self._limit:,} {self._what} to count")
+        self[value] = number
+        return number
 
 
 class KeyCodes:
@@ -85,8 +92,8 @@ class KeyCodes:
     values (a pair) or of the whole key. Exact both ways; one instance numbers one fit."""
 
     def __init__(self) -> None:
-        self._values = _Ids()
-        self._tables = _Ids()
+        self._values = _Ids(_SINGLE, "distinct values")
+        self._tables = _Ids(_TABLES, "tables")
 
     def encode(self, keys: Sequence[Key]) -> list[int]:
         ids, tables = self._values, self._tables
