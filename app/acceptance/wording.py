@@ -15,6 +15,7 @@ coefficients per fold of States, each without that fold's rows (cross-fitting).
 
 from __future__ import annotations
 
+import mmap
 import random
 import zlib
 from array import array
@@ -123,35 +124,27 @@ def fit_wording(sample: TermRows, min_count: int, terms: Iterable[str]) -> Wordi
     times in the sample (`terms`: every term of the history, to name them); coefficients
     smaller than `NEGLIGIBLE` are left out of the result (the score is the sum of those kept:
     exact, and the model stays small)."""
-    ids = np.frombuffer(b"".join(row.tobytes() for row in sample.rows), dtype=np.int32)
-    found = np.unique(ids)
-    column = np.searchsorted(found, ids).astype(np.int32)
-    chosen = np.flatnonzero(np.bincount(column, minlength=len(found)) >= min_count)
-    renumber = np.full(len(found), -1, dtype=np.int32)
-    renumber[chosen] = np.arange(len(chosen), dtype=np.int32)
-    cols = renumber[column]
-    position = dict(zip(found[chosen].tolist(), range(len(chosen)), strict=True))
-    del ids, found, column, renumber
-    lengths = np.fromiter((len(row) for row in sample.rows), dtype=np.int32,
-                          count=len(sample.rows))
-    row_of = np.repeat(np.arange(len(sample.rows), dtype=np.int32), lengths)
-    used = cols >= 0
-    cols, row_of = cols[used], row_of[used]
-    del used
+    cols, row_of, position = _design(sample, min_count)
     named = [(t, position[h]) for t in terms if (h := term_id(t)) in position]
-    width = len(chosen)
+    width = len(position)
     ys = np.array(sample.supported, dtype=float)
     folds = np.array(sample.folds, dtype=np.int64)
-    full = _fit(cols, row_of, ys, width)
-    fits = [full]
+    fits = [_fit(cols, row_of, ys, width)]
     for k in range(FOLDS):
         rows = folds != k
         if not rows.any() or ys[rows].min() == ys[rows].max():
             fits.append(np.zeros(width + 1))
             continue
-        fold_rows = (np.cumsum(rows) - 1).astype(np.int32)
         kept = rows[row_of]
-        fits.append(_fit(cols[kept], fold_rows[row_of[kept]], ys[rows], width))
+        size = int(kept.sum())
+        fold_cols = np.compress(kept, cols, out=_mapped(size, np.intp))
+        fold_rows = np.compress(kept, row_of, out=_mapped(size, np.intp))
+        del kept
+        renumber = np.cumsum(rows) - 1
+        np.take(renumber, fold_rows, out=fold_rows)
+        fits.append(_fit(fold_cols, fold_rows, ys[rows], width))
+        del fold_cols, fold_rows
+    del cols, row_of
     coef = np.array(fits)[:, 1:]
     coef[np.abs(coef) < NEGLIGIBLE] = 0.0
     matter = np.flatnonzero(np.abs(coef).max(axis=0) > 0)
@@ -163,24 +156,77 @@ def fit_wording(sample: TermRows, min_count: int, terms: Iterable[str]) -> Wordi
         [FoldCoefficients(index, array("d", fold[matter].tolist())) for fold in coef[1:]])
 
 
+def _mapped(n: int, dtype: type) -> np.ndarray:
+    """An array on its own anonymous memory map, given back to the system as soon as it is
+    dropped. The desktop fits in a worker thread, whose malloc arena would keep the freed blocks
+    of ordinary arrays of this size (about 20 MB after a 20,000-row fit) for the rest of the
+    session."""
+    kind = np.dtype(dtype)
+    return np.frombuffer(mmap.mmap(-1, max(n, 1) * kind.itemsize), dtype=kind, count=n)
+
+
+#: Terms looked up at a time when numbering them (bounds the look-up's own arrays).
+_BLOCK = 1 << 15
+
+
+def _design(sample: TermRows, min_count: int) -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
+    """The sample as a sparse binary design: for every kept (term, row) pair its column and its
+    row, and term id -> column for the terms met at least `min_count` times."""
+    total = sum(len(row) for row in sample.rows)
+    ids = _mapped(total, np.int32)
+    row_of = _mapped(total, np.intp)
+    at = 0
+    for i, row in enumerate(sample.rows):
+        ids[at:at + len(row)] = row
+        row_of[at:at + len(row)] = i
+        at += len(row)
+    ordered = _mapped(total, np.int32)
+    ordered[:] = ids
+    ordered.sort()
+    edge = _mapped(total, np.bool_)
+    if total:
+        edge[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=edge[1:])
+    starts = np.flatnonzero(edge)
+    counts = np.diff(np.append(starts, total))
+    kept = ordered[starts[counts >= min_count]]
+    del ordered, edge, starts, counts
+    cols = _mapped(total, np.intp)
+    for a in range(0, total, _BLOCK):
+        part = ids[a:a + _BLOCK]
+        found = np.minimum(np.searchsorted(kept, part), max(len(kept) - 1, 0))
+        hit = kept[found] == part if len(kept) else np.zeros(len(part), dtype=bool)
+        cols[a:a + _BLOCK] = np.where(hit, found, -1)
+    del ids
+    used = cols >= 0
+    size = int(used.sum())
+    design = (np.compress(used, cols, out=_mapped(size, np.intp)),
+              np.compress(used, row_of, out=_mapped(size, np.intp)))
+    return *design, dict(zip(kept.tolist(), range(len(kept)), strict=True))
+
+
 def _fit(cols: np.ndarray, row_of: np.ndarray, ys: np.ndarray, width: int) -> np.ndarray:
     """L2 logistic regression on a binary sparse design (intercept first), by L-BFGS.
 
-    Only `np.bincount` over the non-zero entries: no matrix library, and linear in their number.
+    Only `np.bincount` over the non-zero entries: no matrix library, and linear in their number;
+    the one array as long as the design is reused for every step.
     """
     n = len(ys)
     ridge = RIDGE_PER_ROW * n
     if n == 0:
         return np.zeros(width + 1)
+    spread = _mapped(len(cols), np.float64)
 
     def loss_grad(beta: np.ndarray) -> tuple[float, np.ndarray]:
-        margin = beta[0] + np.bincount(row_of, weights=beta[1:][cols], minlength=n)
+        np.take(beta[1:], cols, out=spread)
+        margin = beta[0] + np.bincount(row_of, weights=spread, minlength=n)
         loss = float(np.logaddexp(0.0, margin).sum() - (ys * margin).sum())
         loss += 0.5 * ridge * float((beta[1:] * beta[1:]).sum())
         resid = 1.0 / (1.0 + np.exp(-margin)) - ys
+        np.take(resid, row_of, out=spread)
         grad = np.empty(width + 1)
         grad[0] = resid.sum()
-        grad[1:] = np.bincount(cols, weights=resid[row_of], minlength=width) + ridge * beta[1:]
+        grad[1:] = np.bincount(cols, weights=spread, minlength=width) + ridge * beta[1:]
         return loss, grad
 
     beta = np.zeros(width + 1)
