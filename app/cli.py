@@ -51,7 +51,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     _check_acceptance(options)
     if not args.inputs and not args.text:
         raise InputError("nothing to check: give a file, '-' for standard input, or --text")
-    reader = DraftReader(args.inputs, args.column, texts=args.text, encoding=args.encoding)
+    outlook = options.acceptance
+    reader = DraftReader(args.inputs, args.column, texts=args.text, encoding=args.encoding,
+                         fields=outlook.columns() if outlook.enabled else None)
     # The first drafts are read before any output: bad input there is an error with nothing
     # written, and a small batch is known to be small. The rest is read as it is checked.
     drafts = ReadAhead(iter(reader), PARALLEL_MIN_DRAFTS)

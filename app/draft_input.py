@@ -11,8 +11,8 @@ import csv
 import io
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.bounds import MAX_DRAFT_CHARS, JsonBoundsError, load_json_bounded
@@ -29,7 +29,9 @@ class Draft:
     source: str
     line: int
     text: str
-
+    #: Other named columns of the draft's CSV row (or keys of its JSONL object), by field name:
+    #: the acceptance outlook's State under Review, recommending State and session.
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 DRAFT_SUFFIXES = (".txt", ".text", ".md", ".csv", ".jsonl")
@@ -78,16 +80,20 @@ class DraftReader:
     """Drafts from files, stdin and `--text`, read as a stream: memory holds one line at a time,
     however large the input. Bad input raises InputError naming the file and line when it is
     reached. `position` and `size` are bytes (of the files; `size` is None with standard
-    input), for a progress bar that needs no counting pass."""
+    input), for a progress bar that needs no counting pass. `fields` names further columns
+    (field name -> CSV column or JSONL key) whose values each draft carries in `Draft.fields`;
+    a CSV without one of them is refused at its header."""
 
     def __init__(self, arguments: Sequence[str], column: str | None = None, *,
-                 texts: Sequence[str] = (), encoding: str | None = None) -> None:
+                 texts: Sequence[str] = (), encoding: str | None = None,
+                 fields: Mapping[str, str] | None = None) -> None:
         self.inputs = [classify(a) for a in arguments]
         if column is not None and not any(
             not i.is_text and i.value.lower().endswith(".csv") for i in self.inputs
         ):
             raise InputError("--column applies to .csv input only, and no .csv file was given")
         self.column = column
+        self.fields = dict(fields or {})
         self.texts = list(texts)
         self.encoding = encoding
         self._done = 0
@@ -132,9 +138,9 @@ class DraftReader:
             suffix = path.suffix.lower() if path is not None else ""
             lines = stream.lines(MAX_LINE_CHARS)
             if suffix == ".csv" and path is not None:
-                yield from _csv(path, lines, self.column or "Text")
+                yield from _csv(path, lines, self.column or "Text", self.fields)
             elif suffix == ".jsonl" and path is not None:
-                yield from _jsonl(path, lines)
+                yield from _jsonl(path, lines, self.fields)
             else:
                 yield from _lines(source, lines)
         except TextInputError as exc:
@@ -187,7 +193,9 @@ def _lines(source: str, lines: Iterator[str]) -> Iterator[Draft]:
             yield Draft(source, number, line)
 
 
-def _csv(path: Path, lines: Iterator[str], column: str) -> Iterator[Draft]:
+def _csv(
+    path: Path, lines: Iterator[str], column: str, fields: Mapping[str, str]
+) -> Iterator[Draft]:
     reader = csv.reader(lines)
     try:
         header = next(reader)
@@ -195,10 +203,16 @@ def _csv(path: Path, lines: Iterator[str], column: str) -> Iterator[Draft]:
         return
     except csv.Error as exc:
         raise InputError(f"{path}:1: cannot read the CSV header: {exc}") from None
-    if column not in header:
-        shown = ", ".join(header[:20]) + (", ..." if len(header) > 20 else "")
-        raise InputError(f"{path}: no column named {column!r} (columns: {shown}); use --column")
+    wanted = {"": column, **fields}
+    for name, wanted_column in wanted.items():
+        if wanted_column not in header:
+            shown = ", ".join(header[:20]) + (", ..." if len(header) > 20 else "")
+            option = f"--{name}-column" if name else "--column"
+            raise InputError(
+                f"{path}: no column named {wanted_column!r} (columns: {shown}); use {option}"
+            )
     index = header.index(column)
+    field_index = {name: header.index(c) for name, c in fields.items()}
     line = reader.line_num + 1
     while True:
         try:
@@ -208,11 +222,12 @@ def _csv(path: Path, lines: Iterator[str], column: str) -> Iterator[Draft]:
         except csv.Error as exc:
             raise InputError(f"{path}:{line}: broken CSV: {exc}") from None
         if index < len(row) and row[index].strip():
-            yield Draft(str(path), line, row[index])
+            values = {name: row[i] if i < len(row) else "" for name, i in field_index.items()}
+            yield Draft(str(path), line, row[index], values)
         line = reader.line_num + 1
 
 
-def _jsonl(path: Path, lines: Iterator[str]) -> Iterator[Draft]:
+def _jsonl(path: Path, lines: Iterator[str], fields: Mapping[str, str]) -> Iterator[Draft]:
     for number, line in _split(lines):
         if not line.strip():
             continue
@@ -223,6 +238,10 @@ def _jsonl(path: Path, lines: Iterator[str]) -> Iterator[Draft]:
         text_value = value.get("text", value.get("Text")) if isinstance(value, dict) else value
         if not isinstance(text_value, str):
             raise InputError(f"{path}:{number}: expected a string or an object with a 'text' key")
-        yield Draft(str(path), number, text_value)
+        values = {
+            name: str(value.get(key, "") or "") if isinstance(value, dict) else ""
+            for name, key in fields.items()
+        }
+        yield Draft(str(path), number, text_value, values)
 
 

@@ -1,6 +1,6 @@
 """Memory of `smartrec check` on large CSV files: read as a stream, it must not grow with the file.
 
-Usage: python bench/stream.py [--size-mb 200] [--jobs N] [--keep FOLDER]
+Usage: python bench/stream.py [--size-mb 200] [--jobs N] [--keep FOLDER] [--library LIB]
 
 Generates two CSV files of made-up drafts (a tenth of `--size-mb`, and `--size-mb`), each row a
 short draft in the `Text` column plus a long notes column, as real exports carry many columns.
@@ -8,6 +8,11 @@ Checks each with `smartrec check FILE --column Text --no-spelling --format jsonl
 null device) and prints drafts/s and the peak memory of the process and its workers (sum of
 proportional set sizes, sampled every 20 ms), and the ratio of the two peaks: about 1.0x when
 memory is bounded, about 10x when the input is held whole.
+
+`--library LIB` (a library with earlier recommendations and their responses, e.g. made with
+`smartrec evidence import upr-info-cycle1.csv --library LIB`) adds the acceptance outlook's
+per-row columns: `--library LIB --state-column To --session-column Session`, so that the
+outlook's own reading of the input (State, session) is measured too.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ OBJECTS = ("a law on domestic violence", "the optional protocol to the conventio
            "funds for rural schools", "the ban on peaceful assembly", "data on child labour")
 TAILS = ("by 2027.", "within two years.", "and report on progress at the next review.", ".",
          "with the participation of civil society.")
+STATES = ("Kenya", "Chile", "Norway", "Fiji", "Nepal", "Peru", "Ghana", "Tonga")
 FILLER = ("note", "context", "earlier", "review", "session", "paragraph", "source", "status")
 
 
@@ -41,12 +47,12 @@ def write_csv(path: Path, size: int, seed: int = 7) -> int:
     count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "Text", "Notes"])
+        writer.writerow(["id", "Text", "To", "Session", "Notes"])
         while handle.tell() < size:
             count += 1
             text = f"{rnd.choice(VERBS)} {rnd.choice(OBJECTS)} {rnd.choice(TAILS)}"
             notes = " ".join(rnd.choice(FILLER) for _ in range(300))
-            writer.writerow([count, text, notes])
+            writer.writerow([count, text, rnd.choice(STATES), rnd.randint(1, 12), notes])
     return count
 
 
@@ -55,11 +61,16 @@ def main() -> int:
     parser.add_argument("--size-mb", type=float, default=200)
     parser.add_argument("--jobs", type=int, help="passed to smartrec check (default: every core)")
     parser.add_argument("--keep", type=Path, help="write the generated files here and keep them")
+    parser.add_argument("--library", type=Path,
+                        help="also give each row's State and session to the acceptance outlook")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="smartrec-stream-"))
     folder.mkdir(parents=True, exist_ok=True)
     env = user_env(folder)
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    if args.library:
+        jobs += ["--library", str(args.library.resolve()), "--state-column", "To",
+                 "--session-column", "Session"]
     peaks = []
     for size in (args.size_mb / 10, args.size_mb):
         path = folder / f"drafts-{size:g}mb.csv"

@@ -24,6 +24,7 @@ from app.acceptance.service import clear_cache, forecaster_for, forecasters_for
 from app.cli import main
 from app.core.cachefiles import cache_folder
 from app.core.engine import load_checker
+from app.draft_input import DraftReader
 from app.evidence.library import open_library
 
 
@@ -127,14 +128,10 @@ def test_every_session_cut_off_is_fitted_before_the_drafts_are_scored(
     monkeypatch.setattr(service, "fit", _no_fit)  # scoring must not fit anything more
     clear_cache()  # nor read the disk again: the run keeps its own forecasters
 
-    class Draft:
-        def __init__(self, line: int, text: str) -> None:
-            self.source, self.line, self.text = str(drafts), line, text
-
-    for line, text in ((2, "Abolish the death penalty."),
-                       (3, "Strengthen the electoral commission.")):
-        result = checker.check(text)
-        record = annotator(Draft(line, text), result)["acceptance"]
+    reader = DraftReader([str(drafts)], "Text", fields=options.columns())
+    for draft in list(reader)[:2]:  # the third names no State
+        result = checker.check(draft.text)
+        record = annotator(draft, result)["acceptance"]
         assert isinstance(record, dict) and record["probability"] is not None
     direct = forecaster_for([open_library(library_file, read_only=True)], _never,
                             before_session=5)

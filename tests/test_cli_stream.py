@@ -114,3 +114,31 @@ def test_an_endless_line_is_refused_by_its_number(
     assert (code, out) == (2, "")
     assert err == (f"smartrec: {drafts}:3: a line longer than 1,000 characters; put one draft "
                    "per line\n")
+
+
+def test_each_draft_carries_its_rows_outlook_columns(tmp_path: Path) -> None:
+    """The acceptance outlook's State and session travel with each draft from the one streamed
+    read, instead of a second read that held every row of the file in memory."""
+    table = tmp_path / "drafts.csv"
+    table.write_text('Text,To,Session\n"Ratify the Convention.",Kenya,9\n,Chile,10\n'
+                     '"Abolish the death penalty.",,11\n', encoding="utf-8")
+    fields = {"state": "To", "session": "Session"}
+    drafts = list(DraftReader([str(table)], "Text", fields=fields))
+    assert [(d.line, d.text, d.fields) for d in drafts] == [
+        (2, "Ratify the Convention.", {"state": "Kenya", "session": "9"}),
+        (4, "Abolish the death penalty.", {"state": "", "session": "11"}),
+    ]
+    records = tmp_path / "drafts.jsonl"
+    records.write_text('{"text": "Ratify it.", "To": "Fiji", "Session": 12}\n"Just text."\n',
+                       encoding="utf-8")
+    assert [d.fields for d in DraftReader([str(records)], fields=fields)] == [
+        {"state": "Fiji", "session": "12"}, {"state": "", "session": ""}]
+    assert next(iter(DraftReader([str(table)], "Text"))).fields == {}
+
+
+def test_a_missing_outlook_column_is_refused_at_the_header_naming_the_option(
+    tmp_path: Path,
+) -> None:
+    table = _csv(tmp_path / "drafts.csv", 3)
+    with pytest.raises(draft_input.InputError, match=r"no column named 'From' .*--recommending"):
+        list(DraftReader([str(table)], "Text", fields={"recommending": "From"}))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import os
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,3 +51,27 @@ def test_build_spec_is_valid_python_and_reads_the_version() -> None:
     assert {"Analysis", "EXE", "COLLECT", "tomllib"} <= names
     assert "collect_all" not in source, "collect_all('PySide6') would bundle every Qt module"
     assert '"rules"' in source and '"resources"' in source
+
+
+def test_build_spec_excludes_no_runtime_dependency() -> None:
+    """The bundle once left numpy out, which language detection and the acceptance outlook
+    import: every package a core dependency provides must stay in."""
+    source = (ROOT / "build.spec").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    excluded: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "PY_EXCLUDES" for t in node.targets
+        ):
+            excluded = {ast.literal_eval(e) for e in node.value.elts}  # type: ignore[attr-defined]
+    assert "tkinter" in excluded
+    with open(ROOT / "pyproject.toml", "rb") as handle:
+        requirements = tomllib.load(handle)["project"]["dependencies"]
+    wanted = {re.split(r"[<>=!~ \[;]", r, maxsplit=1)[0].lower() for r in requirements}
+    provided = {
+        module
+        for module, dists in importlib.metadata.packages_distributions().items()
+        if any(d.lower() in wanted for d in dists)
+    }
+    assert {"numpy", "ahocorasick", "regex"} <= provided
+    assert not excluded & provided

@@ -10,24 +10,17 @@ value for every draft. With `--session-column`, a draft only sees history from e
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import sqlite3
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Protocol
 
 from app.acceptance.history import CategoryEstimator, session_number
-from app.acceptance.options import AcceptanceInputError, AcceptanceOptions
+from app.acceptance.options import AcceptanceOptions
 from app.acceptance.outlook import Forecaster, no_state
 from app.acceptance.service import forecaster_for, forecasters_for
 from app.core.models import CheckResult
 from app.evidence.library import open_library
-
-#: Row key: (source as the CLI names it, line where the record starts).
-RowKey = tuple[str, int]
 
 
 class DraftLike(Protocol):
@@ -42,56 +35,20 @@ class DraftLike(Protocol):
     @property
     def text(self) -> str: ...
 
-
-def _read_rows(path: Path, columns: Mapping[str, str]) -> dict[RowKey, dict[str, str]]:
-    """field -> value per record, numbered exactly as `app.draft_input.DraftReader`
-    numbers them."""
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    out: dict[RowKey, dict[str, str]] = {}
-    if path.suffix.lower() == ".jsonl":
-        for number, raw in enumerate(text.splitlines(), start=1):
-            try:
-                value = json.loads(raw) if raw.strip() else None
-            except json.JSONDecodeError:
-                continue  # the checker's own reader reports it
-            if isinstance(value, dict):
-                out[(str(path), number)] = {
-                    f: str(value.get(c, "") or "") for f, c in columns.items()}
-        return out
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        return out
-    missing = [c for c in columns.values() if c not in header]
-    if missing:
-        raise AcceptanceInputError(
-            f"{path}: no column named {missing[0]!r} (columns: {', '.join(header)})")
-    index = {f: header.index(c) for f, c in columns.items()}
-    line = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except (StopIteration, csv.Error):
-            return out
-        out[(str(path), line)] = {f: row[i] if i < len(row) else "" for f, i in index.items()}
-        line = reader.line_num + 1
+    @property
+    def fields(self) -> dict[str, str]: ...
 
 
-def read_columns(options: AcceptanceOptions) -> dict[RowKey, dict[str, str]]:
-    columns = options.columns()
-    rows: dict[RowKey, dict[str, str]] = {}
-    if not columns:
-        return rows
-    for name in options.inputs:
-        path = Path(name)
-        if path.suffix.lower() in (".csv", ".jsonl") and path.is_file():
-            rows.update(_read_rows(path, columns))
-        elif name != "-" and path.is_file():
-            raise AcceptanceInputError(
-                f"{path}: --state-column and the other column options need a .csv or .jsonl "
-                "file")
-    return rows
+def input_fields(options: AcceptanceOptions) -> Iterator[dict[str, str]]:
+    """The outlook's columns of every draft in the input files, read as a stream (standard
+    input can be read only once: its drafts' models are fitted when first needed)."""
+    from app.draft_input import DraftReader
+
+    files = [name for name in options.inputs if name != "-"]
+    reader = DraftReader(files, options.column, encoding=options.encoding,
+                         fields=options.columns())
+    for draft in reader:
+        yield draft.fields
 
 
 class Annotator:
@@ -101,7 +58,6 @@ class Annotator:
         assert options.library is not None
         self.options = options
         self.estimate = estimate
-        self.rows = read_columns(options)
         self._conn: tuple[int, sqlite3.Connection] | None = None
         #: Session cut-off -> its forecaster, for this run: nothing writes to the library
         #: during a check, so its fingerprint is not re-read for every draft.
@@ -123,14 +79,20 @@ class Annotator:
 
     def _cut_offs(self) -> set[int | None]:
         """The session cut-offs the input's drafts need (one model each); none when no draft
-        names a State under Review, since then there is no outlook to give."""
-        named = self.options.state or any(v.get("state") for v in self.rows.values())
-        if not named:
+        names a State under Review, since then there is no outlook to give. Only the distinct
+        sessions are kept, so memory does not grow with the input."""
+        columns = self.options.columns()
+        if not columns and not self.options.state:
             return set()
-        if "session" not in self.options.columns():
-            return {None}
-        return {session_number(v.get("session", "")) for v in self.rows.values()
-                if v.get("state") or self.options.state}
+        if "session" not in columns:
+            if self.options.state or any(v.get("state") for v in input_fields(self.options)):
+                return {None}
+            return set()
+        return {
+            session_number(v.get("session", ""))
+            for v in input_fields(self.options)
+            if v.get("state") or self.options.state
+        }
 
     def warm(self) -> None:
         """Fit every model the input needs now, in the parent, before workers fork and share
@@ -146,7 +108,7 @@ class Annotator:
 
     def __call__(self, draft: DraftLike, result: CheckResult) -> dict[str, object]:
         options = self.options
-        values = self.rows.get((draft.source, draft.line), {})
+        values = draft.fields
         state = values.get("state") or options.state
         recommending = values.get("recommending") or options.recommending
         before: int | None = None

@@ -40,6 +40,10 @@ class AcceptanceOptions:
     recommending_column: str = ""
     session_column: str = ""
     enabled: bool = True
+    #: How the input is read (`smartrec check --column/--encoding`): the outlook reads its
+    #: columns from the same rows as the drafts.
+    column: str | None = None
+    encoding: str | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> AcceptanceOptions:
@@ -48,6 +52,7 @@ class AcceptanceOptions:
             recommending=args.recommending or "", state_column=args.state_column or "",
             recommending_column=args.recommending_column or "",
             session_column=args.session_column or "", enabled=not args.no_outlook,
+            column=args.column, encoding=args.encoding,
         )
 
     def columns(self) -> dict[str, str]:
@@ -56,12 +61,18 @@ class AcceptanceOptions:
         return {k: v for k, v in named.items() if v}
 
     def check(self) -> None:
-        """Raise AcceptanceInputError, before any output, for options that cannot work."""
+        """Raise AcceptanceInputError, before any output, for options that cannot work. (A
+        column missing from a CSV is refused by the draft reader at the header.)"""
         if self.library is None and (self.columns() or self.recommending):
             raise AcceptanceInputError(
                 "--state-column, --recommending-column, --session-column and --recommending "
                 "need --library (a library with earlier recommendations and their responses)")
-        if self.library is not None and self.enabled:
-            from app.acceptance.cli import read_columns
+        if self.library is None or not self.enabled or not self.columns():
+            return
+        from app.draft_input import names_file
 
-            read_columns(self)  # a missing column or an unsuitable input file
+        for name in self.inputs:
+            if names_file(name) and not name.lower().endswith((".csv", ".jsonl")):
+                raise AcceptanceInputError(
+                    f"{name}: --state-column and the other column options need a .csv or .jsonl "
+                    "file")

@@ -106,6 +106,7 @@ class Checker:
         active = [r for r in self.rules if r.enabled]
         for rule in active:
             rule.register(self._index)
+        self._screen = self._index.screen()
         self._requirements = [r for r in active if isinstance(r, RequirementRule)]
         known = {r.id for r in self.rules if isinstance(r, RequirementRule)}  # enabled or not
         for rule in self._requirements:
@@ -261,7 +262,10 @@ class Checker:
     def _run(self, doc: Document, context: CheckContext) -> Run:
         hits = self._index.scan(doc)
         action, _span = self._estimator.estimate(doc)
-        return Run(doc, hits, context, action, lambda: measure(doc))
+        screen = self._screen
+        return Run(
+            doc, hits, context, action, lambda: measure(doc), lambda: screen.present(doc.folded)
+        )
 
     def _action_finding(self, run: Run) -> Finding | None:
         action = run.action

@@ -3,8 +3,9 @@
 Most drafts contain none of the words a given pattern needs ("reservation", "ratif", "publish"),
 yet the regex engine still tries the pattern at every position. `required_literals` reads a
 pattern's syntax tree and returns a few literal strings of which at least one must occur in the
-text for the pattern to match anywhere; a substring test on the lowered text then decides most
-drafts in microseconds. The analysis is conservative: whatever it cannot prove (classes,
+text for the pattern to match anywhere. The engine looks for every rule's literals once per
+draft (`LiteralScreen`), so each pattern is then decided by one set operation, however many rules
+share a literal. The analysis is conservative: whatever it cannot prove (classes,
 optional parts, negative look-arounds, syntax Python's parser does not know) imposes no
 requirement, so a prefilter never hides a match.
 """
@@ -17,6 +18,7 @@ import re._parser as sre_p
 from collections.abc import Iterable
 from typing import cast
 
+import ahocorasick
 import regex
 
 #: `regex`-only syntax rewritten into something Python's parser reads with the same literal
@@ -36,15 +38,14 @@ def fold(text: str) -> str:
     return text.translate(_FOLDS).lower()
 
 
-def required_literals(source: str) -> tuple[str, ...] | None:
+def required_literals(source: str) -> frozenset[str] | None:
     """Lower-case ASCII strings, one of which every text the pattern matches contains; None
     when no such set can be shown."""
     try:
         tree = sre_p.parse(_PROPERTY.sub(r"\\w", source))
     except (re.error, RecursionError, OverflowError, ValueError):
         return None
-    found = _sequence(tree)
-    return tuple(sorted(found)) if found else None
+    return _sequence(tree) or None
 
 
 def _sequence(items: Iterable[tuple[object, object]]) -> frozenset[str] | None:
@@ -102,8 +103,30 @@ def _node(op: object, av: object) -> frozenset[str] | None:
     return None
 
 
-def may_match(required: tuple[str, ...] | None, folded: str) -> bool:
-    """False only when the pattern cannot match `folded`'s text."""
-    if required is None:
-        return True
-    return any(literal in folded for literal in required)
+class LiteralScreen:
+    """Finds which of many literals occur in a text, in one pass over it (Aho–Corasick).
+
+    Testing each of the ~300 literals of the built-in rules with `in` cost ~30 µs a draft,
+    a tenth of a whole check; the automaton finds them all in ~3 µs."""
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for literal in sorted(set(literals)):
+            self._automaton.add_word(literal, literal)
+        self._empty = len(self._automaton) == 0
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def present(self, folded: str) -> frozenset[str]:
+        """The literals that occur in `folded` (a text as `fold` returns it)."""
+        if self._empty:
+            return frozenset()
+        return frozenset([literal for _end, literal in self._automaton.iter(folded)])
+
+
+def may_match(required: frozenset[str] | None, found: frozenset[str] | None) -> bool:
+    """False only when the pattern cannot match: none of its required literals was found.
+
+    `found` must come from a `LiteralScreen` whose literals include `required`; None
+    (nothing screened) lets every pattern run."""
+    return required is None or found is None or not required.isdisjoint(found)

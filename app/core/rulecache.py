@@ -145,7 +145,10 @@ def _installed(package: str) -> str:
     spec = importlib.util.find_spec(package)
     if spec is None or spec.origin is None:
         return f"{package}: missing"
-    stat = os.stat(spec.origin)
+    try:
+        stat = os.stat(spec.origin)
+    except OSError:  # a bundle's modules live in its archive: the executable's stamp decides
+        return f"{package}: {spec.origin}"
     return f"{package}: {spec.origin} {stat.st_size} {stat.st_mtime_ns}"
 
 

@@ -6,9 +6,11 @@ dict keyed on the first word keeps a full check far below a millisecond however 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from app.core.document import _TOKEN, Document
+from app.core.prefilter import LiteralScreen
 
 
 class TermHit(NamedTuple):
@@ -26,6 +28,16 @@ class TermIndex:
     def __init__(self) -> None:
         # first word -> [(word count, remaining words, term, owner, payload)]
         self._by_first: dict[str, list[tuple[int, tuple[str, ...], str, object, object]]] = {}
+        #: Every literal some rule pattern requires (`app.core.prefilter`): looked for once
+        #: per draft for all patterns together.
+        self._pattern_literals: set[str] = set()
+
+    def add_pattern_literals(self, literals: Iterable[str]) -> None:
+        self._pattern_literals.update(literals)
+
+    def screen(self) -> LiteralScreen:
+        """A screen for every pattern literal added so far."""
+        return LiteralScreen(self._pattern_literals)
 
     def add(self, term: str, owner: object, payload: object = None) -> bool:
         """Register `term` for `owner`; returns False for a term with no words in it."""

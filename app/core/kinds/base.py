@@ -82,10 +82,17 @@ class Run:
     context: CheckContext
     action: ActionCategory
     _readability: Callable[[], Readability] = field(repr=False, default=lambda: Readability())
+    #: Which pattern literals the draft contains (`app.core.prefilter.present`); by default
+    #: nothing is screened and every pattern runs.
+    _screen: Callable[[], frozenset[str] | None] = field(repr=False, default=lambda: None)
 
     @cached_property
     def readability(self) -> Readability:
         return self._readability()
+
+    @cached_property
+    def literals(self) -> frozenset[str] | None:
+        return self._screen()
 
 
 class Rule(BaseModel):
@@ -171,7 +178,7 @@ class TextMatch(Rule):
 
     _compiled: list[regex.Pattern[str]] = PrivateAttr(default_factory=list)
     #: Per compiled pattern, words one of which the draft must contain for it to match.
-    _required: list[tuple[str, ...] | None] = PrivateAttr(default_factory=list)
+    _required: list[frozenset[str] | None] = PrivateAttr(default_factory=list)
     _literal: list[str] = PrivateAttr(default_factory=list)
 
     @field_validator("terms", "patterns")
@@ -204,6 +211,9 @@ class TextMatch(Rule):
     def register(self, index: TermIndex) -> None:
         for term in self._literal:
             index.add(term, self.id)
+        for required in self._required:
+            if required is not None:
+                index.add_pattern_literals(required)
 
     @property
     def literal_only(self) -> bool:
@@ -219,13 +229,13 @@ class TextMatch(Rule):
 
         Requirements need no more than one: it is what the "met" verdict quotes as its reason.
         """
-        found = run.hits.get(self.id)
-        if found:
-            return found[0].start, found[0].end
+        hits = run.hits.get(self.id)
+        if hits:
+            return hits[0].start, hits[0].end
         private = self.__pydantic_private__ or {}
-        folded = run.doc.folded
+        found = run.literals
         for compiled, required in zip(private["_compiled"], private["_required"], strict=True):
-            if not may_match(required, folded):
+            if not may_match(required, found):
                 continue
             try:
                 for m in pat.finditer(compiled, run.doc.text, private["_timeout"]):
@@ -241,9 +251,9 @@ class TextMatch(Rule):
         # read the private list directly: pydantic's attribute hook costs more than the regexes
         private = self.__pydantic_private__ or {}
         timeout = private["_timeout"]
-        folded = run.doc.folded
+        found = run.literals
         for compiled, required in zip(private["_compiled"], private["_required"], strict=True):
-            if not may_match(required, folded):
+            if not may_match(required, found):
                 continue
             try:
                 spans.extend(
