@@ -156,3 +156,28 @@ def test_wording_survives_the_disk_cache(tmp_path: Path) -> None:
     clear_cache()  # memory only: the model comes back from the disk cache
     again = forecaster_for([conn], _never).model.word_coef
     assert again == first and first
+
+
+def test_cut_offs_fit_words_on_a_bounded_sample(
+    library: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A batch with many session cut-offs adds the parts' samples up: still at most
+    WORDING_ROWS rows, each part in proportion to its rows."""
+    import app.acceptance.model as model_module
+    from app.acceptance.history import HistoryStats, read_history
+    from app.acceptance.wording import WordingFit
+
+    sizes: list[int] = []
+    real = model_module.fit_wording
+
+    def counting(sample: TermRows, min_count: int, names: object) -> WordingFit:
+        sizes.append(len(sample.rows))
+        return real(sample, min_count, names)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(model_module, "WORDING_ROWS", 300)
+    monkeypatch.setattr(model_module, "fit_wording", counting)
+    rows = list(read_history([library], _never, HistoryStats()))
+    models = model_module.fit_cut_offs(iter(rows), [4, 8, 13])
+    assert len(sizes) == 3 and all(size <= 300 + 3 for size in sizes[1:])  # rounding per part
+    assert sizes[0] == sum(1 for r in rows if r.session is not None and r.session < 4)
+    assert all(m.word_coef for m in models.values())
