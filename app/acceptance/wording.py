@@ -45,8 +45,9 @@ def fold_of(state: str) -> int:
 
 
 def term_id(term: str) -> int:
-    """A term's id in the sample: its (per-process) hash, so the sample needs no vocabulary of
-    its own; two terms sharing one (about one pair in a 100,000-term history) share a feature."""
+    """A term's id in the sample: its hash (cached by Python on the string, so free), cut to 31
+    bits, so the sample needs no vocabulary of its own. Two terms sharing an id share one
+    coefficient; among 100,000 distinct terms about two pairs do, which moves no figure."""
     return hash(term) & 0x7FFFFFFF
 
 
@@ -158,9 +159,9 @@ def fit_wording(sample: TermRows, min_count: int, terms: Iterable[str]) -> Wordi
 
 def _mapped(n: int, dtype: type) -> np.ndarray:
     """An array on its own anonymous memory map, given back to the system as soon as it is
-    dropped. The desktop fits in a worker thread, whose malloc arena would keep the freed blocks
-    of ordinary arrays of this size (about 20 MB after a 20,000-row fit) for the rest of the
-    session."""
+    dropped. The desktop fits in a worker thread, whose malloc arena kept the freed blocks of
+    ordinary arrays of this size for the rest of the session (about 9 MB more resident after
+    fitting the 21,000-row export; 14 MB more at the desktop's first-start peak)."""
     kind = np.dtype(dtype)
     return np.frombuffer(mmap.mmap(-1, max(n, 1) * kind.itemsize), dtype=kind, count=n)
 
