@@ -14,7 +14,10 @@ process and is counted as:
   false success exit 0 while the result is not there: an export whose file is missing or cut
                 short, an import whose library holds fewer items than it reported
 
-Families: rules, project, csv, json, xlsx, docx, pdf, drafts. With --keep DIR, the input of
+Families: rules, project, csv, json, xlsx, docx, pdf, drafts, handin (a workshop hand-ins
+folder holding one mutated hand-in file, JSON, text or Word, for `workshop report`). A mutated
+Word file (docx) is imported as evidence and, in turn, reviewed (`smartrec review`) or imported
+as drafts (`smartrec import-drafts`). With --keep DIR, the input of
 every failing case is copied there for reproduction. Prints one line per family.
 """
 
@@ -42,7 +45,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-FAMILIES = ("rules", "project", "csv", "json", "xlsx", "docx", "pdf", "drafts")
+FAMILIES = ("rules", "project", "csv", "json", "xlsx", "docx", "pdf", "drafts", "handin")
+#: The workshop exercise the hand-in seeds are for.
+EXERCISE = "campaign-finance"
+HANDIN_SUFFIXES = (".smartrec-handin", ".txt", ".docx")
 DRAFT = "The State should ratify the Optional Protocol to the Convention against Torture by 2027."
 TOKENS = [
     b"{", b"}", b"[", b"]", b"[[[[[[[[[[[[[[[[", b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b"1e999",
@@ -132,6 +138,17 @@ def seed_drafts() -> list[bytes]:
         ("id,Text\n" + "".join(f'{n},"{DRAFT}"\n' for n in range(5))).encode(),
         "".join(json.dumps({"text": DRAFT}) + "\n" for _ in range(4)).encode(),
     ]
+
+
+def seed_handin() -> list[bytes]:
+    """A hand-in file as `smartrec workshop hand-in` writes it, a plain-text one and a Word one
+    (the three kinds `workshop report` reads from a hand-ins folder)."""
+    handin = {"format": "smartrec-handin", "version": 1, "exercise": EXERCISE,
+              "participant": "Group A", "handed_in": "2026-01-05T10:00:00Z",
+              "drafts": [{"title": "Deadline", "text": DRAFT},
+                         {"title": "Vague", "text": "Ensure free and fair elections."}]}
+    text = DRAFT + "\n\nEnsure free elections.\n"
+    return [json.dumps(handin, indent=1).encode(), text.encode(), seed_docx()[0]]
 
 
 def seed_project(folder: Path) -> list[bytes]:
@@ -323,9 +340,19 @@ def commands(family: str, path: Path, work: Path, n: int) -> list[list[str]]:
                 for fmt in ("csv", "json", "docx")]
     if family == "drafts":
         return [["check", *quiet, "--format", "csv", "--fail-on", "never", str(path)]]
+    if family == "handin":  # the hand-ins folder is the case's folder; the report goes beside it
+        return [["workshop", "report", str(work), "--exercise", EXERCISE, "-o",
+                 str(work.parent / f"report-{n}.docx")]]
     library = work / "lib.smartlib"
     kind = ["--kind", "report"] if family in ("docx", "pdf") else []
-    return [["evidence", "import", str(path), "--library", str(library), *kind]]
+    argv = [["evidence", "import", str(path), "--library", str(library), *kind]]
+    if family == "docx":  # a Word file is also reviewed, or its drafts imported, in turn
+        if n % 2 == 0:
+            argv.append(["review", str(path), "-o", str(work / f"reviewed-{n}.docx"),
+                         "--no-spelling", "--no-user-rules"])
+        else:
+            argv.append(["import-drafts", str(path), str(work / f"drafts-{n}.smartrec")])
+    return argv
 
 
 def false_success(family: str, argv: list[str], out: str, work: Path) -> str | None:
@@ -336,6 +363,32 @@ def false_success(family: str, argv: list[str], out: str, work: Path) -> str | N
         if not target.exists():
             return "export said done but wrote no file"
         return incomplete(target)
+    if argv[:2] == ["workshop", "report"]:
+        target = Path(argv[argv.index("-o") + 1])
+        if not target.exists():
+            return "workshop report said done but wrote no file"
+        problem = incomplete(target)
+        target.unlink()
+        return problem
+    if argv[0] == "review":
+        target = Path(argv[argv.index("-o") + 1])
+        if not target.exists():
+            return "review said done but wrote no file"
+        return incomplete(target)
+    if argv[0] == "import-drafts":
+        match = re.search(r"Imported (\d+) drafts", out)
+        project = Path(argv[2])
+        if match is None:
+            return "import-drafts said done but did not say how many"
+        if not project.exists():
+            return "import-drafts said done but wrote no project"
+        conn = sqlite3.connect(f"file:{project}?mode=ro", uri=True)
+        try:
+            count = conn.execute("SELECT count(*) FROM drafts").fetchone()[0]
+        finally:
+            conn.close()
+        if count < int(match.group(1)):
+            return f"reported {match.group(1)} drafts, the project holds {count}"
     if argv[:2] == ["evidence", "import"]:
         match = re.search(r"imported (\d+) item", out)
         library = work / "lib.smartlib"
@@ -357,19 +410,21 @@ def fuzz_family(family: str, seconds: float, rng: random.Random, worker: Worker,
         folder = Path(tmp)
         seeds = seed_project(folder) if family == "project" else {
             "rules": seed_rules, "csv": seed_csv, "json": seed_json, "xlsx": seed_xlsx,
-            "docx": seed_docx, "pdf": seed_pdf, "drafts": seed_drafts,
+            "docx": seed_docx, "pdf": seed_pdf, "drafts": seed_drafts, "handin": seed_handin,
         }[family]()
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             seed_index = rng.randrange(len(seeds))
             seed = seeds[seed_index]
-            if family in ("xlsx", "docx") and rng.random() < 0.6:
+            zipped = family in ("xlsx", "docx") or (family == "handin" and seed_index == 2)
+            if zipped and rng.random() < 0.6:
                 data = mutate_zip(seed, rng)
             elif family == "project":
                 data = mutate_project(seed, rng, folder)
             else:
                 data = mutate_bytes(seed, rng)
-            suffix = SUFFIX.get(family) or (".txt", ".csv", ".jsonl")[seed_index]
+            suffix = SUFFIX.get(family) or (
+                HANDIN_SUFFIXES if family == "handin" else (".txt", ".csv", ".jsonl"))[seed_index]
             work = folder / f"case{tally.tried}"
             work.mkdir()
             path = work / f"input{suffix}"

@@ -74,6 +74,40 @@ def test_import_dialog_previews_and_imports_the_ticked(qtbot, tmp_path: Path) ->
         project.close()
 
 
+def test_both_dialogs_name_a_numbered_paragraph_left_out_as_too_long(
+    qtbot, tmp_path: Path
+) -> None:
+    import docx
+
+    source = tmp_path / "long.docx"
+    doc = docx.Document()
+    doc.add_paragraph("1. Adopt a law on access to information by 2027.")
+    doc.add_paragraph("2. " + "Publish the audited accounts every year. " * 100)
+    doc.save(str(source))
+    project = Project.create(tmp_path / "p.smartrec", ProjectMeta())
+    try:
+        dialog = WordImportDialog(None, project)
+        qtbot.addWidget(dialog)
+        dialog.path_edit.setText(str(source))
+        with qtbot.waitSignal(dialog.finished_work, timeout=30_000):
+            dialog.load()
+        assert dialog.table.rowCount() == 1
+        assert dialog.status.text() == (
+            "1 paragraphs look like recommendations; 1 ticked. Untick any that are not. Not "
+            "offered: 1 numbered paragraph longer than 3,000 characters left out as report "
+            "text, not one recommendation (paragraph 2).")
+    finally:
+        project.close()
+    review = WordReviewDialog(None, lambda: load_checker(user_rules=False), source)
+    qtbot.addWidget(review)
+    with qtbot.waitSignal(review.finished_work, timeout=30_000):
+        review.review_button.click()
+    assert review.status.text().endswith(
+        "\nNot reviewed: 1 numbered paragraph longer than 3,000 characters left out as report "
+        "text, not one recommendation (paragraph 2).")
+    review.close()
+
+
 def test_import_dialog_shows_a_refusal(qtbot, tmp_path: Path) -> None:
     bad = tmp_path / "photos.docx"
     bad.write_bytes(b"not a zip at all")

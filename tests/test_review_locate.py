@@ -39,14 +39,20 @@ def document(tmp_path: Path) -> Path:
 
 
 def test_numbered_typed_and_bulleted_paragraphs(document: Path) -> None:
-    found = find_recommendations(open_source(document).document)
+    candidates = find_recommendations(open_source(document).document)
+    found = candidates.items
     assert [r.text for r in found] == [TYPED[3:], LETTERED[4:], BULLET[2:], LISTED]
     assert [r.theme for r in found] == ["Freedom of expression"] * 3 + [""]
     assert [r.number for r in found] == [1, 2, 3, 4]
+    # the numbered 5,000-character paragraph is left out, and said to be
+    assert candidates.too_long == ["paragraph 10"]
+    assert candidates.note() == (
+        "1 numbered paragraph longer than 3,000 characters left out as report text, not one "
+        "recommendation (paragraph 10)")
 
 
 def test_all_paragraphs_adds_plain_ones_but_never_headings(document: Path) -> None:
-    found = find_recommendations(open_source(document).document, all_paragraphs=True)
+    found = find_recommendations(open_source(document).document, all_paragraphs=True).items
     texts = [r.text for r in found]
     assert PLAIN in texts and "The ministry of justice answers for prisons." in texts
     assert not any("Recommendations" in t or t == "Freedom of expression" for t in texts)

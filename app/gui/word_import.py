@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.errors import report_unexpected
 from app.gui.tasks import TaskManager
 from app.review.drafts import add_to_project, preview_drafts
-from app.review.locate import Recommendation
+from app.review.locate import Candidates, Recommendation
 from app.review.source import ReviewError
 from app.storage.errors import ProjectError
 from app.storage.models import Draft
@@ -51,6 +51,8 @@ class WordImportDialog(QDialog):
         self.candidates: list[Recommendation] = []
         self.imported: list[Draft] = []
         self.error = ""
+        #: One line on numbered paragraphs left out as too long, or "".
+        self.left_out = ""
 
         self.path_edit = QLineEdit(str(path) if path else "")
         self.path_edit.setPlaceholderText("A Word document (.docx)")
@@ -112,8 +114,10 @@ class WordImportDialog(QDialog):
         self.tasks.run(lambda: preview_drafts(path, all_paragraphs=every), self._show,
                        self._failed)
 
-    def _show(self, candidates: list[Recommendation]) -> None:
+    def _show(self, found: Candidates) -> None:
+        candidates = found.items
         self.candidates = candidates
+        self.left_out = found.note()
         self.error = ""
         self.table.blockSignals(True)
         self.table.setRowCount(len(candidates))
@@ -130,13 +134,16 @@ class WordImportDialog(QDialog):
         self.table.blockSignals(False)
         self.table.resizeRowsToContents()
         if not candidates:
-            self.status.setText("No numbered paragraphs or recommendation tables were found. "
-                                "Tick “Offer every paragraph” to choose from all paragraphs.")
+            left_out = f" ({self.left_out})" if self.left_out else ""
+            self.status.setText("No numbered paragraphs or recommendation tables were found"
+                                f"{left_out}. Tick “Offer every paragraph” to choose from all "
+                                "paragraphs.")
         self._update()
         self.finished_work.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self.candidates = []
+        self.left_out = ""
         self.table.setRowCount(0)
         self.error = str(exc) if isinstance(exc, ReviewError) else (
             report_unexpected(exc, "import drafts from Word"))
@@ -158,8 +165,9 @@ class WordImportDialog(QDialog):
         count = len(self.ticked()) if self.candidates else 0
         self.import_button.setEnabled(count > 0)
         if self.candidates:
+            left_out = f" Not offered: {self.left_out}." if self.left_out else ""
             self.status.setText(f"{len(self.candidates)} paragraphs look like recommendations; "
-                                f"{count} ticked. Untick any that are not.")
+                                f"{count} ticked. Untick any that are not.{left_out}")
 
     def import_ticked(self) -> None:
         chosen = self.ticked()

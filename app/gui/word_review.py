@@ -173,9 +173,10 @@ class WordReviewDialog(QDialog):
         fixes = f" and {report.fixes} tracked changes" if report.fixes else ""
         replaced = (f" (the {report.replaced_comments} comments of the earlier review were "
                     "replaced)" if report.replaced_comments else "")
+        left_out = f"\nNot reviewed: {report.left_out}." if report.left_out else ""
         self.status.setText(
             f"Reviewed {len(report.reviewed)} recommendations: {report.comments} comments"
-            f"{fixes}{replaced}.\nThe reviewed copy is saved as {report.output}")
+            f"{fixes}{replaced}.\nThe reviewed copy is saved as {report.output}{left_out}")
         self.open_button.setVisible(True)
         self._update()
         self.finished_work.emit()

@@ -69,6 +69,8 @@ class ReviewReport:
     output: Path
     reviewed: list[ReviewedRecommendation]
     replaced_comments: int
+    #: What was left out unreviewed, in one line (`Candidates.note`), or "".
+    left_out: str = ""
 
     @property
     def comments(self) -> int:
@@ -99,12 +101,13 @@ class ReviewJob:
     validated: the CLI opens one before loading the rules, so bad input is refused at once."""
 
     def __init__(self, source: Source, target: Path, recommendations: list[Recommendation],
-                 replaced: int, overrides: dict[str, bytes]) -> None:
+                 replaced: int, overrides: dict[str, bytes], left_out: str = "") -> None:
         self.source = source
         self.target = target
         self.recommendations = recommendations
         self.replaced = replaced
         self._overrides = overrides
+        self.left_out = left_out
 
     @classmethod
     def open(cls, path: str | Path, *, output: str | Path | None = None,
@@ -112,16 +115,17 @@ class ReviewJob:
         source_path = Path(path)
         target = Path(output) if output else default_output(source_path)
         check_destination(source_path, target)
-        source = open_source(source_path)
+        source = open_source(source_path, to_rewrite=True)
         replaced, para_ids = _remove_own_comments(source)
         overrides = prune_comment_extensions(source, para_ids)
-        recommendations = find_recommendations(source.document, all_paragraphs=all_paragraphs)
-        if not recommendations:
+        found = find_recommendations(source.document, all_paragraphs=all_paragraphs)
+        if not found.items:
+            left_out = f"; {found.note()}" if found.too_long else ""
             raise ReviewError(
                 f"{source_path}: no recommendations found (no numbered or bulleted paragraphs "
-                "and no table with a 'Recommendation' column); try --all-paragraphs"
+                f"and no table with a 'Recommendation' column){left_out}; try --all-paragraphs"
             )
-        return cls(source, target, recommendations, replaced, overrides)
+        return cls(source, target, found.items, replaced, overrides, found.note())
 
     def run(self, checker: Checker, *, fixes: bool = False, context_for: ContextFor | None = None,
             progress: Progress | None = None) -> ReviewReport:
@@ -143,7 +147,7 @@ class ReviewJob:
             if progress is not None:
                 progress(index, total)
         written = save_copy(source, self.target, set(TOUCHED_PARTS), self._overrides)
-        return ReviewReport(source.path, written, reviewed, self.replaced)
+        return ReviewReport(source.path, written, reviewed, self.replaced, self.left_out)
 
 
 def _annotate(

@@ -94,6 +94,8 @@ def run_review(args: argparse.Namespace) -> int:
         f"Reviewed {len(report.reviewed)} recommendations in {source}: {report.comments} "
         f"comments{replaced}{fixes}. Wrote {report.output}"
     )
+    if report.left_out:
+        print(f"smartrec review: {source}: {report.left_out}", file=sys.stderr)
     return 0
 
 
@@ -126,7 +128,10 @@ def run_import_drafts(args: argparse.Namespace) -> int:
 
     source = Path(args.input)
     try:
-        candidates = preview_drafts(source, all_paragraphs=args.all_paragraphs)
+        found = preview_drafts(source, all_paragraphs=args.all_paragraphs)
+        candidates = found.items
+        if found.too_long:
+            print(f"smartrec import-drafts: {source}: {found.note()}", file=sys.stderr)
         if args.list:
             for rec in candidates:
                 theme = f" [{rec.theme}]" if rec.theme else ""

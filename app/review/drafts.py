@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.review.locate import Recommendation, find_recommendations
+from app.review.locate import Candidates, Recommendation, find_recommendations
 from app.review.source import open_source
 from app.storage.errors import ProjectError
 from app.storage.models import Draft, ProjectMeta
@@ -25,7 +25,7 @@ class ImportOutcome:
     created: bool
 
 
-def preview_drafts(path: Path, *, all_paragraphs: bool = False) -> list[Recommendation]:
+def preview_drafts(path: Path, *, all_paragraphs: bool = False) -> Candidates:
     """The candidates, numbered from 1, for the user to pick from (nothing is written)."""
     source = open_source(path)
     return find_recommendations(source.document, all_paragraphs=all_paragraphs)

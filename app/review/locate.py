@@ -48,6 +48,26 @@ class Recommendation:
     offset: int = 0
 
 
+@dataclass
+class Candidates:
+    """The recommendations found, and where numbered paragraphs were left out as too long."""
+
+    items: list[Recommendation] = field(default_factory=list)
+    #: Where each numbered paragraph (or table cell) longer than MAX_CHARS is ("paragraph 12").
+    too_long: list[str] = field(default_factory=list)
+
+    def note(self) -> str:
+        """One line on what was left out, or ""."""
+        if not self.too_long:
+            return ""
+        shown = ", ".join(self.too_long[:5]) + (", ..." if len(self.too_long) > 5 else "")
+        count = len(self.too_long)
+        return (
+            f"{count} numbered paragraph{'s' if count > 1 else ''} longer than "
+            f"{MAX_CHARS:,} characters left out as report text, not one recommendation ({shown})"
+        )
+
+
 class _Styles:
     """Heading and numbering facts per paragraph style id, following `basedOn`."""
 
@@ -143,16 +163,19 @@ def _cell_text(tc: Element) -> str:
 
 def find_recommendations(
     document: DocxDocument, *, all_paragraphs: bool = False
-) -> list[Recommendation]:
+) -> Candidates:
     styles = _Styles(document)
-    found: list[Recommendation] = []
+    candidates = Candidates()
+    found = candidates.items
     theme = ""
     paragraph_number = 0
     table_number = 0
 
     def add(p: Element, text: str, start: int, end: int, theme: str, where: str) -> None:
         words = text[start:end]
-        if len(words) <= MAX_CHARS and len(words.split()) >= MIN_WORDS:
+        if len(words) > MAX_CHARS:
+            candidates.too_long.append(where)
+        elif len(words.split()) >= MIN_WORDS:
             found.append(Recommendation(len(found) + 1, words, theme, where, p, start))
 
     for block in _blocks(document.element.body):
@@ -194,4 +217,4 @@ def find_recommendations(
                     start, end = _span(text, True)
                     where = f"table {table_number}, row {row_number}"
                     add(p, text, start, end, row_theme, where)
-    return found
+    return candidates

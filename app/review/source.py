@@ -58,8 +58,10 @@ def lock_files(path: Path) -> list[Path]:
     return [path.with_name(n) for n in sorted(names) if n]
 
 
-def open_source(path: Path) -> Source:
-    """Every check of the issue's bad-input list, then python-docx on the checked bytes."""
+def open_source(path: Path, *, to_rewrite: bool = False) -> Source:
+    """Every check of the issue's bad-input list, then python-docx on the checked bytes.
+    `to_rewrite`: the document will be saved again (a review), which needs every part's
+    content type."""
     if path.name.startswith("~$"):
         raise ReviewError(f"{path}: this is Word's lock file of an open document, not the "
                           "document itself; choose the file without '~$'")
@@ -108,11 +110,27 @@ def open_source(path: Path) -> Source:
         document = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # python-docx raises many types on malformed packages
         raise ReviewError(f"{path}: not a readable Word document ({exc})") from None
+    _check_parts(path, document, to_rewrite)
     count = sum(1 for _ in document.element.body.iter(qn("w:p")))
     if count > MAX_PARAGRAPHS:
         raise ReviewError(f"{path}: {count:,} paragraphs is more than the {MAX_PARAGRAPHS:,} "
                           "SMARTrec reviews; split the document and review the parts")
     return Source(path, document, originals)
+
+
+def _check_parts(path: Path, document: DocxDocument, to_rewrite: bool) -> None:
+    """Refuse packages that python-docx opens but cannot use or save again (found by
+    bench/fuzz.py): a styles part of another type, or (to save it) a part without a content
+    type."""
+    for part in document.part.package.iter_parts() if to_rewrite else ():
+        if not part.content_type:
+            raise ReviewError(f"{path}: damaged Word document: the part {part.partname} has no "
+                              "content type in [Content_Types].xml")
+    try:
+        document.styles  # noqa: B018 - python-docx builds the styles part on first access
+    except (AttributeError, KeyError, ValueError) as exc:
+        raise ReviewError(f"{path}: damaged Word document: its styles part cannot be read "
+                          f"({exc})") from None
 
 
 def _reason(exc: EvidenceImportError, path: Path) -> str:

@@ -246,6 +246,20 @@ def _with_document(package: bytes, document_xml: bytes) -> bytes:
     return out.getvalue()
 
 
+def _with_content_types(package: bytes, old: bytes, new: bytes) -> bytes:
+    """A copy of a real .docx package with `old` replaced by `new` in [Content_Types].xml."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                assert old in body
+                body = body.replace(old, new)
+            target.writestr(info.filename, body)
+    return out.getvalue()
+
+
 def _paragraphs_xml(paragraphs: list[str]) -> bytes:
     body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
     return _DOCUMENT.replace(b"<w:body>", b"<w:body>" + body.encode())
@@ -285,6 +299,14 @@ def _word(folder: Path, add: Callable[[str, bytes], None]) -> None:
         ["1. The State should " + "ensure rights " * 40_000])))
     add("no-recommendations.docx", _with_document(good, _paragraphs_xml(["Hello."])))
     add("binary.docx", bytes(range(256)) * 8)
+    # Found by bench/fuzz.py: python-docx opens both, then fails on them with a traceback. The
+    # styles part typed as plain XML is not a styles part...
+    add("styles-untyped.docx", _with_content_types(good, b'PartName="/word/styles.xml"',
+                                                   b'PartName="/word/styles-gone.xml"'))
+    # ...and an Override whose ContentType attribute is mangled leaves the part with none:
+    # python-docx reads the document, then fails to save the reviewed copy.
+    add("styles-no-type.docx", _with_content_types(
+        good, b'PartName="/word/styles.xml" ContentType=', b'PartName="/word/styles.xml" Cont9='))
 
 
 def _handin(folder: Path, add: Callable[[str, bytes], None]) -> None:

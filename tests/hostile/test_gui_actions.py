@@ -38,7 +38,7 @@ BAD_IMPORTS = ("shift-jis.csv", "utf16-tabs.txt", "deep.json", "nan.json", "big-
 BAD_WORD = ("truncated-half.docx", "truncated-1.docx", "lying-zip.docx", "not-a-zip.docx",
             "zip-version.docx", "dtd.docx", "bad-xml.docx", "deep-xml.docx", "empty.docx",
             "text.docx", "no-document.docx", "zip-bomb.docx", "many-paragraphs.docx",
-            "binary.docx")
+            "binary.docx", "styles-untyped.docx", "styles-no-type.docx")
 
 
 @pytest.fixture(scope="module")
