@@ -1,24 +1,21 @@
-"""The acceptance outlook's fitted wording score and its drift-aware intercept.
+"""The acceptance outlook's fitted wording score.
 
 Synthetic rows only (words written for the tests): the properties that matter are that words
 which travel together share their pull instead of each counting in full, that the rows the
 outlook's weights are fitted on are scored without their own State, that the wording reason
-names a word with its library counts, and that the intercept follows a steady drift only.
+names a word with its library counts.
 """
 
 from __future__ import annotations
 
-import math
 import random
 import sqlite3
-from pathlib import Path
 
-import numpy as np
 import pytest
 from acceptance_support import make_library, synthetic_items
 
-from app.acceptance.history import HistoryRow, make_recommendation, terms
-from app.acceptance.model import REASON_OF, _trend
+from app.acceptance.history import make_recommendation, terms
+from app.acceptance.model import REASON_OF
 from app.acceptance.service import forecaster_for
 from app.acceptance.wording import FOLDS, TermRows, fit_wording, fold_of
 
@@ -115,69 +112,3 @@ def test_wording_reason_names_a_word_with_its_library_counts(
                   if REASON_OF[f] == "wording")
     assert weights.by["wording_fit"] > 0  # the fitted score carries weight of its own
     assert parts["wording"] == pytest.approx(wording)
-
-
-def _history(rates: list[float], per_session: int = 400, seed: int = 5) -> tuple[
-        np.ndarray, np.ndarray, list[HistoryRow]]:
-    rng = random.Random(seed)
-    rec = make_recommendation("Ensure rights.", "Kenya")
-    rows = [HistoryRow(rec, rng.random() < rate, session)
-            for session, rate in enumerate(rates, start=1) for _ in range(per_session)]
-    xs = np.ones((len(rows), 1))
-    ys = np.array([float(r.supported) for r in rows])
-    return xs, ys, rows
-
-
-def test_intercept_follows_a_steady_rise_one_session_on() -> None:
-    rates = [0.55, 0.6, 0.65, 0.7, 0.74, 0.78]
-    xs, ys, rows = _history(rates)
-    beta = np.array([0.0])
-    shift = _trend(xs, ys, beta, rows, latest=6)
-    step = math.log(0.78 / 0.22) - math.log(0.74 / 0.26)
-    assert 0.5 * step < shift < 3 * step  # from the latest sessions' centre to the next one
-
-
-def test_intercept_ignores_sessions_that_only_scatter() -> None:
-    xs, ys, rows = _history([0.75, 0.6, 0.78, 0.62, 0.77, 0.61])
-    shift = _trend(xs, ys, np.array([0.0]), rows, latest=6)
-    assert abs(shift) < 0.05  # no steady trend: shrunk to (almost) nothing
-
-
-def test_intercept_needs_a_few_sessions() -> None:
-    xs, ys, rows = _history([0.5, 0.6, 0.7])
-    assert _trend(xs, ys, np.array([0.0]), rows, latest=3) == 0.0
-
-
-def test_wording_survives_the_disk_cache(tmp_path: Path) -> None:
-    from app.acceptance.service import clear_cache
-
-    conn = make_library(tmp_path / "again.smartlib", synthetic_items(rows=600, seed=3))
-    first = forecaster_for([conn], _never).model.word_coef
-    clear_cache()  # memory only: the model comes back from the disk cache
-    again = forecaster_for([conn], _never).model.word_coef
-    assert again == first and first
-
-
-def test_cut_offs_fit_words_on_a_bounded_sample(
-    library: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A batch with many session cut-offs adds the parts' samples up: still at most
-    WORDING_ROWS rows, each part in proportion to its rows."""
-    import app.acceptance.model as model_module
-    from app.acceptance.history import HistoryStats, read_history
-    from app.acceptance.wording import WordingFit
-
-    sizes: list[int] = []
-    real = model_module.fit_wording
-
-    def counting(sample: TermRows, min_count: int, names: object) -> WordingFit:
-        sizes.append(len(sample.rows))
-        return real(sample, min_count, names)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(model_module, "WORDING_ROWS", 300)
-    monkeypatch.setattr(model_module, "fit_wording", counting)
-    rows = list(read_history([library], _never, HistoryStats()))
-    models = model_module.fit_cut_offs(iter(rows), [4, 8, 13])
-    assert len(sizes) == 3 and all(size <= 300 + 3 for size in sizes[1:])  # rounding per part
-    assert sizes[0] == sum(1 for r in rows if r.session is not None and r.session < 4)
-    assert all(m.word_coef for m in models.values())

@@ -645,39 +645,4 @@ def _fit_weights(
                            for r in rows])
         if int(recent.sum()) >= MIN_RECENT:
             beta[0] += recentre(xs[recent], ys[recent], beta)
-            beta[0] += _trend(xs, ys, beta, rows, latest)
     return Weights(float(beta[0]), {f: float(b) for f, b in zip(FEATURES, beta[1:], strict=True)})
-
-
-#: Sessions with fewer fitted rows than this are left out of the drift's slope.
-MIN_SESSION_ROWS = 50
-
-
-def _trend(xs: np.ndarray, ys: np.ndarray, beta: np.ndarray, rows: list[HistoryRow],
-           latest: int) -> float:
-    """The drift of support, per session, carried from the latest sessions' centre to the next
-    session: the slope of each session's re-centring shift over the sessions, shrunk by how
-    sure it is (slope² / (slope² + its variance))."""
-    sessions = np.array([-1 if r.session is None else r.session for r in rows])
-    points = []
-    for session in sorted(set(sessions.tolist()) - {-1}):
-        mask = sessions == session
-        if int(mask.sum()) >= MIN_SESSION_ROWS and 0 < ys[mask].sum() < mask.sum():
-            points.append((session, recentre(xs[mask], ys[mask], beta), int(mask.sum())))
-    if len(points) < 4:
-        return 0.0
-    s = np.array([p[0] for p in points], dtype=float)
-    d = np.array([p[1] for p in points])
-    w = np.array([p[2] for p in points], dtype=float)
-    w /= w.mean()
-    sm = (w * s).sum() / w.sum()
-    dm = (w * d).sum() / w.sum()
-    sxx = (w * (s - sm) ** 2).sum()
-    slope = (w * (s - sm) * (d - dm)).sum() / sxx
-    if slope == 0:
-        return 0.0
-    resid = d - dm - slope * (s - sm)
-    var = (w * resid**2).sum() / (len(s) - 2) / sxx
-    shrink = slope**2 / (slope**2 + var)
-    centre = latest - (RECENT_SESSIONS - 1) / 2
-    return float(slope * shrink * (latest + 1 - centre))
