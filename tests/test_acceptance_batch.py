@@ -152,6 +152,7 @@ def test_cut_off_models_from_one_read_equal_separate_fits(library_file: Path) ->
         for mine, theirs in ((model.known, alone.known), (model.unseen, alone.unseen)):
             assert mine.intercept == pytest.approx(theirs.intercept, abs=1e-6)
             assert mine.by == pytest.approx(theirs.by, abs=1e-6)
+        assert model.word_coef and model.word_coef == pytest.approx(alone.word_coef, abs=1e-6)
     assert models[5].tables.total < models[9].tables.total
 
 
@@ -202,3 +203,4 @@ def test_one_cut_off_samples_exactly_as_a_plain_fit(
     plain = model_module._fit_counted(counted)
     cut = fit_cut_offs(iter(rows), [8])[8]
     assert cut.unseen == plain.unseen and cut.known == plain.known
+    assert cut.word_coef == plain.word_coef

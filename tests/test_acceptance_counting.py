@@ -25,6 +25,7 @@ from app.acceptance.history import (
 )
 from app.acceptance.model import HeldOut, Model, fit, fit_cut_offs
 from app.acceptance.tables import KeyCodes, Tables, Tally, row_keys
+from app.acceptance.wording import TermRows
 from app.evidence.library import open_library
 
 
@@ -53,6 +54,7 @@ class _Plain:
     held_sample: list[HistoryRow] = field(default_factory=list)
     reviews: dict[tuple[str, int | None], Tables] = field(default_factory=dict)
     states: dict[str, Tables] = field(default_factory=dict)
+    terms: TermRows = field(default_factory=TermRows)
 
     def without_state(self, row: HistoryRow) -> Tables:
         name = row.recommendation.state
@@ -86,6 +88,7 @@ def _plain_count(rows: list[HistoryRow], size: int, seed: int = 15) -> _Plain:
             plain.tables.supported += 1
             plain.tables.yes.update(keys)
         state = row.recommendation.state
+        plain.terms.add(row.recommendation.terms, row.supported, state)
         if model_module._held_out(state):
             review = plain.reviews.setdefault((state, row.session), Tables())
             review.add_row(keys, row.supported)

@@ -21,7 +21,7 @@ import math
 import random
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -31,6 +31,7 @@ from app.acceptance.groups import regional_group
 from app.acceptance.history import HistoryRow, Recommendation
 from app.acceptance.logistic import non_negative, recentre
 from app.acceptance.tables import Counts, KeyCodes, Tables, Tally, row_keys
+from app.acceptance.wording import WORDING_ROWS, TermRows, fit_wording, fold_of
 
 #: Prior weight (in recommendations) that pulls a rate towards the rate one level up.
 PRIOR_WEIGHT = 8.0
@@ -62,7 +63,7 @@ FEATURES: tuple[str, ...] = (  # within each reason: from general to specific
     "rgroup_group", "recommender", "recommender_category", "recommender_issue",
     "recommender_group", "recommender_state",
     "wording_high", "wording_low", "wording_mean", "group_wording_mean",
-    "wording", "group_wording", "state_wording",
+    "wording", "group_wording", "state_wording", "wording_fit",
 )
 #: Features whose value depends on the draft's action category.
 BY_CATEGORY = frozenset({"category", "group_category", "state_category", "category_issue",
@@ -78,7 +79,7 @@ REASON_OF: dict[str, str] = {
     "wording_mean": "wording", "group_wording_mean": "wording",
     "category_issue": "issue", "recommender_category": "recommender",
     "recommender_issue": "recommender", "rgroup_group": "recommender",
-    "wording_low": "wording", "wording_high": "wording",
+    "wording_low": "wording", "wording_high": "wording", "wording_fit": "wording",
 }
 
 
@@ -132,10 +133,13 @@ class Model:
     other States' records carry over is exactly what differs between the two cases.
     """
 
-    def __init__(self, tables: Tables, known: Weights, unseen: Weights) -> None:
+    def __init__(self, tables: Tables, known: Weights, unseen: Weights,
+                 word_coef: dict[str, float] | None = None) -> None:
         self.tables = tables
         self.known = known
         self.unseen = unseen
+        #: The wording score's coefficient per word or phrase (`wording.fit_wording`).
+        self.word_coef: dict[str, float] = word_coef or {}
         self._memo: dict[tuple[str, object], Evidence] = {}
 
     def __getstate__(self) -> dict[str, object]:
@@ -154,6 +158,7 @@ class Model:
     def describe(
         self, rec: Recommendation, leave_out: bool | None = None,
         without: Tables | None = None, keep_from: Described | None = None,
+        word_coef: Mapping[str, float] | None = None,
     ) -> Described:
         """Feature values for `rec`.
 
@@ -161,6 +166,7 @@ class Model:
         (one State's own counts) the whole State is, as if the library had never heard of it.
         With `keep_from` (the same draft described with another category) only the features
         that depend on the category are worked out again: the outlook's "as category 4" line.
+        `word_coef` replaces the wording score's coefficients (fitted without the row's State).
         """
         t = self.tables
         drop = 0 if leave_out is None else 1
@@ -227,6 +233,8 @@ class Model:
             for name, keys in (("issue", rec.issues), ("recommender", rec.recommenders)):
                 self._spread(name, keys, rec, rate, base, lg, ls, values, evidence)
             self._wording(rec, rate, base, lg, ls, values, evidence)
+            self._wording_fit(rec, self.word_coef if word_coef is None else word_coef,
+                              values, None if word_coef is not None else evidence)
         self._pairs(rec, rate, base, lg, values, evidence, only_category=keep_from is not None)
         return Described(base, values, evidence)
 
@@ -316,6 +324,31 @@ class Model:
                 if found is not None:
                     evidence[feature] = found
 
+    def _wording_fit(self, rec: Recommendation, coef: Mapping[str, float],
+                     values: dict[str, float], evidence: dict[str, Evidence] | None) -> None:
+        """The discriminative wording score: the sum of the draft's terms' coefficients; the
+        term pulling hardest the same way as the sum explains it, with its library counts
+        (not looked up while fitting, when `evidence` is None: nothing reads it there)."""
+        parts = [(coef[t], t) for t in rec.terms if t in coef]
+        if not parts:
+            return
+        total = sum(c for c, _t in parts)
+        values["wording_fit"] = total
+        if evidence is None:
+            return
+        t = self.tables
+        overall = t.supported / t.total if t.total else 0.5
+
+        def telling(part: tuple[float, str]) -> tuple[bool, float]:
+            # A term whose own counts point the other way would contradict the reason.
+            n, k = t.get("wording", part[1])
+            agrees = n > 0 and (k / n > overall) == (total > 0)
+            return agrees, part[0] if total > 0 else -part[0]
+
+        c, term = max(parts, key=telling)
+        n, k = t.get("wording", term)
+        evidence["wording_fit"] = Evidence("wording", (term,), n, k, c)
+
     @staticmethod
     def _pairs(
         rec: Recommendation, rate: _Rate, base: float, lg: float, values: dict[str, float],
@@ -383,6 +416,7 @@ class HeldOut(Protocol):
 
     tables: Tables
     held_sample: list[HistoryRow]
+    terms: TermRows
 
     def without_state(self, row: HistoryRow) -> Tables: ...
 
@@ -405,6 +439,8 @@ class Counted:
     held_sample: list[HistoryRow]
     per_review: dict[Review, Counts]
     codes: KeyCodes
+    #: A sample of every State's rows as term ids, for the wording score.
+    terms: TermRows = field(default_factory=TermRows)
     _states: dict[str, Counts] = field(default_factory=dict)
 
     def without_state(self, row: HistoryRow) -> Tables:
@@ -457,11 +493,14 @@ class _Part:
         self.reviews: dict[Review, Tally] = {}
         self.held_sample: list[HistoryRow] = []
         self.held_seen = 0
+        #: A sample of every State's rows as term ids, for the wording score.
+        self.terms = TermRows()
 
     def add(self, row: HistoryRow) -> None:
         codes = self.codes.encode(list(row_keys(row.recommendation)))
         self.main.add(codes, row.supported)
         state = row.recommendation.state
+        self.terms.add(row.recommendation.terms, row.supported, state)
         if _held_out(state):
             review = (state, row.session)
             tally = self.reviews.get(review)
@@ -484,7 +523,7 @@ def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
     for row in rows:
         part.add(row)
     tables = part.main.counts().tables(codes.decoder())
-    return Counted(tables, part.held_sample, part.review_counts(), codes)
+    return Counted(tables, part.held_sample, part.review_counts(), codes, part.terms)
 
 
 def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, Model]:
@@ -518,8 +557,9 @@ def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, M
             running = running + parts[i].main.counts()
             reviews.update(parts[i].review_counts())
             held = _stratified(parts[: i + 1])
-            models[cut] = _fit_counted(
-                Counted(running.tables(decoder), held, dict(reviews), codes))
+            models[cut] = _fit_counted(Counted(
+                running.tables(decoder), held, dict(reviews), codes,
+                _merged([p.terms for p in parts[: i + 1]])))
         return models
     finally:
         if collecting:
@@ -536,6 +576,20 @@ def _stratified(parts: list[_Part]) -> list[HistoryRow]:
         sample.extend(rows if quota == len(rows) else
                       random.Random(part.held_seen).sample(rows, quota))
     return sample
+
+
+def _merged(samples: list[TermRows]) -> TermRows:
+    """The parts' wording samples as one of at most WORDING_ROWS rows, each part giving its
+    share (the single part itself when there is one)."""
+    if len(samples) == 1:
+        return samples[0]
+    total = sum(s.seen for s in samples)
+    out = TermRows()
+    for sample in samples:
+        quota = min(len(sample.rows), round(WORDING_ROWS * sample.seen / total)) if total else 0
+        out.extend(sample.subset(random.Random(sample.seen).sample(range(len(sample.rows)),
+                                                                    quota)))
+    return out
 
 
 def _design(model: Model, described: Described) -> list[float]:
@@ -576,16 +630,24 @@ def _fit_counted(counted: HeldOut) -> Model:
         flat = Weights(_logit((tables.supported + 1) / (tables.total + 2)),
                        dict.fromkeys(names, 1.0))
         return Model(tables, flat, flat)
-    model = Model(tables, Weights(0.0, {}), Weights(0.0, {}))
-    held = counted.held_sample
+    wording = fit_wording(counted.terms, MIN_TERM_COUNT,
+                          (key for (table, key), _n in tables.seen.items()
+                           if table == "wording" and isinstance(key, str)))
+    counted.terms = TermRows(size=0)  # the sample is not needed again: free it before the weights
+    model = Model(tables, Weights(0.0, {}), Weights(0.0, {}), wording.full)
+    # State by State: only one held-out State's own counts need to be in memory at a time.
+    held = sorted(counted.held_sample, key=lambda r: r.recommendation.state)
     if not _both_answers(held):  # the held-out States all answered alike: nothing to fit
         flat = Weights(_logit((tables.supported + 1) / (tables.total + 2)),
                        dict.fromkeys(names, 1.0))
         return Model(tables, flat, flat)
     latest = max((r.session for r in held if r.session is not None), default=None)
-    model.unseen = _fit_weights(
-        model, held, latest, lambda r: model.describe(r.recommendation,
-                                                      without=counted.without_state(r)))
+
+    def unseen(row: HistoryRow) -> Described:
+        return model.describe(row.recommendation, without=counted.without_state(row),
+                              word_coef=wording.by_fold[fold_of(row.recommendation.state)])
+
+    model.unseen = _fit_weights(model, held, latest, unseen)
     repeated = counted.repeated_states()
     repeat = [r for r in held if r.recommendation.state in repeated]
     if len(repeat) < MIN_REPEAT_ROWS or not _both_answers(repeat):
@@ -593,7 +655,8 @@ def _fit_counted(counted: HeldOut) -> Model:
         return model
     model.known = _fit_weights(
         model, repeat, latest,
-        lambda r: model.describe(r.recommendation, without=counted.without_review(r)))
+        lambda r: model.describe(r.recommendation, without=counted.without_review(r),
+                                 word_coef=wording.by_fold[fold_of(r.recommendation.state)]))
     return model
 
 
