@@ -23,14 +23,14 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
 from app.acceptance.groups import regional_group
 from app.acceptance.history import HistoryRow, Recommendation
 from app.acceptance.logistic import non_negative, recentre
-from app.acceptance.tables import Tables, row_keys
+from app.acceptance.tables import Counts, KeyCodes, Tables, Tally, row_keys
 from app.acceptance.wording import WORDING_ROWS, TermRows, fit_wording, fold_of
 
 #: Prior weight (in recommendations) that pulls a rate towards the rate one level up.
@@ -410,27 +410,54 @@ def _held_out(state: str) -> bool:
     return zlib.crc32(state.encode("utf-8")) % HOLDOUT_EVERY == 0
 
 
+class HeldOut(Protocol):
+    """What fitting the weights needs besides the tables: the sampled held-out rows, and for
+    each the counts of its own State (or review) to leave out."""
+
+    tables: Tables
+    held_sample: list[HistoryRow]
+    terms: TermRows
+
+    def without_state(self, row: HistoryRow) -> Tables: ...
+
+    def without_review(self, row: HistoryRow) -> Tables: ...
+
+    def repeated_states(self) -> set[str]: ...
+
+
 @dataclass
 class Counted:
+    """One history counted: the model's (pruned) tables, a uniform sample of the held-out
+    States' rows, and those States' counts review by review as packed codes.
+
+    Leaving a State or review out only needs the counts of the described row's own keys (the
+    only ones `Model.describe` asks for), so each is looked up for that row alone instead of
+    keeping a dictionary of every key per review.
+    """
+
     tables: Tables
-    #: A uniform sample of the held-out States' rows, and their counts per review.
     held_sample: list[HistoryRow]
-    per_review: dict[Review, Tables]
+    per_review: dict[Review, Counts]
+    codes: KeyCodes
     #: A sample of every State's rows as term ids, for the wording score.
     terms: TermRows = field(default_factory=TermRows)
+    _states: dict[str, Counts] = field(default_factory=dict)
 
-    def without_state(self, state: str, cache: dict[str, Tables]) -> Tables:
-        """All of one held-out State's counts (its reviews added up)."""
-        if state not in cache:
-            total = Tables()
-            for (name, _session), part in self.per_review.items():
-                if name == state:
-                    total.total += part.total
-                    total.supported += part.supported
-                    total.seen.update(part.seen)
-                    total.yes.update(part.yes)
-            cache[state] = total
-        return cache[state]
+    def without_state(self, row: HistoryRow) -> Tables:
+        """The row's keys counted over all reviews of its State (a held-out State)."""
+        state = row.recommendation.state
+        found = self._states.get(state)
+        if found is None:
+            parts = [part for (name, _session), part in self.per_review.items()
+                     if name == state]
+            found = parts[0] if len(parts) == 1 else sum(parts, Counts())
+            self._states[state] = found
+        return found.subset(list(row_keys(row.recommendation)), self.codes)
+
+    def without_review(self, row: HistoryRow) -> Tables:
+        """The row's keys counted over its own review (the same State in the same session)."""
+        review = self.per_review[(row.recommendation.state, row.session)]
+        return review.subset(list(row_keys(row.recommendation)), self.codes)
 
     def repeated_states(self) -> set[str]:
         """Held-out States with more than one review (session) in the history."""
@@ -448,33 +475,55 @@ def _reservoir(sample: list[HistoryRow], row: HistoryRow, seen: int, size: int,
             sample[j] = row
 
 
-def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
-               seed: int = 15) -> Counted:
-    """Count every row into the tables; keep a sample of held-out States' rows for the weights."""
-    counted = Counted(Tables(), [], {})
-    rng = random.Random(seed)
-    held_seen = 0
-    for row in rows:
-        keys = list(row_keys(row.recommendation))
-        counted.tables.add_row(keys, row.supported)
+#: Codes gathered (all rows; one held-out review) before they are folded into sorted counts.
+MAIN_BUFFER = 1 << 18
+REVIEW_BUFFER = 1 << 16
+
+
+class _Part:
+    """Rows counted on their own: all of them, the held-out States' review by review, and a
+    uniform sample of the held-out rows (at most `size`, so memory grows with the cut-offs of
+    `fit_cut_offs`, not with the rows)."""
+
+    def __init__(self, codes: KeyCodes, rng: random.Random, size: int) -> None:
+        self.codes = codes
+        self.rng = rng
+        self.size = size
+        self.main = Tally(MAIN_BUFFER)
+        self.reviews: dict[Review, Tally] = {}
+        self.held_sample: list[HistoryRow] = []
+        self.held_seen = 0
+        #: A sample of every State's rows as term ids, for the wording score.
+        self.terms = TermRows()
+
+    def add(self, row: HistoryRow) -> None:
+        codes = self.codes.encode(list(row_keys(row.recommendation)))
+        self.main.add(codes, row.supported)
         state = row.recommendation.state
-        counted.terms.add(row.recommendation.terms, row.supported, state)
+        self.terms.add(row.recommendation.terms, row.supported, state)
         if _held_out(state):
             review = (state, row.session)
-            counted.per_review.setdefault(review, Tables()).add_row(keys, row.supported)
-            _reservoir(counted.held_sample, row, held_seen, sample_size, rng)
-            held_seen += 1
-    return counted
+            tally = self.reviews.get(review)
+            if tally is None:
+                tally = self.reviews[review] = Tally(REVIEW_BUFFER)
+            tally.add(codes, row.supported)
+            _reservoir(self.held_sample, row, self.held_seen, self.size, self.rng)
+            self.held_seen += 1
+
+    def review_counts(self) -> dict[Review, Counts]:
+        return {review: tally.counts() for review, tally in self.reviews.items()}
 
 
-@dataclass
-class _Part:
-    """The rows between two cut-offs counted on their own, with a sample of their held-out
-    States' rows (at most FIT_SAMPLE, so memory grows with the cut-offs, not the rows)."""
-
-    counted: Counted
-    held_seen: int
-    rng: random.Random
+def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
+               seed: int = 15) -> Counted:
+    """Count every row into the (pruned) tables; keep a sample of held-out States' rows for
+    the weights."""
+    codes = KeyCodes()
+    part = _Part(codes, random.Random(seed), sample_size)
+    for row in rows:
+        part.add(row)
+    tables = part.main.counts().tables(codes.decoder())
+    return Counted(tables, part.held_sample, part.review_counts(), codes, part.terms)
 
 
 def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, Model]:
@@ -493,38 +542,24 @@ def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, M
     collecting = gc.isenabled()
     gc.disable()
     try:
-        parts = [_Part(Counted(Tables(), [], {}), 0, random.Random(15 + i))
-                 for i in range(len(wanted))]
+        codes = KeyCodes()
+        parts = [_Part(codes, random.Random(15 + i), FIT_SAMPLE) for i in range(len(wanted))]
         for row in rows:
             session = row.session
             if session is None or session >= wanted[-1]:
                 continue
-            part = parts[bisect.bisect_right(wanted, session)]
-            keys = list(row_keys(row.recommendation))
-            part.counted.tables.add_row(keys, row.supported)
-            state = row.recommendation.state
-            part.counted.terms.add(row.recommendation.terms, row.supported, state)
-            if _held_out(state):
-                review = (state, session)
-                part.counted.per_review.setdefault(review, Tables()).add_row(keys, row.supported)
-                _reservoir(part.counted.held_sample, row, part.held_seen, FIT_SAMPLE, part.rng)
-                part.held_seen += 1
+            parts[bisect.bisect_right(wanted, session)].add(row)
+        decoder = codes.decoder(shared=True)
         models: dict[int, Model] = {}
-        running = Tables()
-        reviews: dict[Review, Tables] = {}
+        running = Counts()
+        reviews: dict[Review, Counts] = {}
         for i, cut in enumerate(wanted):
-            counted = parts[i].counted
-            running.total += counted.tables.total
-            running.supported += counted.tables.supported
-            running.seen.update(counted.tables.seen)
-            running.yes.update(counted.tables.yes)
-            reviews.update(counted.per_review)
-            tables = Tables(running.total, running.supported, Counter(running.seen),
-                            Counter(running.yes))
-            tables.prune()
+            running = running + parts[i].main.counts()
+            reviews.update(parts[i].review_counts())
             held = _stratified(parts[: i + 1])
-            models[cut] = _fit_counted(Counted(tables, held, dict(reviews),
-                                               _merged([p.counted.terms for p in parts[: i + 1]])))
+            models[cut] = _fit_counted(Counted(
+                running.tables(decoder), held, dict(reviews), codes,
+                _merged([p.terms for p in parts[: i + 1]])))
         return models
     finally:
         if collecting:
@@ -536,7 +571,7 @@ def _stratified(parts: list[_Part]) -> list[HistoryRow]:
     total = sum(p.held_seen for p in parts)
     sample: list[HistoryRow] = []
     for part in parts:
-        rows = part.counted.held_sample
+        rows = part.held_sample
         quota = min(len(rows), round(FIT_SAMPLE * part.held_seen / total)) if total else 0
         sample.extend(rows if quota == len(rows) else
                       random.Random(part.held_seen).sample(rows, quota))
@@ -588,7 +623,7 @@ def fit(rows: Iterable[HistoryRow]) -> Model:
             gc.enable()
 
 
-def _fit_counted(counted: Counted) -> Model:
+def _fit_counted(counted: HeldOut) -> Model:
     tables = counted.tables
     names = list(FEATURES)
     if tables.total < MIN_HISTORY or tables.supported in (0, tables.total):
@@ -607,14 +642,10 @@ def _fit_counted(counted: Counted) -> Model:
                        dict.fromkeys(names, 1.0))
         return Model(tables, flat, flat)
     latest = max((r.session for r in held if r.session is not None), default=None)
-    states: dict[str, Tables] = {}
 
     def unseen(row: HistoryRow) -> Described:
-        state = row.recommendation.state
-        if state not in states:
-            states.clear()
-        return model.describe(row.recommendation, without=counted.without_state(state, states),
-                              word_coef=wording.by_fold[fold_of(state)])
+        return model.describe(row.recommendation, without=counted.without_state(row),
+                              word_coef=wording.by_fold[fold_of(row.recommendation.state)])
 
     model.unseen = _fit_weights(model, held, latest, unseen)
     repeated = counted.repeated_states()
@@ -624,9 +655,8 @@ def _fit_counted(counted: Counted) -> Model:
         return model
     model.known = _fit_weights(
         model, repeat, latest,
-        lambda r: model.describe(r.recommendation, without=counted.per_review[
-            (r.recommendation.state, r.session)],
-            word_coef=wording.by_fold[fold_of(r.recommendation.state)]))
+        lambda r: model.describe(r.recommendation, without=counted.without_review(r),
+                                 word_coef=wording.by_fold[fold_of(r.recommendation.state)]))
     return model
 
 
