@@ -321,10 +321,13 @@ def _parallel(
 
         preload()  # forked workers share the language model's memory instead of loading it
         parent.warm()  # ...and the word tables, spelling lists and caches a first check loads
-    pool: Pool = context.Pool(jobs, initializer=_start_worker, initargs=(parent.options,))
+    pool: Pool | None = None
     pending: deque[AsyncResult[Chunk]] = deque()
     worst = -1
     try:
+        # Inside the try: Ctrl+C while the workers are being forked must stop those already
+        # started too (Pool's own clean-up catches Exception, not KeyboardInterrupt).
+        pool = context.Pool(jobs, initializer=_start_worker, initargs=(parent.options,))
         for chunk in _chunks(drafts):
             pending.append(pool.apply_async(_work, (chunk,)))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
@@ -333,10 +336,14 @@ def _parallel(
             worst = max(worst, _drain([pending.popleft().get()], out, tick))
         pool.close()
     except BaseException:
-        pool.terminate()  # Ctrl+C or an error: stop the workers now, not after their chunks
+        if pool is not None:
+            pool.terminate()  # Ctrl+C or an error: stop the workers now, not after their chunks
+        for child in multiprocessing.active_children():  # any forked before Pool() returned
+            child.terminate()
         raise
     finally:
-        pool.join()
+        if pool is not None:
+            pool.join()
         _WORKER = None
     return worst
 

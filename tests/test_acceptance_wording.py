@@ -112,3 +112,24 @@ def test_wording_reason_names_a_word_with_its_library_counts(
                   if REASON_OF[f] == "wording")
     assert weights.by["wording_fit"] > 0  # the fitted score carries weight of its own
     assert parts["wording"] == pytest.approx(wording)
+
+
+def test_term_ids_are_the_same_in_every_process() -> None:
+    """A model fitted in one process is cached on disk and read by others (spawned batch
+    workers, the next run): a word must have the same id in all of them, whatever Python's
+    per-process string-hash salt."""
+    import os
+    import subprocess
+    import sys
+
+    from app.acceptance.wording import term_id
+
+    words = ["death penalty", "abolish", "ratify", "décriminaliser"]
+    code = ("from app.acceptance.wording import term_id; "
+            f"print([term_id(w) for w in {words!r}])")
+    seen = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert seen == {str([term_id(w) for w in words])}

@@ -616,7 +616,6 @@ def fit(rows: Iterable[HistoryRow]) -> Model:
     gc.disable()
     try:
         counted = count_rows(rows)
-        counted.tables.prune()
         return _fit_counted(counted)
     finally:
         if collecting:

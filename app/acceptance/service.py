@@ -27,7 +27,7 @@ from app.core.cachefiles import cache_folder, read_pickle, write_pickle
 CACHE_SIZE = 16
 #: Changes whenever the model's features, fitting or pickled classes change (6: the fitted
 #: wording score's coefficients), so older cache files are not read.
-MODEL_VERSION = "7"
+MODEL_VERSION = "8"
 _MAGIC = b"SMARTrec acceptance model\n"
 #: Disk cache files kept (the oldest are removed beyond this): enough for a batch with a
 #: session column over two cycles' sessions, at 2-4 MB each.
