@@ -382,25 +382,26 @@ def false_success(family: str, argv: list[str], out: str, work: Path) -> str | N
             return "import-drafts said done but did not say how many"
         if not project.exists():
             return "import-drafts said done but wrote no project"
-        conn = sqlite3.connect(f"file:{project}?mode=ro", uri=True)
-        try:
-            count = conn.execute("SELECT count(*) FROM drafts").fetchone()[0]
-        finally:
-            conn.close()
+        count = _rows(project, "drafts")
         if count < int(match.group(1)):
             return f"reported {match.group(1)} drafts, the project holds {count}"
     if argv[:2] == ["evidence", "import"]:
         match = re.search(r"imported (\d+) item", out)
         library = work / "lib.smartlib"
         if match and library.exists():
-            conn = sqlite3.connect(f"file:{library}?mode=ro", uri=True)
-            try:
-                count = conn.execute("SELECT count(*) FROM evidence").fetchone()[0]
-            finally:
-                conn.close()
+            count = _rows(library, "evidence")
             if count < int(match.group(1)):
                 return f"reported {match.group(1)} items, library holds {count}"
     return None
+
+
+def _rows(database: Path, table: str) -> int:
+    """How many rows `table` of an SQLite file holds, read without writing to it."""
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def fuzz_family(family: str, seconds: float, rng: random.Random, worker: Worker,

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from acceptance_support import make_library, synthetic_items
 
+from app.acceptance import counting, service
 from app.acceptance import model as model_module
-from app.acceptance import service
 from app.acceptance.cli import make_annotator
 from app.acceptance.history import HistoryRow, HistoryStats, make_recommendation, read_history
 from app.acceptance.model import BY_CATEGORY, Model, fit, fit_cut_offs
@@ -196,9 +196,9 @@ def test_one_cut_off_samples_exactly_as_a_plain_fit(
     """With more held-out rows than the sample holds, one cut-off still draws `fit`'s sample."""
     rows = [r for r in _rows(library_file) if r.session is not None and r.session < 8]
     monkeypatch.setattr(model_module, "FIT_SAMPLE", 150)
-    counted = model_module.count_rows(iter(rows), sample_size=150)
+    counted = counting.count_rows(iter(rows), sample_size=150)
     assert len(counted.held_sample) == 150 < sum(
-        model_module._held_out(r.recommendation.state) for r in rows)
+        counting.held_out(r.recommendation.state) for r in rows)
     counted.tables.prune()
     plain = model_module._fit_counted(counted)
     cut = fit_cut_offs(iter(rows), [8])[8]

@@ -16,14 +16,16 @@ from pathlib import Path
 import pytest
 from acceptance_support import make_library, synthetic_items
 
+from app.acceptance import counting
 from app.acceptance import model as model_module
+from app.acceptance.counting import HeldOut
 from app.acceptance.history import (
     HistoryRow,
     HistoryStats,
     make_recommendation,
     read_history,
 )
-from app.acceptance.model import HeldOut, Model, fit, fit_cut_offs
+from app.acceptance.model import Model, fit, fit_cut_offs
 from app.acceptance.tables import KeyCodes, Tables, Tally, row_keys
 from app.acceptance.wording import TermRows
 from app.evidence.library import open_library
@@ -89,7 +91,7 @@ def _plain_count(rows: list[HistoryRow], size: int, seed: int = 15) -> _Plain:
             plain.tables.yes.update(keys)
         state = row.recommendation.state
         plain.terms.add(row.recommendation.terms, row.supported, state)
-        if model_module._held_out(state):
+        if counting.held_out(state):
             review = plain.reviews.setdefault((state, row.session), Tables())
             review.add_row(keys, row.supported)
             if len(plain.held_sample) < size:  # reservoir sampling, as the fit documents it
@@ -118,7 +120,7 @@ def _same(model: Model, reference: Model) -> None:
 @pytest.fixture(scope="module")
 def expected(rows: list[HistoryRow]) -> Model:
     """The model fitted on the plain counts of every row."""
-    plain = _plain_count(rows, model_module.FIT_SAMPLE)
+    plain = _plain_count(rows, counting.FIT_SAMPLE)
     assert len(plain.repeated_states()) > 1  # the `known` weights are fitted, not copied
     reference: HeldOut = plain
     model = model_module._fit_counted(reference)
@@ -132,8 +134,8 @@ def test_fit_equals_plain_counters(
     buffers: tuple[int, int],
 ) -> None:
     """Also with buffers so small that the counts are folded hundreds of times."""
-    monkeypatch.setattr(model_module, "MAIN_BUFFER", buffers[0])
-    monkeypatch.setattr(model_module, "REVIEW_BUFFER", buffers[1])
+    monkeypatch.setattr(counting, "MAIN_BUFFER", buffers[0])
+    monkeypatch.setattr(counting, "REVIEW_BUFFER", buffers[1])
     model = fit(iter(rows))
     _same(model, expected)
     assert model.tables.get("state", "islandia 1") == (1, 0)
@@ -143,8 +145,8 @@ def test_sampled_fit_equals_plain_counters(rows: list[HistoryRow]) -> None:
     """With a sample smaller than the held-out rows (the reservoir replaces rows)."""
     plain = _plain_count(rows, 300)
     assert len(plain.held_sample) == 300 < sum(
-        model_module._held_out(r.recommendation.state) for r in rows)
-    counted = model_module.count_rows(iter(rows), sample_size=300)
+        counting.held_out(r.recommendation.state) for r in rows)
+    counted = counting.count_rows(iter(rows), sample_size=300)
     _same(model_module._fit_counted(counted), model_module._fit_counted(plain))
 
 

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from doubles.word_docs import with_a_long_numbered_paragraph
 from PySide6.QtCore import Qt
 
 from app.core.engine import load_checker
@@ -49,15 +50,21 @@ def test_review_dialog_shows_a_refusal(qtbot, tmp_path: Path) -> None:
     dialog.close()
 
 
+def _loaded_import_dialog(qtbot, project: Project, source: Path) -> WordImportDialog:
+    """The import dialog with `source` read into its preview (in the background, as on a click)."""
+    dialog = WordImportDialog(None, project)
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(source))
+    with qtbot.waitSignal(dialog.finished_work, timeout=30_000):
+        dialog.load()
+    return dialog
+
+
 def test_import_dialog_previews_and_imports_the_ticked(qtbot, tmp_path: Path) -> None:
     source = build_sample_document(tmp_path / "drafts.docx")
     project = Project.create(tmp_path / "p.smartrec", ProjectMeta())
     try:
-        dialog = WordImportDialog(None, project)
-        qtbot.addWidget(dialog)
-        dialog.path_edit.setText(str(source))
-        with qtbot.waitSignal(dialog.finished_work, timeout=30_000):
-            dialog.load()
+        dialog = _loaded_import_dialog(qtbot, project, source)
         assert dialog.table.rowCount() == 15
         assert dialog.table.item(0, 1).text() == THEMES[0]
         dialog.table.item(1, 0).setCheckState(Qt.CheckState.Unchecked)
@@ -77,20 +84,10 @@ def test_import_dialog_previews_and_imports_the_ticked(qtbot, tmp_path: Path) ->
 def test_both_dialogs_name_a_numbered_paragraph_left_out_as_too_long(
     qtbot, tmp_path: Path
 ) -> None:
-    import docx
-
-    source = tmp_path / "long.docx"
-    doc = docx.Document()
-    doc.add_paragraph("1. Adopt a law on access to information by 2027.")
-    doc.add_paragraph("2. " + "Publish the audited accounts every year. " * 100)
-    doc.save(str(source))
+    source = with_a_long_numbered_paragraph(tmp_path / "long.docx")
     project = Project.create(tmp_path / "p.smartrec", ProjectMeta())
     try:
-        dialog = WordImportDialog(None, project)
-        qtbot.addWidget(dialog)
-        dialog.path_edit.setText(str(source))
-        with qtbot.waitSignal(dialog.finished_work, timeout=30_000):
-            dialog.load()
+        dialog = _loaded_import_dialog(qtbot, project, source)
         assert dialog.table.rowCount() == 1
         assert dialog.status.text() == (
             "1 paragraphs look like recommendations; 1 ticked. Untick any that are not. Not "

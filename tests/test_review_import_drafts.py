@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from doubles.word_docs import SHORT, with_a_long_numbered_paragraph
 
 from app.cli import main
 from app.review.sample import LISTED, TABLED, THEMES, build_sample_document
@@ -70,17 +71,11 @@ def test_locked_project_is_refused(source: Path, tmp_path: Path,
 def test_a_numbered_paragraph_too_long_to_be_a_recommendation_is_named_not_dropped_silently(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import docx
-
-    source = tmp_path / "long.docx"
-    doc = docx.Document()
-    doc.add_paragraph("1. Adopt a law on access to information by 2027.")
-    doc.add_paragraph("2. " + "Publish the audited accounts every year. " * 14_000)
-    doc.save(str(source))
+    source = with_a_long_numbered_paragraph(tmp_path / "long.docx")
     project = tmp_path / "new.smartrec"
     assert main(["import-drafts", str(source), str(project)]) == 0
     out, err = capsys.readouterr()
     assert "Imported 1 drafts" in out
     assert err == (f"smartrec import-drafts: {source}: 1 numbered paragraph longer than 3,000 "
                    "characters left out as report text, not one recommendation (paragraph 2)\n")
-    assert _drafts(project) == [("Adopt a law on access to information by 2027.", "")]
+    assert _drafts(project) == [(SHORT, "")]

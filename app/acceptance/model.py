@@ -19,19 +19,27 @@ import bisect
 import gc
 import math
 import random
-import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
+from app.acceptance.counting import (
+    FIT_SAMPLE,
+    Counted,
+    HeldOut,
+    Part,
+    Review,
+    count_rows,
+    merged_terms,
+    stratified,
+)
 from app.acceptance.groups import regional_group
 from app.acceptance.history import HistoryRow, Recommendation
 from app.acceptance.logistic import non_negative, recentre
-from app.acceptance.tables import Counts, KeyCodes, Tables, Tally, row_keys
-from app.acceptance.wording import WORDING_ROWS, TermRows, fit_wording, fold_of
+from app.acceptance.tables import Counts, KeyCodes, Tables
+from app.acceptance.wording import TermRows, fit_wording, fold_of
 
 #: Prior weight (in recommendations) that pulls a rate towards the rate one level up.
 PRIOR_WEIGHT = 8.0
@@ -42,8 +50,6 @@ MIN_TERM_COUNT = 5
 MIN_COMPARABLE = 20
 #: Fewer answered recommendations than this in the whole history: no figure at all.
 MIN_HISTORY = 200
-#: Rows sampled to fit the weights (the rate tables always use every row).
-FIT_SAMPLE = 5000
 #: The intercept is re-centred on this many latest sessions (when it has MIN_RECENT rows).
 RECENT_SESSIONS = 3
 MIN_RECENT = 100
@@ -397,133 +403,8 @@ class Model:
 _Rate = Callable[[str, object, float], Evidence]
 
 
-#: One State in this many (chosen by a stable hash of its name) is also counted review by
-#: review, so the weights can be fitted on predictions made without that State's own rows.
-HOLDOUT_EVERY = 2
 #: Fewer held-out rows from States reviewed more than once: the `known` weights are not fitted.
 MIN_REPEAT_ROWS = 200
-
-Review = tuple[str, int | None]
-
-
-def _held_out(state: str) -> bool:
-    return zlib.crc32(state.encode("utf-8")) % HOLDOUT_EVERY == 0
-
-
-class HeldOut(Protocol):
-    """What fitting the weights needs besides the tables: the sampled held-out rows, and for
-    each the counts of its own State (or review) to leave out."""
-
-    tables: Tables
-    held_sample: list[HistoryRow]
-    terms: TermRows
-
-    def without_state(self, row: HistoryRow) -> Tables: ...
-
-    def without_review(self, row: HistoryRow) -> Tables: ...
-
-    def repeated_states(self) -> set[str]: ...
-
-
-@dataclass
-class Counted:
-    """One history counted: the model's (pruned) tables, a uniform sample of the held-out
-    States' rows, and those States' counts review by review as packed codes.
-
-    Leaving a State or review out only needs the counts of the described row's own keys (the
-    only ones `Model.describe` asks for), so each is looked up for that row alone instead of
-    keeping a dictionary of every key per review.
-    """
-
-    tables: Tables
-    held_sample: list[HistoryRow]
-    per_review: dict[Review, Counts]
-    codes: KeyCodes
-    #: A sample of every State's rows as term ids, for the wording score.
-    terms: TermRows = field(default_factory=TermRows)
-    _states: dict[str, Counts] = field(default_factory=dict)
-
-    def without_state(self, row: HistoryRow) -> Tables:
-        """The row's keys counted over all reviews of its State (a held-out State)."""
-        state = row.recommendation.state
-        found = self._states.get(state)
-        if found is None:
-            parts = [part for (name, _session), part in self.per_review.items()
-                     if name == state]
-            found = parts[0] if len(parts) == 1 else sum(parts, Counts())
-            self._states[state] = found
-        return found.subset(list(row_keys(row.recommendation)), self.codes)
-
-    def without_review(self, row: HistoryRow) -> Tables:
-        """The row's keys counted over its own review (the same State in the same session)."""
-        review = self.per_review[(row.recommendation.state, row.session)]
-        return review.subset(list(row_keys(row.recommendation)), self.codes)
-
-    def repeated_states(self) -> set[str]:
-        """Held-out States with more than one review (session) in the history."""
-        reviews = Counter(name for name, _session in self.per_review)
-        return {name for name, count in reviews.items() if count > 1}
-
-
-def _reservoir(sample: list[HistoryRow], row: HistoryRow, seen: int, size: int,
-               rng: random.Random) -> None:
-    if len(sample) < size:
-        sample.append(row)
-    else:
-        j = rng.randrange(seen + 1)
-        if j < size:
-            sample[j] = row
-
-
-#: Codes gathered (all rows; one held-out review) before they are folded into sorted counts.
-MAIN_BUFFER = 1 << 18
-REVIEW_BUFFER = 1 << 16
-
-
-class _Part:
-    """Rows counted on their own: all of them, the held-out States' review by review, and a
-    uniform sample of the held-out rows (at most `size`, so memory grows with the cut-offs of
-    `fit_cut_offs`, not with the rows)."""
-
-    def __init__(self, codes: KeyCodes, rng: random.Random, size: int) -> None:
-        self.codes = codes
-        self.rng = rng
-        self.size = size
-        self.main = Tally(MAIN_BUFFER)
-        self.reviews: dict[Review, Tally] = {}
-        self.held_sample: list[HistoryRow] = []
-        self.held_seen = 0
-        #: A sample of every State's rows as term ids, for the wording score.
-        self.terms = TermRows()
-
-    def add(self, row: HistoryRow) -> None:
-        codes = self.codes.encode(list(row_keys(row.recommendation)))
-        self.main.add(codes, row.supported)
-        state = row.recommendation.state
-        self.terms.add(row.recommendation.terms, row.supported, state)
-        if _held_out(state):
-            review = (state, row.session)
-            tally = self.reviews.get(review)
-            if tally is None:
-                tally = self.reviews[review] = Tally(REVIEW_BUFFER)
-            tally.add(codes, row.supported)
-            _reservoir(self.held_sample, row, self.held_seen, self.size, self.rng)
-            self.held_seen += 1
-
-    def review_counts(self) -> dict[Review, Counts]:
-        return {review: tally.counts() for review, tally in self.reviews.items()}
-
-
-def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
-               seed: int = 15) -> Counted:
-    """Count every row into the (pruned) tables; keep a sample of held-out States' rows for
-    the weights."""
-    codes = KeyCodes()
-    part = _Part(codes, random.Random(seed), sample_size)
-    for row in rows:
-        part.add(row)
-    tables = part.main.counts().tables(codes.decoder())
-    return Counted(tables, part.held_sample, part.review_counts(), codes, part.terms)
 
 
 def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, Model]:
@@ -543,7 +424,7 @@ def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, M
     gc.disable()
     try:
         codes = KeyCodes()
-        parts = [_Part(codes, random.Random(15 + i), FIT_SAMPLE) for i in range(len(wanted))]
+        parts = [Part(codes, random.Random(15 + i), FIT_SAMPLE) for i in range(len(wanted))]
         for row in rows:
             session = row.session
             if session is None or session >= wanted[-1]:
@@ -556,40 +437,14 @@ def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, M
         for i, cut in enumerate(wanted):
             running = running + parts[i].main.counts()
             reviews.update(parts[i].review_counts())
-            held = _stratified(parts[: i + 1])
+            held = stratified(parts[: i + 1])
             models[cut] = _fit_counted(Counted(
                 running.tables(decoder), held, dict(reviews), codes,
-                _merged([p.terms for p in parts[: i + 1]])))
+                merged_terms([p.terms for p in parts[: i + 1]])))
         return models
     finally:
         if collecting:
             gc.enable()
-
-
-def _stratified(parts: list[_Part]) -> list[HistoryRow]:
-    """At most FIT_SAMPLE held-out rows, each part giving its share of all held-out rows."""
-    total = sum(p.held_seen for p in parts)
-    sample: list[HistoryRow] = []
-    for part in parts:
-        rows = part.held_sample
-        quota = min(len(rows), round(FIT_SAMPLE * part.held_seen / total)) if total else 0
-        sample.extend(rows if quota == len(rows) else
-                      random.Random(part.held_seen).sample(rows, quota))
-    return sample
-
-
-def _merged(samples: list[TermRows]) -> TermRows:
-    """The parts' wording samples as one of at most WORDING_ROWS rows, each part giving its
-    share (the single part itself when there is one)."""
-    if len(samples) == 1:
-        return samples[0]
-    total = sum(s.seen for s in samples)
-    out = TermRows()
-    for sample in samples:
-        quota = min(len(sample.rows), round(WORDING_ROWS * sample.seen / total)) if total else 0
-        out.extend(sample.subset(random.Random(sample.seen).sample(range(len(sample.rows)),
-                                                                    quota)))
-    return out
 
 
 def _design(model: Model, described: Described) -> list[float]:
