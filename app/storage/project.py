@@ -10,7 +10,6 @@ a read-only connection, so they are left byte-for-byte untouched.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sqlite3
 import threading
@@ -21,6 +20,7 @@ from typing import Any
 
 from app.core.models import RuleOverride
 from app.storage import schema
+from app.storage.deletion import delete_draft, restore_draft
 from app.storage.errors import (
     DraftNotFoundError,
     ProjectError,
@@ -35,7 +35,8 @@ from app.storage.links import (
     read_links,
 )
 from app.storage.lock import ProjectLock
-from app.storage.models import DeletedDraft, Draft, ProjectMeta, RelatedRow, Snapshot
+from app.storage.models import DeletedDraft, Draft, ProjectMeta, Snapshot
+from app.storage.overrides import decode_overrides, store_override
 from app.storage.project_file import (
     check_header,
     check_name,
@@ -43,20 +44,20 @@ from app.storage.project_file import (
     damaged,
     describe,
     is_writable,
+    migrate,
     missing_folder,
     remove_idle_side_files,
-    remove_side_files,
     validate,
     wal_exists,
+    write_copy,
+    write_new,
 )
 from app.storage.schema import (
     DRAFT_COLUMNS,
-    OUR_TABLES,
     draft_from_row,
-    ensure_evidence_schema,
-    infer_version,
     snapshot_from_row,
 )
+from app.storage.schema import timestamp as _ts
 
 APPLICATION_ID = schema.APPLICATION_ID
 SCHEMA_VERSION = schema.SCHEMA_VERSION
@@ -73,8 +74,6 @@ __all__ = [
     "ProjectSaveError",
 ]
 
-log = logging.getLogger(__name__)
-
 #: Suggested extension for project files.
 FILE_SUFFIX = ".smartrec"
 #: Oldest snapshots beyond this many per draft are dropped, so autosave history stays bounded.
@@ -82,14 +81,6 @@ MAX_SNAPSHOTS_PER_DRAFT = 500
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _ts(value: datetime) -> str:
-    return value.isoformat(timespec="microseconds")
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 class Project:
@@ -138,51 +129,10 @@ class Project:
         if not target.parent.is_dir():
             raise ProjectError(missing_folder(target))
         lock = ProjectLock.acquire(target)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.creating")
         try:
-            remove_side_files(tmp)
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            try:
-                conn = sqlite3.connect(tmp, isolation_level=None)
-            except sqlite3.Error as exc:
-                raise ProjectError(f"Cannot create {describe(target)}: {exc}.") from exc
-            try:
-                conn.execute("PRAGMA foreign_keys = ON")
-                conn.execute("BEGIN IMMEDIATE")
-                for migration in schema.MIGRATIONS:
-                    migration(conn)
-                conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-                conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
-                now = _ts(_now())
-                conn.executemany(
-                    "INSERT INTO meta (key, value) VALUES (?, ?)",
-                    [
-                        ("application", "SMARTrec"),
-                        ("application_id", str(schema.APPLICATION_ID)),
-                        ("created", now),
-                        ("created_by_schema", str(schema.SCHEMA_VERSION)),
-                        *((f"meta.{k}", v) for k, v in meta.model_dump().items()),
-                    ],
-                )
-                ensure_evidence_schema(conn)
-                if conn.in_transaction:
-                    conn.execute("COMMIT")
-            finally:
-                conn.close()
-            # A -wal left by an older file of the same name would be replayed into ours.
-            remove_side_files(target)
-            os.replace(tmp, target)
-        except (sqlite3.Error, OSError) as exc:
-            lock.release()
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            raise ProjectError(f"Cannot create {describe(target)}: {reason}.") from exc
+            write_new(target, meta)
         except BaseException:
             lock.release()
-            with contextlib.suppress(OSError):
-                tmp.unlink()
             raise
         return cls._open_checked(target, lock)
 
@@ -231,7 +181,7 @@ class Project:
             # NORMAL sync keeps every commit across a process crash (see README, "Project files").
             conn.execute("PRAGMA journal_mode = WAL").fetchone()
             conn.execute("PRAGMA synchronous = NORMAL")
-            cls._migrate(target, conn)
+            migrate(target, conn)
             return cls(target, conn, read_only=False, lock=lock)
         except sqlite3.Error as exc:
             conn.close()
@@ -241,43 +191,6 @@ class Project:
             conn.close()
             lock.release()
             raise
-
-    @staticmethod
-    def _migrate(target: Path, conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            version = infer_version(conn)
-        if 0 < version < schema.SCHEMA_VERSION:
-            # Keep the pre-upgrade file: an older SMARTrec can still open the backup.
-            backup = target.with_name(f"{target.name}.schema{version}.bak")
-            dest = sqlite3.connect(backup)
-            try:
-                conn.backup(dest)
-            finally:
-                dest.close()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for index in range(version, schema.SCHEMA_VERSION):
-                schema.MIGRATIONS[index](conn)
-            if conn.execute("PRAGMA user_version").fetchone()[0] != schema.SCHEMA_VERSION:
-                conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
-            if conn.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
-                conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-            ensure_evidence_schema(conn)
-        except (ProjectError, sqlite3.Error):
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        except Exception as exc:  # e.g. the evidence module's own schema error
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise ProjectError(f"Cannot open {describe(target)}: {exc}") from exc
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        if conn.in_transaction:
-            conn.execute("COMMIT")
 
     def close(self) -> None:
         """Close the file (SQLite checkpoints the WAL into it) and release the lock."""
@@ -541,151 +454,13 @@ class Project:
         Returns everything `restore_draft` needs to undo the deletion exactly.
         """
         with self.transaction() as conn:
-            draft = self._require_draft(conn, draft_id)
-            snapshots = [
-                snapshot_from_row(r)
-                for r in conn.execute(
-                    "SELECT id, draft_id, text, score, created FROM snapshots "
-                    "WHERE draft_id = ? ORDER BY id",
-                    (draft_id,),
-                )
-            ]
-            ignored = [
-                (r[0], r[1])
-                for r in conn.execute(
-                    "SELECT rule_id, matched FROM ignored_findings WHERE draft_id = ? "
-                    "ORDER BY rowid",
-                    (draft_id,),
-                )
-            ]
-            draft_row = {"id": draft_id}
-            related = self._capture_related(conn, "drafts", [draft_row])
-            # Children first, so foreign keys without ON DELETE CASCADE do not block us.
-            for row in reversed(related):
-                self._delete_row(conn, row)
-            conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
-            conn.execute(
-                "UPDATE drafts SET position = position - 1 WHERE position > ?", (draft.position,)
-            )
-            return DeletedDraft(
-                **draft.model_dump(), snapshots=snapshots, ignored=ignored, related=related
-            )
+            return delete_draft(conn, self._require_draft(conn, draft_id))
 
     def restore_draft(self, draft: Draft) -> Draft:
         """Put a deleted draft back at its old position with the same id (undo of delete)."""
         with self.transaction() as conn:
-            if conn.execute("SELECT 1 FROM drafts WHERE id = ?", (draft.id,)).fetchone():
-                raise ProjectError(f"Draft {draft.id} already exists; nothing to restore.")
-            count = conn.execute("SELECT count(*) FROM drafts").fetchone()[0]
-            position = max(0, min(draft.position, count))
-            conn.execute(
-                "UPDATE drafts SET position = position + 1 WHERE position >= ?", (position,)
-            )
-            conn.execute(
-                f"INSERT INTO drafts ({DRAFT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    draft.id,
-                    draft.title,
-                    draft.text,
-                    draft.theme,
-                    position,
-                    draft.status,
-                    draft.notes,
-                    _ts(draft.created),
-                    _ts(draft.modified),
-                    draft.score,
-                ),
-            )
-            if isinstance(draft, DeletedDraft):
-                conn.executemany(
-                    "INSERT INTO snapshots (id, draft_id, text, score, created) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [(s.id, draft.id, s.text, s.score, _ts(s.created)) for s in draft.snapshots],
-                )
-                conn.executemany(
-                    "INSERT OR IGNORE INTO ignored_findings (draft_id, rule_id, matched) "
-                    "VALUES (?, ?, ?)",
-                    [(draft.id, rule_id, matched) for rule_id, matched in draft.ignored],
-                )
-                for row in draft.related:
-                    if row.table in OUR_TABLES:
-                        continue
-                    cols = ", ".join(_quote(c) for c in row.values)
-                    marks = ", ".join("?" for _ in row.values)
-                    try:
-                        conn.execute(
-                            f"INSERT OR IGNORE INTO {_quote(row.table)} ({cols}) VALUES ({marks})",
-                            tuple(row.values.values()),
-                        )
-                    except (sqlite3.IntegrityError, sqlite3.OperationalError) as exc:
-                        # e.g. the evidence item it pointed at was deleted meanwhile, or the
-                        # table changed: restore the rest rather than refuse the whole undo.
-                        log.warning("Not restoring a %s row: %s", row.table, exc)
+            restore_draft(conn, draft)
             return self._require_draft(conn, draft.id)
-
-    @staticmethod
-    def _child_tables(conn: sqlite3.Connection, parent: str) -> list[tuple[str, str, str]]:
-        """(child table, child column, parent column) for single-column foreign keys."""
-        result: list[tuple[str, str, str]] = []
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        for table in tables:
-            fks: dict[int, list[tuple[Any, ...]]] = {}
-            for fk in conn.execute(f"PRAGMA foreign_key_list({_quote(table)})"):
-                fks.setdefault(fk[0], []).append(fk)
-            for parts in fks.values():
-                if len(parts) != 1 or parts[0][2].lower() != parent.lower():
-                    continue
-                to_col = parts[0][4]
-                if to_col is None:  # references the parent's primary key
-                    pk = [
-                        r[1] for r in conn.execute(f"PRAGMA table_info({_quote(parent)})") if r[5]
-                    ]
-                    if len(pk) != 1:
-                        continue
-                    to_col = pk[0]
-                result.append((table, parts[0][3], to_col))
-        return result
-
-    def _capture_related(
-        self,
-        conn: sqlite3.Connection,
-        parent: str,
-        parent_rows: list[dict[str, Any]],
-        depth: int = 0,
-    ) -> list[RelatedRow]:
-        """Rows of other modules' tables that point at `parent_rows`, recursively, each
-        table's rows before the rows that point at them (the order restore needs)."""
-        if depth > 4 or not parent_rows:
-            return []
-        captured: list[RelatedRow] = []
-        for table, col, to_col in self._child_tables(conn, parent):
-            if table == parent or table in OUR_TABLES:
-                continue
-            keys = [r[to_col] for r in parent_rows if r.get(to_col) is not None]
-            if not keys:
-                continue
-            cursor = conn.execute(
-                f"SELECT * FROM {_quote(table)} WHERE {_quote(col)} IN "
-                f"({', '.join('?' for _ in keys)})",
-                tuple(keys),
-            )
-            names = [d[0] for d in cursor.description]
-            rows = [dict(zip(names, r, strict=True)) for r in cursor]
-            captured.extend(RelatedRow(table=table, values=r) for r in rows)
-            captured.extend(self._capture_related(conn, table, rows, depth + 1))
-        return captured
-
-    @staticmethod
-    def _delete_row(conn: sqlite3.Connection, row: RelatedRow) -> None:
-        if not row.values:
-            return
-        where = " AND ".join(f"{_quote(c)} IS ?" for c in row.values)
-        conn.execute(f"DELETE FROM {_quote(row.table)} WHERE {where}", tuple(row.values.values()))
 
     # ----------------------------------------------------------------------- history
 
@@ -751,27 +526,13 @@ class Project:
 
     def rule_overrides(self) -> list[RuleOverride]:
         """Per-project rule changes; entries this version cannot read are skipped and logged."""
-        result: list[RuleOverride] = []
-        for rule_id, data in self._read(
-            "SELECT rule_id, data FROM rule_overrides ORDER BY rule_id"
-        ):
-            try:
-                result.append(RuleOverride.model_validate_json(data))
-            except ValueError as exc:
-                log.warning("Skipping unreadable rule override for %s: %s", rule_id, exc)
-        return result
+        return decode_overrides(self._read("SELECT rule_id, data FROM rule_overrides "
+                                           "ORDER BY rule_id"))
 
     def set_rule_override(self, override: RuleOverride) -> None:
-        """Insert or replace the override of one rule; an override that changes nothing is
-        removed, so resetting a rule in the GUI leaves no trace."""
+        """Insert or replace the override of one rule; one that changes nothing is removed."""
         with self.transaction() as conn:
-            if override.enabled is None and override.severity is None and not override.add_terms:
-                conn.execute("DELETE FROM rule_overrides WHERE rule_id = ?", (override.rule_id,))
-                return
-            conn.execute(
-                "INSERT OR REPLACE INTO rule_overrides (rule_id, data) VALUES (?, ?)",
-                (override.rule_id, override.model_dump_json()),
-            )
+            store_override(conn, override)
 
     def remove_rule_override(self, rule_id: str) -> None:
         with self.transaction() as conn:
@@ -780,10 +541,8 @@ class Project:
     # ----------------------------------------------------------------------- dictionary
 
     def words(self) -> set[str]:
-        """The project dictionary: words the spelling check accepts in this project.
-
-        A read-only file of schema 1 (never migrated) simply has none.
-        """
+        """The project dictionary: words the spelling check accepts in this project (none in
+        a read-only file of schema 1, which was never migrated)."""
         try:
             return {r[0] for r in self._read("SELECT word FROM words")}
         except sqlite3.OperationalError:
@@ -804,8 +563,7 @@ class Project:
 
     def remove_word(self, word: str) -> bool:
         with self.transaction() as conn:
-            cur = conn.execute("DELETE FROM words WHERE word = ?", (word.strip(),))
-            return cur.rowcount > 0
+            return conn.execute("DELETE FROM words WHERE word = ?", (word.strip(),)).rowcount > 0
 
     # ----------------------------------------------------------------------- evidence links
 
@@ -828,42 +586,14 @@ class Project:
     # ----------------------------------------------------------------------- copies
 
     def save_copy(self, path: str | os.PathLike[str]) -> Path:
-        """Write a consistent copy of the open project (SQLite backup API) to `path`.
-
-        The copy is a standalone single file (rollback journal mode), written under a temporary
-        name and renamed, so an existing file at `path` is replaced only by a complete copy.
-        """
+        """Write a consistent copy of the open project to `path` (see `write_copy`)."""
         target = Path(path)
         check_name(target)
         if target.resolve() == self._path.resolve():
             raise ProjectError("Choose a different file name for the copy.")
-        if not target.parent.is_dir():
-            raise ProjectError(missing_folder(target))
-        lock = None
-        if target.exists():
-            lock = ProjectLock.acquire(target)  # do not overwrite a project open elsewhere
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.copying")
-        try:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            dest = sqlite3.connect(tmp, isolation_level=None)
-            try:
-                with self._mutex:
-                    self._live().backup(dest)
-                dest.execute("PRAGMA journal_mode = DELETE").fetchone()
-            finally:
-                dest.close()
-            remove_side_files(target)
-            os.replace(tmp, target)
-        except sqlite3.Error as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise ProjectError(f"Cannot write {describe(target)}: {exc}.") from exc
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise ProjectError(f"Cannot write {describe(target)}: {exc.strerror or exc}.") from exc
-        finally:
-            if lock is not None:
-                lock.release()
-        return target
+
+        def backup(dest: sqlite3.Connection) -> None:
+            with self._mutex:
+                self._live().backup(dest)
+
+        return write_copy(backup, target)

@@ -6,11 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.storage import schema
 from app.storage.errors import ProjectError
 from app.storage.lock import ProjectLock
+from app.storage.models import ProjectMeta
 from app.storage.sqlite_file import header_problem
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -231,3 +234,124 @@ def remove_idle_side_files(path: Path) -> None:
         lock.release()
 
 
+def migrate(target: Path, conn: sqlite3.Connection) -> None:
+    """Bring an older project file up to this version's schema, keeping a backup of it."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0:
+        version = schema.infer_version(conn)
+    if 0 < version < schema.SCHEMA_VERSION:
+        # Keep the pre-upgrade file: an older SMARTrec can still open the backup.
+        backup = target.with_name(f"{target.name}.schema{version}.bak")
+        dest = sqlite3.connect(backup)
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for index in range(version, schema.SCHEMA_VERSION):
+            schema.MIGRATIONS[index](conn)
+        if conn.execute("PRAGMA user_version").fetchone()[0] != schema.SCHEMA_VERSION:
+            conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+        if conn.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
+            conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+        schema.ensure_evidence_schema(conn)
+    except (ProjectError, sqlite3.Error):
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    except Exception as exc:  # e.g. the evidence module's own schema error
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise ProjectError(f"Cannot open {describe(target)}: {exc}") from exc
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    if conn.in_transaction:
+        conn.execute("COMMIT")
+
+
+def write_copy(backup: Callable[[sqlite3.Connection], None], target: Path) -> Path:
+    """Write a copy of a project with `backup` (SQLite's backup API into the connection it is
+    given) to `target`: a standalone single file (rollback journal mode), written under a
+    temporary name and renamed, so an existing file at `target` is replaced only by a complete
+    copy, and never while that project is open elsewhere."""
+    if not target.parent.is_dir():
+        raise ProjectError(missing_folder(target))
+    lock = None
+    if target.exists():
+        lock = ProjectLock.acquire(target)  # do not overwrite a project open elsewhere
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.copying")
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        dest = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE").fetchone()
+        finally:
+            dest.close()
+        remove_side_files(target)
+        os.replace(tmp, target)
+    except sqlite3.Error as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise ProjectError(f"Cannot write {describe(target)}: {exc}.") from exc
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise ProjectError(f"Cannot write {describe(target)}: {exc.strerror or exc}.") from exc
+    finally:
+        if lock is not None:
+            lock.release()
+    return target
+
+
+def write_new(target: Path, meta: ProjectMeta) -> None:
+    """Build a new project file at `target` (which the caller has locked): under a temporary
+    name, renamed into place, so a crash never leaves a half-made project."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.creating")
+    try:
+        remove_side_files(tmp)
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        try:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise ProjectError(f"Cannot create {describe(target)}: {exc}.") from exc
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("BEGIN IMMEDIATE")
+            for migration in schema.MIGRATIONS:
+                migration(conn)
+            conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+            now = schema.timestamp(datetime.now(UTC))
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [
+                    ("application", "SMARTrec"),
+                    ("application_id", str(schema.APPLICATION_ID)),
+                    ("created", now),
+                    ("created_by_schema", str(schema.SCHEMA_VERSION)),
+                    *((f"meta.{k}", v) for k, v in meta.model_dump().items()),
+                ],
+            )
+            schema.ensure_evidence_schema(conn)
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+        finally:
+            conn.close()
+        # A -wal left by an older file of the same name would be replayed into ours.
+        remove_side_files(target)
+        os.replace(tmp, target)
+    except (sqlite3.Error, OSError) as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ProjectError(f"Cannot create {describe(target)}: {reason}.") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

@@ -112,6 +112,11 @@ def evidence_too_new(conn: sqlite3.Connection) -> str | None:
 DRAFT_COLUMNS = "id, title, text, theme, position, status, notes, created, modified, score"
 
 
+def timestamp(value: datetime) -> str:
+    """How a time is stored: ISO 8601 to the microsecond, read back by `fromisoformat`."""
+    return value.isoformat(timespec="microseconds")
+
+
 def draft_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Draft:
     return Draft(
         id=row[0],
