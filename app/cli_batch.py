@@ -336,10 +336,13 @@ def _parallel(
             worst = max(worst, _drain([pending.popleft().get()], out, tick))
         pool.close()
     except BaseException:
+        # Ctrl+C or an error: stop the workers now, not after their chunks (also those forked
+        # before Pool() returned, when it was interrupted).
         if pool is not None:
-            pool.terminate()  # Ctrl+C or an error: stop the workers now, not after their chunks
-        for child in multiprocessing.active_children():  # any forked before Pool() returned
-            child.terminate()
+            pool.terminate()
+        else:
+            for child in multiprocessing.active_children():
+                child.terminate()
         raise
     finally:
         if pool is not None:

@@ -26,3 +26,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "libreoffice" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture()
+def cache_dir() -> Path:
+    """An empty acceptance-model cache folder and an empty in-memory model cache."""
+    from app.acceptance.service import clear_cache
+    from app.core.cachefiles import cache_folder
+
+    folder = cache_folder("acceptance")
+    shutil.rmtree(folder, ignore_errors=True)
+    clear_cache()
+    return folder

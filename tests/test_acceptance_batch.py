@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from app.acceptance.model import BY_CATEGORY, Model, fit, fit_cut_offs
 from app.acceptance.options import AcceptanceOptions
 from app.acceptance.service import clear_cache, forecaster_for, forecasters_for
 from app.cli import main
-from app.core.cachefiles import cache_folder
 from app.core.engine import load_checker
 from app.draft_input import DraftReader
 from app.evidence.library import open_library
@@ -34,14 +32,6 @@ def _never(text: str) -> int:
 
 def _no_fit(*_args: object) -> Model:
     raise AssertionError("a model was fitted during the batch")
-
-
-@pytest.fixture()
-def cache_dir() -> Path:
-    folder = cache_folder("acceptance")
-    shutil.rmtree(folder, ignore_errors=True)
-    clear_cache()
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +189,6 @@ def test_one_cut_off_samples_exactly_as_a_plain_fit(
     counted = counting.count_rows(iter(rows), sample_size=150)
     assert len(counted.held_sample) == 150 < sum(
         counting.held_out(r.recommendation.state) for r in rows)
-    counted.tables.prune()
     plain = model_module._fit_counted(counted)
     cut = fit_cut_offs(iter(rows), [8])[8]
     assert cut.unseen == plain.unseen and cut.known == plain.known

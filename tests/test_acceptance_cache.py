@@ -20,7 +20,6 @@ from app.acceptance.outlook import Forecaster
 from app.acceptance.service import clear_cache, forecaster_for
 from app.acceptance.tables import Tables
 from app.cli import main
-from app.core.cachefiles import cache_folder
 from app.evidence.library import open_library
 
 
@@ -33,15 +32,6 @@ def _no_fit(*_args: object) -> Model:
 
 
 DRAFT = ("Abolish the death penalty in law.", "Kenya", ["Norway"], 5, ["Death penalty"])
-
-
-@pytest.fixture()
-def cache_dir() -> Path:
-    """An empty acceptance cache folder and an empty memory cache."""
-    folder = cache_folder("acceptance")
-    shutil.rmtree(folder, ignore_errors=True)
-    clear_cache()
-    return folder
 
 
 def test_second_use_loads_the_fitted_model_from_disk(

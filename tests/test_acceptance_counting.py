@@ -78,22 +78,27 @@ class _Plain:
         return {name for name, n in reviews.items() if n > 1}
 
 
+def _add(tables: Tables, keys: list[tuple[str, object]], supported: bool) -> None:
+    """One row counted into plain Counters: the structure the packed counting replaced."""
+    tables.total += 1
+    tables.seen.update(keys)
+    if supported:
+        tables.supported += 1
+        tables.yes.update(keys)
+
+
 def _plain_count(rows: list[HistoryRow], size: int, seed: int = 15) -> _Plain:
     plain = _Plain()
     rng = random.Random(seed)
     held = 0
     for row in rows:
         keys = list(row_keys(row.recommendation))
-        plain.tables.total += 1
-        plain.tables.seen.update(keys)
-        if row.supported:
-            plain.tables.supported += 1
-            plain.tables.yes.update(keys)
+        _add(plain.tables, keys, row.supported)
         state = row.recommendation.state
         plain.terms.add(row.recommendation.terms, row.supported, state)
         if counting.held_out(state):
             review = plain.reviews.setdefault((state, row.session), Tables())
-            review.add_row(keys, row.supported)
+            _add(review, keys, row.supported)
             if len(plain.held_sample) < size:  # reservoir sampling, as the fit documents it
                 plain.held_sample.append(row)
             else:

@@ -149,12 +149,14 @@ def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
 
 
 def stratified(parts: list[Part]) -> list[HistoryRow]:
-    """At most FIT_SAMPLE held-out rows, each part giving its share of all held-out rows."""
+    """At most one part's sample size of held-out rows, each part giving its share of all
+    held-out rows."""
     total = sum(p.held_seen for p in parts)
+    size = parts[0].size if parts else 0
     sample: list[HistoryRow] = []
     for part in parts:
         rows = part.held_sample
-        quota = min(len(rows), round(FIT_SAMPLE * part.held_seen / total)) if total else 0
+        quota = min(len(rows), round(size * part.held_seen / total)) if total else 0
         sample.extend(rows if quota == len(rows) else
                       random.Random(part.held_seen).sample(rows, quota))
     return sample

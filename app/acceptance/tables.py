@@ -28,41 +28,24 @@ Numbers = npt.NDArray[np.int32]
 
 
 def prunable(table: str) -> bool:
-    """Tables whose keys met once are forgotten after counting (see `Tables.prune`)."""
+    """Tables whose keys met once are forgotten after counting (`Counts.tables`): words and
+    phrases, which alone cannot move a smoothed rate much and are most of the keys."""
     return table.endswith("wording")
 
 
 @dataclass
 class Tables:
-    """How many answered (`seen`) and supported recommendations each (table, key) has.
-
-    Two flat Counters updated a whole row at a time: the counting runs in C, which is what
-    keeps a 40,000-row fit within seconds.
-    """
+    """How many answered (`seen`) and supported recommendations each (table, key) has: what
+    the fitted model keeps and reads, built from `Counts` once counting is done."""
 
     total: int = 0
     supported: int = 0
     seen: Counter[Key] = field(default_factory=Counter)
     yes: Counter[Key] = field(default_factory=Counter)
 
-    def add_row(self, keys: list[Key], supported: bool) -> None:
-        self.total += 1
-        self.seen.update(keys)
-        if supported:
-            self.supported += 1
-            self.yes.update(keys)
-
     def get(self, table: str, key: object) -> tuple[int, int]:
         k = (table, key)
         return self.seen.get(k, 0), self.yes.get(k, 0)
-
-    def prune(self) -> None:
-        """Forget words and phrases met only once: alone they cannot move a smoothed rate much,
-        and they are most of the keys (memory for a 200,000-row library)."""
-        single = [k for k, n in self.seen.items() if n == 1 and prunable(k[0])]
-        for k in single:
-            del self.seen[k]
-            self.yes.pop(k, None)
 
 
 _SHIFT = 29
