@@ -103,7 +103,7 @@ def calibration(scores: Sequence[float], labels: Sequence[bool]) -> list[tuple[f
 def report(name: str, scores: list[float], labels: list[bool], base: list[float] | None) -> None:
     print(f"\n== {name}: {len(scores)} drafts, {sum(labels)} supported "
           f"({statistics.fmean(labels):.1%})")
-    print(f"AUC {auc(scores, labels):.3f}   Brier {brier(scores, labels):.4f}")
+    print(f"AUC {auc(scores, labels):.4f}   Brier {brier(scores, labels):.4f}")
     if base is not None:
         print(f"baseline (State x category / issue / recommending State table): "
               f"AUC {auc(base, labels):.3f}   Brier {brier(base, labels):.4f}")

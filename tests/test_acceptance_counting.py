@@ -90,22 +90,19 @@ def _add(tables: Tables, keys: list[tuple[str, object]], supported: bool) -> Non
 def _plain_count(rows: list[HistoryRow], size: int, seed: int = 15) -> _Plain:
     plain = _Plain()
     rng = random.Random(seed)
-    held = 0
-    for row in rows:
+    for held, row in enumerate(rows):
         keys = list(row_keys(row.recommendation))
         _add(plain.tables, keys, row.supported)
         state = row.recommendation.state
         plain.terms.add(row.recommendation.terms, row.supported, state)
-        if counting.held_out(state):
-            review = plain.reviews.setdefault((state, row.session), Tables())
-            _add(review, keys, row.supported)
-            if len(plain.held_sample) < size:  # reservoir sampling, as the fit documents it
-                plain.held_sample.append(row)
-            else:
-                j = rng.randrange(held + 1)
-                if j < size:
-                    plain.held_sample[j] = row
-            held += 1
+        review = plain.reviews.setdefault((state, row.session), Tables())
+        _add(review, keys, row.supported)
+        if len(plain.held_sample) < size:  # reservoir sampling, as the fit documents it
+            plain.held_sample.append(row)
+        else:
+            j = rng.randrange(held + 1)
+            if j < size:
+                plain.held_sample[j] = row
     once = [k for k, n in plain.tables.seen.items() if n == 1 and k[0].endswith("wording")]
     for k in once:
         del plain.tables.seen[k]
@@ -126,7 +123,8 @@ def _same(model: Model, reference: Model) -> None:
 def expected(rows: list[HistoryRow]) -> Model:
     """The model fitted on the plain counts of every row."""
     plain = _plain_count(rows, counting.FIT_SAMPLE)
-    assert len(plain.repeated_states()) > 1  # the `known` weights are fitted, not copied
+    # the `known` weights are fitted, not copied
+    assert len(plain.repeated_states()) >= model_module.MIN_REPEAT_STATES
     reference: HeldOut = plain
     model = model_module._fit_counted(reference)
     assert model.known != model.unseen
@@ -146,11 +144,26 @@ def test_fit_equals_plain_counters(
     assert model.tables.get("state", "islandia 1") == (1, 0)
 
 
+def test_one_state_reviewed_twice_teaches_no_weights_of_its_own(rows: list[HistoryRow]) -> None:
+    """Weights for a State's next review learnt from one State would learn that State."""
+    first: dict[str, int | None] = {}
+    for row in rows:
+        first.setdefault(row.recommendation.state, row.session)
+    again = next(r.recommendation.state for r in rows if r.session != first[r.recommendation.state])
+    kept = [r for r in rows
+            if r.recommendation.state == again or r.session == first[r.recommendation.state]]
+    counted = counting.count_rows(iter(kept))
+    assert counted.repeated_states() == {again}
+    assert len([r for r in kept if r.recommendation.state == again]) > model_module.MIN_REPEAT_ROWS
+    model = model_module._fit_counted(counted)
+    assert model.known is model.unseen
+    assert model.weights_for(again) is model.unseen
+
+
 def test_sampled_fit_equals_plain_counters(rows: list[HistoryRow]) -> None:
     """With a sample smaller than the held-out rows (the reservoir replaces rows)."""
     plain = _plain_count(rows, 300)
-    assert len(plain.held_sample) == 300 < sum(
-        counting.held_out(r.recommendation.state) for r in rows)
+    assert len(plain.held_sample) == 300 < len(rows)
     counted = counting.count_rows(iter(rows), sample_size=300)
     _same(model_module._fit_counted(counted), model_module._fit_counted(plain))
 

@@ -1,5 +1,5 @@
-"""Counting a history for the acceptance model: every row into compact tables, the held-out
-States' rows review by review, and the samples the weights and the wording score are fitted on.
+"""Counting a history for the acceptance model: every row into compact tables, every State's
+rows review by review, and the samples the weights and the wording score are fitted on.
 
 Kept apart from `app.acceptance.model` (the features and the fit), so memory concerns (packed
 codes, buffers, samples of bounded size) live in one place.
@@ -8,7 +8,6 @@ codes, buffers, samples of bounded size) live in one place.
 from __future__ import annotations
 
 import random
-import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,18 +17,12 @@ from app.acceptance.history import HistoryRow
 from app.acceptance.tables import Counts, KeyCodes, Tables, Tally, row_keys
 from app.acceptance.wording import WORDING_ROWS, TermRows
 
-#: Rows sampled to fit the weights (the rate tables always use every row).
-FIT_SAMPLE = 5000
-
-#: One State in this many (chosen by a stable hash of its name) is also counted review by
-#: review, so the weights can be fitted on predictions made without that State's own rows.
-HOLDOUT_EVERY = 2
+#: Rows sampled to fit the weights (the rate tables always use every row). Every State's rows
+#: can be drawn: fitting on half the States (chosen by a hash of their names) made the figures
+#: depend on which half, by up to 11 points in a decile (docs/acceptance.md).
+FIT_SAMPLE = 8_000
 
 Review = tuple[str, int | None]
-
-
-def held_out(state: str) -> bool:
-    return zlib.crc32(state.encode("utf-8")) % HOLDOUT_EVERY == 0
 
 
 class HeldOut(Protocol):
@@ -66,7 +59,7 @@ class Counted:
     _states: dict[str, Counts] = field(default_factory=dict)
 
     def without_state(self, row: HistoryRow) -> Tables:
-        """The row's keys counted over all reviews of its State (a held-out State)."""
+        """The row's keys counted over all reviews of its State."""
         state = row.recommendation.state
         found = self._states.get(state)
         if found is None:
@@ -97,14 +90,14 @@ def _reservoir(sample: list[HistoryRow], row: HistoryRow, seen: int, size: int,
             sample[j] = row
 
 
-#: Codes gathered (all rows; one held-out review) before they are folded into sorted counts.
+#: Codes gathered (all rows; one review) before they are folded into sorted counts.
 MAIN_BUFFER = 1 << 18
 REVIEW_BUFFER = 1 << 16
 
 
 class Part:
-    """Rows counted on their own: all of them, the held-out States' review by review, and a
-    uniform sample of the held-out rows (at most `size`, so memory grows with the cut-offs of
+    """Rows counted on their own: all of them, and review by review, and a uniform sample of
+    them for fitting the weights (at most `size`, so memory grows with the cut-offs of
     `fit_cut_offs`, not with the rows)."""
 
     def __init__(self, codes: KeyCodes, rng: random.Random, size: int) -> None:
@@ -123,14 +116,13 @@ class Part:
         self.main.add(codes, row.supported)
         state = row.recommendation.state
         self.terms.add(row.recommendation.terms, row.supported, state)
-        if held_out(state):
-            review = (state, row.session)
-            tally = self.reviews.get(review)
-            if tally is None:
-                tally = self.reviews[review] = Tally(REVIEW_BUFFER)
-            tally.add(codes, row.supported)
-            _reservoir(self.held_sample, row, self.held_seen, self.size, self.rng)
-            self.held_seen += 1
+        review = (state, row.session)
+        tally = self.reviews.get(review)
+        if tally is None:
+            tally = self.reviews[review] = Tally(REVIEW_BUFFER)
+        tally.add(codes, row.supported)
+        _reservoir(self.held_sample, row, self.held_seen, self.size, self.rng)
+        self.held_seen += 1
 
     def review_counts(self) -> dict[Review, Counts]:
         return {review: tally.counts() for review, tally in self.reviews.items()}
@@ -138,8 +130,7 @@ class Part:
 
 def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
                seed: int = 15) -> Counted:
-    """Count every row into the (pruned) tables; keep a sample of held-out States' rows for
-    the weights."""
+    """Count every row into the (pruned) tables; keep a sample of the rows for the weights."""
     codes = KeyCodes()
     part = Part(codes, random.Random(seed), sample_size)
     for row in rows:
@@ -149,8 +140,7 @@ def count_rows(rows: Iterable[HistoryRow], sample_size: int = FIT_SAMPLE,
 
 
 def stratified(parts: list[Part]) -> list[HistoryRow]:
-    """At most one part's sample size of held-out rows, each part giving its share of all
-    held-out rows."""
+    """At most one part's sample size of rows, each part giving its share of all rows."""
     total = sum(p.held_seen for p in parts)
     size = parts[0].size if parts else 0
     sample: list[HistoryRow] = []

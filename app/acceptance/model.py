@@ -53,10 +53,10 @@ MIN_HISTORY = 200
 #: The intercept is re-centred on this many latest sessions (when it has MIN_RECENT rows).
 RECENT_SESSIONS = 3
 MIN_RECENT = 100
-#: Ridge penalty on the weights per fitted row. Strong on purpose: the weights are learnt on
-#: earlier reviews and applied to the next one, which differs; shrinking them keeps the figures
-#: better calibrated there (docs/acceptance.md, "How well it works").
-RIDGE_PER_ROW = 0.04
+#: Ridge penalty on the weights per fitted row: the weights are learnt on earlier reviews and
+#: applied to the next one, which differs. Chosen on the validation sessions (docs/acceptance.md,
+#: "How the settings were chosen"): weaker penalties made no further difference there.
+RIDGE_PER_ROW = 0.01
 _CLIP = 6.0
 #: Rates remembered per model for drafts (a batch asks for the same ones again and again);
 #: emptied beyond this many (about 20 MB).
@@ -108,7 +108,7 @@ class Evidence(NamedTuple):
     """
 
     table: str
-    key: tuple[str, ...]
+    key: tuple[object, ...]
     total: int
     supported: int
     shift: float
@@ -203,11 +203,13 @@ class Model:
                 if memo is not None:
                     memo[full] = empty
                 return empty
-            p0 = sigmoid(prior)
-            smoothed = _logit((k + PRIOR_WEIGHT * p0) / (n + PRIOR_WEIGHT))
-            shift = max(-_CLIP, min(_CLIP, smoothed - prior))
-            shown = key if isinstance(key, tuple) else (key,)
-            ev = Evidence(table, tuple(map(str, shown)), n, k, shift)
+            # The rate shrunk towards `prior`: the logit of (k + w p0) / (n + w), p0 = σ(prior).
+            # Written out (it runs about a million times per fit); (1 - p0)/p0 = e^-prior.
+            e = math.exp(-min(max(prior, -30.0), 30.0))
+            shift = math.log((k * (1.0 + e) + PRIOR_WEIGHT) / ((n - k) * (1.0 + e)
+                                                              + PRIOR_WEIGHT * e)) - prior
+            shift = -_CLIP if shift < -_CLIP else _CLIP if shift > _CLIP else shift
+            ev = Evidence(table, key if isinstance(key, tuple) else (key,), n, k, shift)
             if memo is not None:
                 memo[full] = ev
             return ev
@@ -403,8 +405,11 @@ class Model:
 _Rate = Callable[[str, object, float], Evidence]
 
 
-#: Fewer held-out rows from States reviewed more than once: the `known` weights are not fitted.
+#: Fewer held-out rows from States reviewed more than once, or fewer such States: the `known`
+#: weights are not fitted. How far a State's record carries to its next review has to be
+#: learnt across several States; from one or two it learns their quirks (docs/acceptance.md).
 MIN_REPEAT_ROWS = 200
+MIN_REPEAT_STATES = 10
 
 
 def fit_cut_offs(rows: Iterable[HistoryRow], cuts: Iterable[int]) -> dict[int, Model]:
@@ -504,7 +509,8 @@ def _fit_counted(counted: HeldOut) -> Model:
     model.unseen = _fit_weights(model, held, latest, unseen)
     repeated = counted.repeated_states()
     repeat = [r for r in held if r.recommendation.state in repeated]
-    if len(repeat) < MIN_REPEAT_ROWS or not _both_answers(repeat):
+    if (len(repeat) < MIN_REPEAT_ROWS or len(repeated) < MIN_REPEAT_STATES
+            or not _both_answers(repeat)):
         model.known = model.unseen
         return model
     model.known = _fit_weights(

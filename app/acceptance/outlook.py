@@ -242,7 +242,7 @@ class Forecaster:
         elif table == "state":
             text = f"{state} supported {share} earlier recommendations in the library"
         elif table in ("category", "group_category", "state_category"):
-            c = int(key[-1])
+            c = int(str(key[-1]))
             what = f"category-{c} ({CATEGORY_NAMES[c]}) recommendations"
             if table == "category":
                 text = f"{what[0].upper()}{what[1:]} were supported {share} times across all States"
@@ -255,7 +255,7 @@ class Forecaster:
                     text += f" ({_pct(k, n)}); {other}"
                     return self._caveat(text, k, n, effect, pct=False)
         elif table == "category_issue":
-            c = int(key[0])
+            c = int(str(key[0]))
             text = (f"Category-{c} ({CATEGORY_NAMES[c]}) recommendations on {key[1]} were "
                     f"supported {share} times across all States")
         elif table == "issue":
@@ -269,9 +269,9 @@ class Forecaster:
             text = (f"{region} States supported {share} recommendations from "
                     f"{key[0] or 'unplaced'} group States")
         elif table.startswith("recommender"):
-            who = names.get(key[0], key[0])
+            who = names.get(str(key[0]), str(key[0]))
             if table == "recommender_category":
-                c = int(key[1])
+                c = int(str(key[1]))
                 text = (f"{who}'s category-{c} ({CATEGORY_NAMES[c]}) recommendations were "
                         f"supported {share} times across all States")
             elif table == "recommender_issue":
@@ -286,7 +286,7 @@ class Forecaster:
             else:
                 text = f"{state} supported {k} of {who}'s {n} earlier recommendations"
         else:
-            term = names.get(key[-1], key[-1])
+            term = names.get(str(key[-1]), str(key[-1]))
             if table == "wording":
                 text = (f"Recommendations mentioning '{term}' were supported {share} times across "
                         "all States")
