@@ -58,6 +58,7 @@ def test_sensitive_topic_scores_lower_and_says_why_with_counts(
     assert death.reasons[0].effect < 0  # the strongest reason pulls the figure down
     kenya = [i for i in synthetic_items() if i.country == "Kenya"]
     assert death.comparable == len(kenya)
+    assert forecaster.model.weighs_own_records  # States reviewed again and again: no note
     assert death.note == ""
     supported = sum(i.response == "supported" for i in kenya)
     # The State's own record is shown once: as a reason, or else as context.
@@ -104,6 +105,23 @@ def test_state_without_history_gets_a_figure_with_a_caveat(library: sqlite3.Conn
     assert outlook.comparable == 0
     assert "no earlier recommendations to Chile" in outlook.note
     assert "fewer than 20" in outlook.note
+
+
+def test_single_review_library_says_the_own_record_is_context_only(tmp_path: Path) -> None:
+    """One review per State (a single-cycle export): nothing shows how far a record carries."""
+    items = synthetic_items()
+    sessions = {name: str(1 + n % 12) for n, name in enumerate(sorted({i.country for i in items}))}
+    for item in items:
+        item.session = sessions[item.country]
+    conn = make_library(tmp_path / "one-cycle.smartlib", items)
+    forecaster = forecaster_for([conn], _never)
+    assert not forecaster.model.weighs_own_records
+    outlook = forecaster.outlook("Abolish the death penalty.", "Kenya", ["Norway"], 5,
+                                 ["Death penalty"])
+    assert outlook.probability is not None and outlook.comparable >= 20
+    assert "Too few States in the library were reviewed more than once" in outlook.note
+    assert "Kenya's own counts are shown for context only" in outlook.note
+    assert any(fact.startswith("Kenya supported") for fact in outlook.record)
 
 
 def test_thin_state_record_says_so_in_the_reason(tmp_path: Path) -> None:

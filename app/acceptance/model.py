@@ -157,6 +157,12 @@ class Model:
         self.__dict__.update(state)
         self._memo = {}
 
+    @property
+    def weighs_own_records(self) -> bool:
+        """Whether a State's own record moves its figure: only with `known` weights, learnt from
+        enough States reviewed more than once (`MIN_REPEAT_STATES`)."""
+        return self.known != self.unseen
+
     def weights_for(self, state: str) -> Weights:
         return self.known if self.tables.get("state", state)[0] >= MIN_COMPARABLE else self.unseen
 

@@ -147,6 +147,12 @@ class Forecaster:
                 f"{MIN_COMPARABLE}): this figure rests mostly on how other States responded to "
                 "similar recommendations."
             )
+        elif not self.model.weighs_own_records:
+            note = (
+                f"Too few States in the library were reviewed more than once to learn how far a "
+                f"State's record carries to its next review: this figure rests on how other "
+                f"States responded, and {state_name}'s own counts are shown for context only."
+            )
         record = self._record(rec, state_name, {r.text for r in reasons})
         return Outlook(probability, reasons, note, comparable, total, category, changes, record)
 
