@@ -131,14 +131,16 @@ def expected(rows: list[HistoryRow]) -> Model:
     return model
 
 
-@pytest.mark.parametrize("buffers", [(1 << 19, 1 << 16), (97, 13)])
+@pytest.mark.parametrize("buffers", [(1 << 19, 1 << 16, 1 << 10), (97, 13, 1 << 30), (97, 13, 1)])
 def test_fit_equals_plain_counters(
     rows: list[HistoryRow], expected: Model, monkeypatch: pytest.MonkeyPatch,
-    buffers: tuple[int, int],
+    buffers: tuple[int, int, int],
 ) -> None:
-    """Also with buffers so small that the counts are folded hundreds of times."""
+    """Also with buffers so small that the counts are folded hundreds of times, and with every
+    review folded whenever another review's row comes between its rows."""
     monkeypatch.setattr(counting, "MAIN_BUFFER", buffers[0])
     monkeypatch.setattr(counting, "REVIEW_BUFFER", buffers[1])
+    monkeypatch.setattr(counting, "REVIEW_SETTLE", buffers[2])
     model = fit(iter(rows))
     _same(model, expected)
     assert model.tables.get("state", "islandia 1") == (1, 0)
@@ -158,6 +160,22 @@ def test_one_state_reviewed_twice_teaches_no_weights_of_its_own(rows: list[Histo
     model = model_module._fit_counted(counted)
     assert model.known is model.unseen
     assert model.weights_for(again) is model.unseen
+
+
+def test_a_finished_review_is_folded_when_the_next_begins(rows: list[HistoryRow]) -> None:
+    """Its distinct pairs, not every row's codes, stay in memory until the fit."""
+    by_review: dict[tuple[str, int | None], list[HistoryRow]] = {}
+    for row in rows:
+        by_review.setdefault((row.recommendation.state, row.session), []).append(row)
+    first, second = sorted(by_review.items(), key=lambda kv: -len(kv[1]))[:2]
+    part = counting.Part(KeyCodes(), random.Random(1), 10)
+    for row in first[1]:
+        part.add(row)
+    tally = part.reviews[first[0]]
+    assert len(tally._seen) >= counting.REVIEW_SETTLE  # still a buffer of codes
+    part.add(second[1][0])
+    assert len(tally._seen) == 0  # folded into sorted distinct pairs
+    assert tally.counts().total == len(first[1])
 
 
 def test_sampled_fit_equals_plain_counters(rows: list[HistoryRow]) -> None:

@@ -59,14 +59,15 @@ class Counted:
     _states: dict[str, Counts] = field(default_factory=dict)
 
     def without_state(self, row: HistoryRow) -> Tables:
-        """The row's keys counted over all reviews of its State."""
+        """The row's keys counted over all reviews of its State (the rows come State by State:
+        only the latest State's sum is kept)."""
         state = row.recommendation.state
         found = self._states.get(state)
         if found is None:
             parts = [part for (name, _session), part in self.per_review.items()
                      if name == state]
             found = parts[0] if len(parts) == 1 else sum(parts, Counts())
-            self._states[state] = found
+            self._states = {state: found}
         return found.subset(list(row_keys(row.recommendation)), self.codes)
 
     def without_review(self, row: HistoryRow) -> Tables:
@@ -93,6 +94,9 @@ def _reservoir(sample: list[HistoryRow], row: HistoryRow, seen: int, size: int,
 #: Codes gathered (all rows; one review) before they are folded into sorted counts.
 MAIN_BUFFER = 1 << 18
 REVIEW_BUFFER = 1 << 16
+#: A review whose rows are followed by another review's is folded once it holds this many codes
+#: (exports list a review's rows together; scattered rows are folded when their buffer fills).
+REVIEW_SETTLE = 1 << 10
 
 
 class Part:
@@ -106,6 +110,7 @@ class Part:
         self.size = size
         self.main = Tally(MAIN_BUFFER)
         self.reviews: dict[Review, Tally] = {}
+        self._last: Tally | None = None
         self.held_sample: list[HistoryRow] = []
         self.held_seen = 0
         #: A sample of every State's rows as term ids, for the wording score.
@@ -120,6 +125,10 @@ class Part:
         tally = self.reviews.get(review)
         if tally is None:
             tally = self.reviews[review] = Tally(REVIEW_BUFFER)
+        if tally is not self._last:
+            if self._last is not None:
+                self._last.settle(REVIEW_SETTLE)
+            self._last = tally
         tally.add(codes, row.supported)
         _reservoir(self.held_sample, row, self.held_seen, self.size, self.rng)
         self.held_seen += 1

@@ -203,6 +203,12 @@ class Tally:
         if len(self._seen) >= self._limit:
             self._fold()
 
+    def settle(self, least: int) -> None:
+        """Fold the buffer now if it holds at least `least` codes (a finished review: its
+        distinct pairs take far less memory than its codes)."""
+        if len(self._seen) >= least:
+            self._fold()
+
     def _fold(self) -> None:
         seen = np.frombuffer(self._seen, dtype=np.int64)
         yes = np.frombuffer(self._yes, dtype=np.int64)
